@@ -1,0 +1,96 @@
+"""Language and document type, decided offline from the text itself.
+
+Language: Swedish and English are told apart reliably by their most frequent function words, which
+needs no model and no network. Document type: governance documents name their type in the title
+("Riktlinje för ...", "Länsöverenskommelse om ...", "Joint Working Protocol"); Swedish compounds put
+the type last ("samverkansavtal"), so a title word ending in a type word counts. The vocabulary of
+types comes from the rule packs (data), not from here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from govcheck.model import Block
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+STOPWORDS: dict[str, frozenset[str]] = {
+    "sv": frozenset(
+        "och att det som en är på för med av till den har de inte om ett ska vid eller från kan "
+        "även samt sina deras när hur vem vilka skall detta denna dessa också inom mellan efter".split()
+    ),
+    "en": frozenset(
+        "the and of to in is for that with be by on are as shall or this will from it an which "
+        "their who when how should must any each between within these also has have".split()
+    ),
+}
+
+
+def detect_language(texts: list[str], default: str = "sv") -> str:
+    counts = dict.fromkeys(STOPWORDS, 0)
+    seen = 0
+    for text in texts:
+        for word in _WORD.findall(text.casefold()):
+            seen += 1
+            for lang, words in STOPWORDS.items():
+                if word in words:
+                    counts[lang] += 1
+        if seen > 3000:
+            break
+    best = max(counts, key=lambda k: counts[k])
+    return best if counts[best] > 0 else default
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def _match_at(words: list[str], i: int, phrase: list[str]) -> bool:
+    """Does the type phrase start at word i? The last word may be the head of a compound."""
+    if i + len(phrase) > len(words):
+        return False
+    for k, part in enumerate(phrase):
+        w = words[i + k]
+        last = k == len(phrase) - 1
+        if w == part or w.startswith(part) and len(w) - len(part) <= 3:  # inflection: riktlinjer
+            continue
+        if last and len(phrase) == 1 and len(part) >= 4 and part in w and w.find(part) > 0:
+            continue  # compound: samverkansavtal, länsöverenskommelsen
+        return False
+    return True
+
+
+def find_type(text: str, vocab: dict[str, list[str]]) -> tuple[int, str] | None:
+    """Earliest type word in a text: (position, type id)."""
+    words = _words(text)
+    best: tuple[int, str] | None = None
+    for doc_type, phrases in vocab.items():
+        for phrase in phrases:
+            parts = _words(phrase)
+            if not parts:
+                continue
+            for i in range(len(words)):
+                if _match_at(words, i, parts):
+                    if best is None or i < best[0]:
+                        best = (i, doc_type)
+                    break
+    return best
+
+
+def classify_type(
+    title: str | None, blocks: list[Block], vocab: dict[str, dict[str, list[str]]], lang: str
+) -> str | None:
+    """The document type from the title, else from the first page's opening blocks."""
+    by_type = {t: list(langs.get(lang, [])) + [p for k, v in langs.items() if k != lang for p in v]
+               for t, langs in vocab.items()}
+    if title:
+        hit = find_type(title, by_type)
+        if hit:
+            return hit[1]
+    opening = [b.text for b in blocks[:12] if b.kind not in ("header", "footer")]
+    for text in opening:
+        hit = find_type(text, by_type)
+        if hit and hit[0] <= 3:
+            return hit[1]
+    return None

@@ -1,0 +1,150 @@
+"""Zip-container safety shared by the DOCX and ODT plug-ins.
+
+Office files are zips of XML, and a scan walks folders nobody has vetted: a zip bomb or an XML part with a
+DTD must end as one `Unreadable` line in the report, not as an exhausted worker or a leaked local file.
+The checks read only the central directory and a few hundred bytes per XML part, so they cost next to
+nothing next to the parse that follows.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from govcheck.extract.base import ExtractOptions
+from govcheck.model import Unreadable
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+RATIO_MIN_BYTES = 1024 * 1024  # ratios of small members are noisy (a 40 KB XML part may well compress 50:1)
+_PROLOG_BYTES = 4096  # a DOCTYPE must come before the root element, so the head of a part is enough
+
+
+def safe_parser() -> etree.XMLParser:
+    """An lxml parser that never expands entities, loads DTDs or touches the network."""
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True
+    )
+
+
+def preflight(path: Path, label: str) -> bytes:
+    """Reject what is not a zip before anything parses it; return the first bytes.
+
+    An encrypted OOXML file is not a zip at all but an OLE compound file holding `EncryptedPackage`, so the
+    signature alone tells users the useful thing ("password required") instead of "corrupt".
+    """
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise Unreadable(f"cannot open file: {exc.strerror or exc}") from None
+    if size == 0:
+        raise Unreadable("empty file")
+    if head.startswith(OLE_MAGIC):
+        raise Unreadable(_ole_reason(path))
+    if not head.startswith(ZIP_MAGIC) and not head.startswith(b"PK\x05\x06"):
+        raise Unreadable(f"corrupt {label}: not a zip archive")
+    return head
+
+
+def _ole_reason(path: Path) -> str:
+    """Tell an encrypted OOXML package from a legacy binary Word file; both start with the OLE signature."""
+    try:
+        data = path.read_bytes()[: 64 * 1024 * 1024]
+    except OSError:
+        return "encrypted (password required)"
+    if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data:
+        return "encrypted (password required)"
+    if "WordDocument".encode("utf-16-le") in data:
+        return "legacy Word 97-2003 binary file (.doc), not DOCX"
+    return "encrypted (password required)"
+
+
+def open_checked(path: Path, options: ExtractOptions, label: str) -> zipfile.ZipFile:
+    """Open a zip after checking declared sizes and ratios against the options' zip-bomb limits.
+
+    `zipfile` never inflates a member past its declared `file_size`, so checking the central directory
+    bounds what any later reader (ours or python-docx) can allocate.
+    """
+    preflight(path, label)
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise Unreadable(f"corrupt {label}: not a zip archive ({exc})") from None
+    try:
+        check_members(zf, options)
+    except Unreadable:
+        zf.close()
+        raise
+    return zf
+
+
+def check_members(zf: zipfile.ZipFile, options: ExtractOptions) -> None:
+    infos = zf.infolist()
+    total = sum(i.file_size for i in infos)
+    if total > options.max_unzipped_bytes:
+        raise Unreadable(
+            f"zip bomb suspected: {total / 1e6:.0f} MB uncompressed "
+            f"(limit {options.max_unzipped_bytes / 1e6:.0f} MB)"
+        )
+    for info in infos:
+        if info.file_size > RATIO_MIN_BYTES:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if ratio > options.max_zip_ratio:
+                raise Unreadable(
+                    f"zip bomb suspected: {info.filename} expands {ratio:.0f}:1 "
+                    f"(limit {options.max_zip_ratio:.0f}:1)"
+                )
+    if any(i.flag_bits & 0x1 for i in infos):
+        raise Unreadable("encrypted (password required)")
+
+
+def check_xml_parts(zf: zipfile.ZipFile) -> None:
+    """Refuse a package whose XML parts declare a DTD: no honest office file does, hostile ones do."""
+    for info in zf.infolist():
+        if not info.filename.lower().endswith((".xml", ".rels")) or info.is_dir():
+            continue
+        try:
+            with zf.open(info) as fh:
+                head = fh.read(_PROLOG_BYTES)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+            raise Unreadable(f"corrupt zip member {info.filename}: {exc}") from None
+        if has_dtd(head):
+            raise Unreadable("unsafe XML (DTD/entities)")
+
+
+def has_dtd(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="ignore").encode("utf-8", errors="ignore")
+    upper = head.upper()
+    return b"<!DOCTYPE" in upper or b"<!ENTITY" in upper
+
+
+def read_member(zf: zipfile.ZipFile, name: str, label: str) -> bytes | None:
+    """The bytes of one member, None when absent; damage becomes Unreadable."""
+    try:
+        info = zf.getinfo(name)
+    except KeyError:
+        return None
+    try:
+        return zf.read(info)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        raise Unreadable(f"corrupt {label}: cannot read {name} ({exc})") from None
+
+
+def parse_xml(data: bytes, name: str, label: str) -> etree._Element:
+    """Parse an XML part with the safe parser; a DTD anywhere in it is refused."""
+    if has_dtd(data[:_PROLOG_BYTES]):
+        raise Unreadable("unsafe XML (DTD/entities)")
+    try:
+        root = etree.fromstring(data, parser=safe_parser())
+    except etree.XMLSyntaxError as exc:
+        raise Unreadable(f"corrupt {label}: {name} is not well-formed XML ({exc})") from None
+    if root is None:
+        raise Unreadable(f"corrupt {label}: {name} is empty")
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise Unreadable("unsafe XML (DTD/entities)")
+    return root

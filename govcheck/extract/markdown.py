@@ -1,0 +1,117 @@
+"""Markdown plug-in: markdown-it-py tokens to blocks, inline markup reduced to the words it marks up.
+
+A real parser rather than regexes, because "**Ansvar**", "[SIP](url)" and setext underlines must read as
+the words a reader sees, and pipe tables must become table cells with positions like DOCX tables.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from govcheck.extract.base import ExtractOptions
+from govcheck.extract.text import read_text
+from govcheck.model import Block, Extracted, Unreadable
+
+FORMAT = "md"
+EXTENSIONS: tuple[str, ...] = (".md", ".markdown")
+
+_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_FM_TITLE = re.compile(r"^title:\s*(.+?)\s*$", re.MULTILINE)
+_TAGS = re.compile(r"<!--.*?-->|<[^>]+>", re.DOTALL)
+
+
+def sniff(head: bytes) -> bool:
+    """Markdown is plain text: the extension decides (detect_format skips this sniffer)."""
+    return False
+
+
+def extract(path: Path, options: ExtractOptions) -> Extracted:
+    text, enc = read_text(path)
+    front_title = None
+    fm = _FRONT_MATTER.match(text)
+    if fm:
+        m = _FM_TITLE.search(fm.group(1) or "")
+        if m:
+            front_title = m.group(1).strip().strip("\"'") or None
+        text = text[fm.end() :]
+    blocks = parse_markdown(text)
+    if not blocks:
+        raise Unreadable("no text")
+    title = next((b.text.strip() for b in blocks if b.kind == "heading" and b.level == 1), None)
+    title = title or front_title or next((b.text.strip() for b in blocks if b.kind == "heading"), None)
+    return Extracted(format=FORMAT, blocks=blocks, title=title, engine=f"markdown-it-py ({enc})")
+
+
+def parse_markdown(text: str) -> list[Block]:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+    tokens = md.parse(text)
+    blocks: list[Block] = []
+    list_depth = 0
+    table_no = -1
+    row = -1
+    col = -1
+    cell: tuple[int, int, int] | None = None
+    heading_level: int | None = None
+    for tok in tokens:
+        t = tok.type
+        if t in ("bullet_list_open", "ordered_list_open"):
+            list_depth += 1
+        elif t in ("bullet_list_close", "ordered_list_close"):
+            list_depth -= 1
+        elif t == "heading_open":
+            heading_level = int(tok.tag[1]) if tok.tag[1:].isdigit() else 1
+        elif t == "heading_close":
+            heading_level = None
+        elif t == "table_open":
+            table_no += 1
+            row = -1
+        elif t == "tr_open":
+            row += 1
+            col = -1
+        elif t in ("th_open", "td_open"):
+            col += 1
+            cell = (table_no, row, col)
+        elif t in ("th_close", "td_close"):
+            cell = None
+        elif t == "inline":
+            content = inline_text(tok)
+            if not content.strip():
+                continue
+            if cell is not None:
+                blocks.append(Block(text=content, kind="table-cell", table=cell))
+            elif heading_level is not None:
+                blocks.append(Block(text=content, kind="heading", level=heading_level))
+            elif list_depth:
+                blocks.append(Block(text=content, kind="list-item"))
+            else:
+                blocks.append(Block(text=content, kind="paragraph"))
+        elif t in ("fence", "code_block"):
+            if tok.content.strip():
+                blocks.append(
+                    Block(text=tok.content.rstrip("\n"), kind="list-item" if list_depth else "paragraph")
+                )
+        elif t == "html_block":
+            stripped = _TAGS.sub("", tok.content).strip()
+            if stripped:
+                blocks.append(Block(text=stripped, kind="paragraph"))
+    for i, block in enumerate(blocks):
+        block.index = i
+    return blocks
+
+
+def inline_text(tok) -> str:
+    """The words of an inline token: emphasis and links reduced to their text, breaks to newlines."""
+    parts: list[str] = []
+    for child in tok.children or ():
+        t = child.type
+        if t in ("text", "code_inline"):
+            parts.append(child.content)
+        elif t in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif t == "html_inline":
+            continue  # tags themselves are not text; the text between them arrives as "text" tokens
+        # image alt text is not shown on the page; link/emphasis open/close carry no text
+    return "".join(parts)

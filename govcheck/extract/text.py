@@ -1,0 +1,224 @@
+"""Plain-text plug-in, and the byte decoding shared with the HTML and Markdown plug-ins.
+
+Archived governance texts arrive in UTF-8, UTF-16 (Windows "Unicode" saves) and cp1252/latin-1; a wrong
+guess turns "Överenskommelse" into "Ã–verenskommelse" and every Swedish rule term stops matching. Plain
+text has no markup, so structure (headings, list items) is inferred from layout the way a reader would.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+from govcheck.extract.base import ExtractOptions
+from govcheck.model import Block, Extracted, Unreadable
+
+FORMAT = "txt"
+EXTENSIONS: tuple[str, ...] = (".txt", ".text")
+MAX_BYTES = 64 * 1024 * 1024  # a "text" file larger than this is a log or a dump, not a governance document
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: its BOM starts with FF FE too
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# cp1252 bytes of letters and punctuation common in Swedish/English/Western text (å ä ö é ü æ ø, dashes,
+# quotes, §, nbsp, euro). charset-normalizer calls short Swedish text cp1250 and turns "å" into "ĺ".
+_WESTERN = frozenset(
+    b"\xe5\xe4\xf6\xc5\xc4\xd6\xe9\xc9\xfc\xdc\xe8\xe0\xe1\xed\xf3\xfa\xf8\xd8\xe6\xc6"
+    b"\xe7\xf1\xeb\xef\xee\xf4\xfb\xe2\xea\x96\x97\x93\x94\x92\x91\x85\x84\xa7\xb4\xab"
+    b"\xbb\xb0\xa0\x80\x95\xbd\xd7"
+)
+_LEGACY_ALIASES = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii", "iso_8859-1"}
+
+
+def sniff(head: bytes) -> bool:
+    """Any bytes could be text: the extension decides (detect_format skips this sniffer)."""
+    return False
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Decode to str; return (text, encoding used). BOM, valid UTF-8, a declared charset, then detection."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(enc, errors="replace"), enc
+    try:  # valid UTF-8 with non-ASCII bytes is practically never another encoding, whatever is declared
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if declared:
+        enc = declared.strip().lower()
+        if enc in _LEGACY_ALIASES:
+            enc = "cp1252"  # what browsers do: the C1 range holds cp1252's dashes and quotes
+        try:
+            codecs.lookup(enc)
+            return data.decode(enc), enc
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong or unknown declaration: detect instead
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return data.decode(utf16, errors="replace"), utf16
+    high = [b for b in data if b >= 0x80]
+    if high and sum(b in _WESTERN for b in high) >= 0.8 * len(high):
+        return data.decode("cp1252", errors="replace"), "cp1252"
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data[:1_000_000]).best()
+    except Exception:  # the detector is a heuristic: any failure just means "no opinion"
+        best = None
+    if best is not None and best.encoding:
+        try:
+            return data.decode(best.encoding), best.encoding
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 saved without a BOM: mostly-Latin text has a NUL in every other byte."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd > 0.3 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.3 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def read_text(path: Path, declared: str | None = None) -> tuple[str, str]:
+    """Read and decode a text-like file; empty, unreadable or binary files become Unreadable."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise Unreadable(f"file too large for a text document ({size / 1e6:.0f} MB)")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise Unreadable(f"cannot open file: {exc.strerror or exc}") from None
+    if not data:
+        raise Unreadable("empty file")
+    text, enc = decode_bytes(data, declared)
+    controls = sum(1 for ch in text[:100_000] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    if controls > 0.05 * min(len(text), 100_000):
+        raise Unreadable("binary content, not text")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    return text, enc
+
+
+# --- structure from layout -------------------------------------------------------------------------------
+
+_NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){0,5})\.?\s+(?=\S)")
+_BULLET = re.compile(r"^\s*(?:[-*•–·▪◦]|\(?[0-9a-zA-Z]{1,2}\))\s+\S")
+_BULLET_GLYPH = re.compile(r"^\s*[-*•–·▪◦]\s+")
+_UNDERLINE = re.compile(r"^\s*(=+|-+)\s*$")
+_TERMINAL = (".", "!", "?", ":", ";", ",")
+_DATE_OR_NUMBER = re.compile(r"^[\d\s./:\-–§]+$")
+HEADING_MAX = 80
+
+
+def extract(path: Path, options: ExtractOptions) -> Extracted:
+    text, enc = read_text(path)
+    blocks = parse_plain(text)
+    if not blocks:
+        raise Unreadable("no text")
+    title = next((line.strip() for line in text.split("\n") if line.strip()), None)
+    if blocks[0].kind == "heading" and blocks[0].text.strip() == title:
+        blocks[0].kind, blocks[0].level = "title", None
+    return Extracted(format=FORMAT, blocks=blocks, title=title, engine=f"text ({enc})")
+
+
+def parse_plain(text: str) -> list[Block]:
+    """Paragraphs at blank lines; headings by numbering, underline or a short unpunctuated line alone."""
+    blocks: list[Block] = []
+    for para in _paragraphs(text.replace("\f", "\n\n")):
+        blocks.extend(_classify(para))
+    for i, block in enumerate(blocks):
+        block.index = i
+    return blocks
+
+
+def _paragraphs(text: str) -> list[list[str]]:
+    paras: list[list[str]] = []
+    current: list[str] = []
+    for raw in text.split("\n"):
+        line = raw.rstrip()
+        if line.strip():
+            current.append(line)
+        elif current:
+            paras.append(current)
+            current = []
+    if current:
+        paras.append(current)
+    return paras
+
+
+def _classify(lines: list[str]) -> list[Block]:
+    out: list[Block] = []
+    # An underlined line (=== or ---) is a heading wherever it stands in the paragraph.
+    i = 0
+    start = 0
+    while i < len(lines) - 1:
+        if _UNDERLINE.match(lines[i + 1]) and not _UNDERLINE.match(lines[i]) and len(lines[i].strip()) >= 2:
+            out.extend(_plain(lines[start:i]))
+            level = 1 if lines[i + 1].strip().startswith("=") else 2
+            out.append(Block(text=lines[i].strip(), kind="heading", level=level))
+            start = i = i + 2
+        else:
+            i += 1
+    out.extend(_plain(lines[start:]))
+    return out
+
+
+def _plain(lines: list[str]) -> list[Block]:
+    if not lines:
+        return []
+    if len(lines) == 1:
+        level = heading_level(lines[0])
+        if level:
+            return [Block(text=lines[0].strip(), kind="heading", level=level)]
+    if all(_BULLET.match(line) or line.startswith((" ", "\t")) for line in lines) and _BULLET.match(lines[0]):
+        return _list_items(lines)
+    if len(lines) > 1 and sum(bool(_NUMBERED.match(line)) for line in lines) == len(lines):
+        return _list_items(lines)  # consecutive numbered lines: an ordered list
+    return [Block(text="\n".join(lines), kind="paragraph")]
+
+
+def _list_items(lines: list[str]) -> list[Block]:
+    items: list[list[str]] = []
+    for line in lines:
+        if _BULLET.match(line) or _NUMBERED.match(line) or not items:
+            items.append([line])
+        else:
+            items[-1].append(line)  # an indented continuation of the item above
+    # The bullet glyph is layout, not text (DOCX list items carry none); numbers and letters stay.
+    return [Block(text=_BULLET_GLYPH.sub("", "\n".join(item), count=1), kind="list-item") for item in items]
+
+
+def heading_level(line: str) -> int | None:
+    """Level of a stand-alone line that reads as a heading, or None.
+
+    "3. Syfte och mål" -> 1, "5.1 Barnets rättigheter" -> 2; an unnumbered short line that starts with a
+    capital and does not end like a sentence -> 1. Dates, signatures' "Ort och datum" fields and bullets
+    are not headings.
+    """
+    s = line.strip()
+    if not s or len(s) >= HEADING_MAX or s.endswith(_TERMINAL) or _DATE_OR_NUMBER.match(s):
+        return None
+    if _BULLET.match(s) and not _NUMBERED.match(s):
+        return None
+    m = _NUMBERED.match(s)
+    if m:
+        rest = s[m.end() :]
+        if not rest[:1].isalpha():
+            return None
+        return min(m.group(1).count(".") + 1, 6)
+    if not s[0].isalpha() or not s[0].isupper() or len(s.split()) > 12:
+        return None
+    return 1

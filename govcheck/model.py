@@ -1,0 +1,209 @@
+"""The data that flows through govcheck, stage by stage.
+
+    discover -> Source
+    extract  -> Extracted (blocks with locations)      or raises Unreadable
+    normalise/segment -> Document (clean blocks, sentences, lang, doc_type)
+    rules    -> RuleResult per rule
+    assess   -> DocumentResult per file, ScanReport for the run
+
+Everything here is plain data (dataclasses) so it pickles across worker processes and caches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+Outcome = Literal["met", "partial", "not_met", "cannot_assess", "not_applicable"]
+OUTCOMES: tuple[str, ...] = ("met", "partial", "not_met", "cannot_assess", "not_applicable")
+
+# Block kinds. "header"/"footer" are running page furniture; they are evidence too, but count once.
+BlockKind = Literal["title", "heading", "paragraph", "list-item", "table-cell", "header", "footer", "footnote"]
+
+
+class Unreadable(Exception):
+    """A document whose text cannot be read. The message is the one-line reason users see."""
+
+
+@dataclass(slots=True)
+class Source:
+    """A file found by discovery."""
+
+    path: str  # absolute path on disk
+    rel: str  # path relative to the scanned root, forward slashes (the report's `path`)
+    format: str | None  # pdf, docx, odt, html, md, txt; None when not a document we read
+
+
+@dataclass(slots=True)
+class Block:
+    """One unit of text at one place in the document: a paragraph, a heading, a table cell."""
+
+    text: str
+    kind: str = "paragraph"
+    page: int | None = None  # 1-based physical page (PDF)
+    page_label: str | None = None  # printed page label, when it differs from the physical page
+    level: int | None = None  # heading level (1 = top) for kind "heading"
+    headings: tuple[str, ...] = ()  # heading path, outermost first (filled by normalise)
+    table: tuple[int, int, int] | None = None  # (table no, row, column), 0-based, for table cells
+    index: int = 0  # position of the block in the document (paragraph number)
+    ocr: bool = False  # text came from OCR, not from a text layer
+
+    @property
+    def section(self) -> str | None:
+        return self.headings[-1] if self.headings else None
+
+
+@dataclass(slots=True)
+class Extracted:
+    """What an extractor returns: raw blocks plus what it learnt about the file."""
+
+    format: str
+    blocks: list[Block]
+    pages: int | None = None
+    title: str | None = None  # from metadata or the first heading, if the format has one
+    engine: str = ""  # which backend produced the text
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Sentence:
+    """A sentence of a block: the unit rules match in and the unit evidence quotes."""
+
+    text: str
+    block: int  # index into Document.blocks
+    tokens: tuple[str, ...] = ()  # casefolded word tokens (filled by the engine's indexer)
+
+
+@dataclass(slots=True)
+class Document:
+    """A normalised, segmented document ready for the rules."""
+
+    path: str
+    format: str
+    blocks: list[Block]
+    sentences: list[Sentence]
+    lang: str = "sv"
+    doc_type: str | None = None
+    title: str | None = None
+    pages: int | None = None
+    engine: str = ""
+
+
+@dataclass(slots=True)
+class Evidence:
+    text: str
+    page: int | None = None
+    section: str | None = None
+    page_label: str | None = None
+    kind: str | None = None  # block kind when not a plain paragraph (table-cell, header, ...)
+    ocr: bool = False
+
+    def to_json(self) -> dict:
+        out: dict = {"text": self.text}
+        for key in ("page", "page_label", "section", "kind"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        if self.ocr:
+            out["ocr"] = True
+        return out
+
+
+@dataclass(slots=True)
+class RuleResult:
+    rule: str
+    outcome: str
+    evidence: list[Evidence] = field(default_factory=list)
+    message: str = ""  # what was found, or what was looked for and not found
+    waived: dict | None = None  # set by waivers: {justification, decided_by, expires}
+
+    def to_json(self) -> dict:
+        out: dict = {
+            "rule": self.rule,
+            "outcome": self.outcome,
+            "evidence": [e.to_json() for e in self.evidence],
+            "message": self.message,
+        }
+        if self.waived is not None:
+            out["waived"] = self.waived
+        return out
+
+
+@dataclass(slots=True)
+class DocumentResult:
+    path: str
+    status: str  # "ok" | "unreadable"
+    reason: str | None
+    format: str | None
+    lang: str | None
+    doc_type: str | None
+    title: str | None
+    results: list[RuleResult]
+    pages: int | None = None
+    engine: str | None = None
+    ocr: bool = False
+
+    def to_json(self) -> dict:
+        return {
+            "path": self.path,
+            "status": self.status,
+            "reason": self.reason,
+            "format": self.format,
+            "lang": self.lang,
+            "doc_type": self.doc_type,
+            "title": self.title,
+            "pages": self.pages,
+            "engine": self.engine,
+            "ocr": self.ocr,
+            "results": [r.to_json() for r in self.results],
+        }
+
+
+@dataclass(slots=True)
+class RuleInfo:
+    """What report writers need to know of a rule (titles, help) without the engine."""
+
+    id: str
+    pack: str
+    title: dict[str, str]
+    description: dict[str, str]
+    recommendation: dict[str, str]
+    source: str = ""
+    applies_to: list[str] | None = None
+    kind: str = "graded"
+
+
+@dataclass(slots=True)
+class ScanReport:
+    tool: dict
+    as_of: str
+    rulesets: list[dict]
+    rules: list[RuleInfo]
+    documents: list[DocumentResult]
+    roots: list[str] = field(default_factory=list)
+    lang: str | None = None  # dominant language of the set, for report wording
+
+    def to_json(self) -> dict:
+        return {
+            "tool": self.tool,
+            "as_of": self.as_of,
+            "roots": self.roots,
+            "rulesets": self.rulesets,
+            "rules": [asdict(r) for r in self.rules],
+            "documents": [d.to_json() for d in self.documents],
+            "summary": summarise(self),
+        }
+
+
+def summarise(report: ScanReport) -> dict:
+    """Counts per rule across the set: the auditors' samlad bedömning in numbers."""
+    per_rule: dict[str, dict[str, int]] = {}
+    for rule in report.rules:
+        counts = dict.fromkeys(OUTCOMES, 0)
+        for doc in report.documents:
+            for res in doc.results:
+                if res.rule == rule.id:
+                    counts[res.outcome] += 1
+        per_rule[rule.id] = counts
+    unreadable = sum(1 for d in report.documents if d.status != "ok")
+    return {"documents": len(report.documents), "unreadable": unreadable, "rules": per_rule}

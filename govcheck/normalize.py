@@ -1,0 +1,126 @@
+"""Clean extracted text so rules see words as a reader does.
+
+Extractors leave line structure as they found it ("-\\n" at a line-end hyphen, ligatures, private-use
+bullets). Here we repair it once, for every format alike:
+
+- line-end hyphenation is joined ("ända-\\nmålsenlig" -> "ändamålsenlig") except where the hyphen is
+  real: a Swedish/English coordination ("hälso- och sjukvård", "barn- och ungdomspsykiatri"), or an
+  acronym/number compound ("BUP-\\nmottagning" -> "BUP-mottagning"). PDF backends get the coordination
+  case wrong (they join "offentlighets-\\noch" to "offentlighetsoch"), so we do it ourselves;
+- ligatures undone, soft hyphens and control characters dropped, whitespace collapsed;
+- running headers/footers repeated across pages are kept once, marked header/footer;
+- every block gets its heading path.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+
+from govcheck.model import Block
+
+# Words after a line-end hyphen that show the hyphen is a real one ("hälso- och sjukvård").
+_COORDINATORS = frozenset(
+    "och eller samt respektive resp liksom som men utan till and or nor to versus vs".split()
+)
+_LIGATURES = {chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0xFB00, 0xFB07)}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b\u200e\u200f\ufeff]")
+_LINE_HYPHEN = re.compile(r"(\w*)[-\u2010\u00ad]\n[ \t]*(\w+)")
+_WS = re.compile(r"\s+")
+_BULLET = re.compile(r"^[\u2022\u25aa\u25cf\u25e6\u2013\u2212\-*·\uf0b7\uf0a7\uf0d8\uf0fc\uf076]\s+")
+
+
+def _join_hyphen(match: re.Match[str]) -> str:
+    left, right = match.group(1), match.group(2)
+    if right.casefold() in _COORDINATORS:
+        return f"{left}- {right}"  # hälso- och sjukvård
+    if (left and (left.isupper() or left[-1].isdigit())) or right[:1].isdigit():
+        return f"{left}-{right}"  # BUP-mottagning, 0-17
+    if right[:1].isupper() and left[:1].islower():
+        return f"{left}-{right}"  # a compound with a proper name: "region-Västerdal" stays hyphenated
+    return left + right
+
+
+def clean_text(text: str) -> str:
+    """One block's text, repaired and on one line."""
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufffe", "-\n")
+    text = text.translate(str.maketrans(_LIGATURES))
+    text = text.replace("\u00a0", " ").replace("\u202f", " ")
+    text = _LINE_HYPHEN.sub(_join_hyphen, text)
+    text = text.replace("\u00ad", "")
+    text = _CONTROL.sub("", text)
+    text = _WS.sub(" ", text).strip()
+    return _BULLET.sub("", text)
+
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\d+", "#", text.casefold())
+
+
+def mark_running_furniture(blocks: list[Block]) -> list[Block]:
+    """Keep text repeated at the top or bottom of most pages once, as header/footer.
+
+    A decision block printed in every page header is still evidence, but it must count once and
+    rank below the body text.
+    """
+    pages = sorted({b.page for b in blocks if b.page is not None})
+    if len(pages) < 2:
+        return blocks
+    by_page: dict[int, list[int]] = defaultdict(list)
+    for i, b in enumerate(blocks):
+        if b.page is not None and b.text:
+            by_page[b.page].append(i)
+    seen_on: dict[str, set[int]] = defaultdict(set)
+    where: dict[int, tuple[str, str]] = {}
+    for page, idxs in by_page.items():
+        edges = [(i, "header") for i in idxs[:2]] + [(i, "footer") for i in idxs[-2:]]
+        for i, zone in edges:
+            key = _furniture_key(blocks[i].text)
+            if len(key) < 3:
+                continue
+            seen_on[key].add(page)
+            where[i] = (key, zone)
+    threshold = max(2, (len(pages) + 1) // 2)
+    repeated = {k for k, ps in seen_on.items() if len(ps) >= threshold}
+    out: list[Block] = []
+    kept: set[str] = set()
+    for i, b in enumerate(blocks):
+        info = where.get(i)
+        if info and info[0] in repeated:
+            if info[0] in kept:
+                continue
+            kept.add(info[0])
+            b.kind = info[1]
+        out.append(b)
+    return out
+
+
+def assign_headings(blocks: list[Block]) -> None:
+    """Give each block the path of headings it sits under; the document title is the root."""
+    stack: list[tuple[int, str]] = []
+    for b in blocks:
+        if b.kind in ("heading", "title"):
+            level = 0 if b.kind == "title" else b.level or 1
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            stack.append((level, b.text))
+            b.headings = tuple(t for _, t in stack)
+        elif b.kind in ("header", "footer"):
+            b.headings = ()
+        else:
+            b.headings = tuple(t for _, t in stack)
+
+
+def normalise_blocks(blocks: list[Block]) -> list[Block]:
+    """Clean every block, drop empty ones, mark furniture, fill heading paths and indices."""
+    for b in blocks:
+        b.text = clean_text(b.text)
+    blocks = [b for b in blocks if b.text]
+    blocks = mark_running_furniture(blocks)
+    for i, b in enumerate(blocks):
+        b.index = i
+    assign_headings(blocks)
+    return blocks

@@ -1,0 +1,52 @@
+"""Report writers: one module per output format, each with `write(report, options) -> str | bytes`.
+
+Writers only read the ScanReport; they never re-run rules. Files are written atomically (a temp
+file in the same folder, then rename) so a crash never leaves half a report where CI looks for one.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+from govcheck.model import ScanReport
+
+# format name -> module in this package (imported on demand: openpyxl etc. cost start-up time)
+FORMATS: dict[str, str] = {
+    "terminal": "terminal",
+    "json": "json_report",
+}
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    lang: str | None = None  # sv | en; None = the documents' dominant language
+    details: bool = False  # terminal: print evidence under the matrix
+    fail_on_partial: bool = False  # junit: partial cells are failures too
+    base: str | None = None  # sarif: folder paths are made relative to
+
+
+def writer(fmt: str) -> ModuleType:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    return importlib.import_module(f"govcheck.report.{FORMATS[fmt]}")
+
+
+def render(report: ScanReport, fmt: str, options: ReportOptions | None = None) -> str | bytes:
+    return writer(fmt).write(report, options or ReportOptions())
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

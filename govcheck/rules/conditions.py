@@ -1,0 +1,453 @@
+"""The condition language of rule packs, compiled once and evaluated per document.
+
+Every condition, evaluated on a document, yields hits: sentence index -> token spans. A condition
+holds when it has hits; the hits are the evidence. Conditions (one operator key per mapping):
+
+    find: SIGNAL | [terms] | {sv: [...], en: [...]}   sentences where a term matches
+        polarity: positive (default) | any | negated  - a match in a clause with a negation or a
+                  deferral ("reglerar inte", "beslutas senare", "will be agreed separately") is not
+                  positive
+        unless: SIGNAL                 drop sentences where this also matches (e.g. "ersattes av")
+        in_section / outside_section: SIGNAL   the heading path must (not) match
+    together: [cond, ...]  scope: sentence | row | block | section | document   within: N
+                           every part holds inside one unit (a table row is one unit with `row`)
+    all: [cond, ...]       every part holds somewhere;  any: [...] at least one;  not: cond
+    count: [cond, ...]  at_least: N     N distinct facets hold (who / when / what)
+    date: on_or_after_as_of | before_as_of | any      sentences carrying such a date
+    statute: TABLE  status: repealed | in_force | any  unless: SIGNAL
+                           citations of the pack's statute table, judged at --as-of
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from govcheck.model import Block
+from govcheck.rules.terms import Index, Span, Term, compile_term
+
+Hits = dict[int, list[Span]]
+SCOPES = ("sentence", "row", "block", "section", "document")
+
+
+class RuleError(Exception):
+    """A rule pack problem: message names file, line and path."""
+
+
+@dataclass
+class Context:
+    """What conditions see of one document."""
+
+    index: Index
+    blocks: list[Block]
+    sentence_block: list[int]
+    as_of: dt.date
+    signals: dict[str, list[Term]]  # compiled for the document's language
+    tables: dict[str, list[dict]]
+    negation: list[tuple[list[Term], int | None]] = field(default_factory=list)  # (cues, window)
+    _cache: dict[int, Hits] = field(default_factory=dict)
+    _clauses: dict[int, list[int]] = field(default_factory=dict)
+
+    def unit(self, si: int, scope: str) -> object:
+        b = self.blocks[self.sentence_block[si]]
+        if scope == "sentence":
+            return si
+        if scope == "row":
+            return ("t", b.table[0], b.table[1]) if b.table else si
+        if scope == "block":
+            return b.index
+        if scope == "section":
+            return b.headings
+        return 0
+
+    def clause_ids(self, si: int) -> list[int]:
+        """Clause number of each token: commas, semicolons, colons, brackets and 'men/but' split."""
+        cached = self._clauses.get(si)
+        if cached is not None:
+            return cached
+        text = self.index.sentences[si]
+        toks = self.index.tokens[si]
+        ids, clause, prev_end = [], 0, 0
+        for w, s, e in toks:
+            if _CLAUSE_BREAK.search(text, prev_end, s) or w in _CLAUSE_WORDS:
+                clause += 1
+            ids.append(clause)
+            prev_end = e
+        self._clauses[si] = ids
+        return ids
+
+    def negated(self, si: int, span: Span) -> bool:
+        """Is a match inside a negated or deferred clause? Cues with a window must stand within that
+        many words of the match ("reglerar inte kostnadsfördelningen"); cues without one (deferrals
+        such as "regleras i en särskild överenskommelse") cover their whole clause."""
+        ids = self.clause_ids(si)
+        clause = ids[span[0]] if span[0] < len(ids) else -1
+        for cues, window in self.negation:
+            for term in cues:
+                for start, end in self.index.find(term).get(si, ()):
+                    if start >= len(ids) or ids[start] != clause:
+                        continue
+                    if window is None or start - span[1] < window and span[0] - end < window:
+                        return True
+        return False
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]")
+# Words that open a new clause: a negation in "tvister som inte kan lösas lokalt lyfts till
+# styrgruppen" or "disputes that cannot be resolved are escalated" does not negate the escalation.
+_CLAUSE_WORDS = frozenset({"men", "but", "however", "dock", "däremot", "whereas", "som", "där", "that",
+                           "which", "who", "where", "unless", "utom", "except", "if"})
+
+
+class Condition:
+    path: str = ""
+
+    def eval(self, ctx: Context) -> Hits:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def __call__(self, ctx: Context) -> Hits:
+        key = id(self)
+        if key not in ctx._cache:
+            ctx._cache[key] = self.eval(ctx)
+        return ctx._cache[key]
+
+
+def _merge(parts: list[Hits]) -> Hits:
+    out: dict[int, list[Span]] = defaultdict(list)
+    for hits in parts:
+        for si, spans in hits.items():
+            out[si].extend(spans)
+    return dict(out)
+
+
+@dataclass
+class Find(Condition):
+    terms: dict[str, list[Term]] | str  # per language, or a signal name
+    polarity: str = "positive"
+    unless: str | None = None
+    in_section: str | None = None
+    outside_section: str | None = None
+    path: str = ""
+
+    def _terms(self, ctx: Context) -> list[Term]:
+        if isinstance(self.terms, str):
+            return ctx.signals.get(self.terms, [])
+        return self.terms.get(ctx.index.lang) or self.terms.get("*") or []
+
+    def eval(self, ctx: Context) -> Hits:
+        hits = _merge([ctx.index.find(t) for t in self._terms(ctx)])
+        if self.unless:
+            bad = _merge([ctx.index.find(t) for t in ctx.signals.get(self.unless, [])])
+            hits = {si: sp for si, sp in hits.items() if si not in bad}
+        if self.in_section or self.outside_section:
+            hits = {si: sp for si, sp in hits.items() if self._section_ok(ctx, si)}
+        if self.polarity != "any":
+            want_negated = self.polarity == "negated"
+            kept: Hits = {}
+            for si, spans in hits.items():
+                ok = [sp for sp in spans if ctx.negated(si, sp) == want_negated]
+                if ok:
+                    kept[si] = ok
+            hits = kept
+        return hits
+
+    def _section_ok(self, ctx: Context, si: int) -> bool:
+        heads = " / ".join(ctx.blocks[ctx.sentence_block[si]].headings)
+        from govcheck.rules.terms import Index as _I  # local: a tiny index over the heading path
+
+        idx = _I([heads], ctx.index.lang) if heads else None
+
+        def matches(signal: str) -> bool:
+            return bool(idx) and any(idx.find(t) for t in ctx.signals.get(signal, []))
+
+        if self.in_section and not matches(self.in_section):
+            return False
+        return not (self.outside_section and matches(self.outside_section))
+
+
+@dataclass
+class All(Condition):
+    parts: list[Condition]
+    path: str = ""
+
+    def eval(self, ctx: Context) -> Hits:
+        results = [p(ctx) for p in self.parts]
+        return _merge(results) if all(results) else {}
+
+
+@dataclass
+class Any(Condition):
+    parts: list[Condition]
+    path: str = ""
+
+    def eval(self, ctx: Context) -> Hits:
+        return _merge([h for h in (p(ctx) for p in self.parts) if h])
+
+
+@dataclass
+class Not(Condition):
+    part: Condition
+    path: str = ""
+
+    def eval(self, ctx: Context) -> Hits:
+        # Holds with no evidence of its own: a marker hit on no sentence.
+        return {} if self.part(ctx) else {-1: []}
+
+
+@dataclass
+class Count(Condition):
+    parts: list[Condition]
+    at_least: int
+    path: str = ""
+
+    def eval(self, ctx: Context) -> Hits:
+        results = [h for h in (p(ctx) for p in self.parts) if h]
+        return _merge(results) if len(results) >= self.at_least else {}
+
+
+@dataclass
+class Together(Condition):
+    parts: list[Condition]
+    scope: str = "sentence"
+    within: int | None = None
+    path: str = ""
+
+    def eval(self, ctx: Context) -> Hits:
+        results = [p(ctx) for p in self.parts]
+        if not all(results):
+            return {}
+        units: list[set[object]] = [{ctx.unit(si, self.scope) for si in h if si >= 0} for h in results]
+        common = set.intersection(*units)
+        if not common:
+            return {}
+        out: dict[int, list[Span]] = defaultdict(list)
+        for h in results:
+            for si, spans in h.items():
+                if si >= 0 and ctx.unit(si, self.scope) in common:
+                    out[si].extend(spans)
+        if self.within is not None and self.scope == "sentence":
+            out = {si: sp for si, sp in out.items() if self._close(results, si)}
+        return dict(out)
+
+    def _close(self, results: list[Hits], si: int) -> bool:
+        first = results[0].get(si, [])
+        for a in first:
+            if all(any(abs(b[0] - a[0]) <= self.within for b in h.get(si, [])) for h in results[1:]):
+                return True
+        return False
+
+
+# --- dates -------------------------------------------------------------------------------------
+
+MONTHS = {
+    "januari": 1, "februari": 2, "mars": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7,
+    "augusti": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
+    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8,
+    "october": 10,
+}
+_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+DATE_PATTERNS = [
+    (re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b"), "ymd"),
+    (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\s+((?:19|20)\d\d)\b", re.I), "dmy"),
+    (re.compile(rf"\b({_MONTH_RE})\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\b", re.I), "mdy"),
+    (re.compile(rf"\b({_MONTH_RE})\s+((?:19|20)\d\d)\b", re.I), "my"),
+    # A bare year, but not an SFS number (2001:453), a case number (2024/0934) or part of a date.
+    (re.compile(r"(?<![\d:/-])((?:19|20)\d\d)(?![\d:/]|-\d\d-)"), "y"),
+]
+
+
+def find_dates(text: str, exact: bool = False) -> list[dt.date]:
+    """Dates in a text; a bare year or month counts as its last day (a period runs to its end).
+
+    exact: only dates with a day ("2021-03-04", "4 March 2021"), not bare years or months.
+    """
+    out: list[dt.date] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, kind in DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            if exact and kind in ("my", "y"):
+                continue
+            try:
+                if kind == "ymd":
+                    d = dt.date(int(m[1]), int(m[2]), int(m[3]))
+                elif kind == "dmy":
+                    d = dt.date(int(m[3]), MONTHS[m[2].lower()], int(m[1]))
+                elif kind == "mdy":
+                    d = dt.date(int(m[3]), MONTHS[m[1].lower()], int(m[2]))
+                elif kind == "my":
+                    y, mo = int(m[2]), MONTHS[m[1].lower()]
+                    d = (dt.date(y + (mo == 12), mo % 12 + 1, 1) - dt.timedelta(days=1))
+                else:
+                    d = dt.date(int(m[1]), 12, 31)
+            except ValueError:
+                continue
+            taken.append((m.start(), m.end()))
+            out.append(d)
+    return out
+
+
+@dataclass
+class DateCond(Condition):
+    relation: str  # on_or_after_as_of | before_as_of | any | exact (any date with a day)
+    path: str = ""
+
+    def eval(self, ctx: Context) -> Hits:
+        out: Hits = {}
+        for si, text in enumerate(ctx.index.sentences):
+            dates = find_dates(text, exact=self.relation == "exact")
+            if not dates:
+                continue
+            latest = max(dates)
+            if (
+                self.relation in ("any", "exact")
+                or (self.relation == "on_or_after_as_of" and latest >= ctx.as_of)
+                or (self.relation == "before_as_of" and latest < ctx.as_of)
+            ):
+                out[si] = [(0, len(ctx.index.tokens[si]))]
+        return out
+
+
+# --- statutes ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Statute(Condition):
+    table: str
+    status: str = "any"  # repealed | in_force | any
+    unless: str | None = None
+    path: str = ""
+
+    def eval(self, ctx: Context) -> Hits:
+        out: list[Hits] = []
+        bad: Hits = {}
+        if self.unless:
+            bad = _merge([ctx.index.find(t) for t in ctx.signals.get(self.unless, [])])
+        for row in ctx.tables.get(self.table, []):
+            repealed = row.get("repealed")
+            is_repealed = repealed is not None and _as_date(repealed) <= ctx.as_of
+            if self.status == "repealed" and not is_repealed:
+                continue
+            if self.status == "in_force" and is_repealed:
+                continue
+            for term in row["_terms"]:
+                hits = {si: sp for si, sp in ctx.index.find(term).items() if si not in bad}
+                out.append(hits)
+        return _merge(out)
+
+
+def _as_date(value: object) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+# --- compiling ---------------------------------------------------------------------------------
+
+OPERATORS = ("find", "together", "all", "any", "not", "count", "date", "statute")
+
+
+def compile_condition(spec: object, path: str, signals: set[str], tables: set[str], langs: list[str]) -> Condition:
+    """Turn a condition mapping from YAML into a Condition; RuleError names the path on problems."""
+    if not isinstance(spec, dict):
+        raise RuleError(f"{path}: a condition must be a mapping with one of {', '.join(OPERATORS)}")
+    ops = [k for k in spec if k in OPERATORS]
+    if len(ops) != 1:
+        raise RuleError(f"{path}: expected exactly one of {', '.join(OPERATORS)}, got {sorted(spec)}")
+    op = ops[0]
+    allowed = {
+        "find": {"find", "polarity", "unless", "in_section", "outside_section"},
+        "together": {"together", "scope", "within"},
+        "all": {"all"}, "any": {"any"}, "not": {"not"},
+        "count": {"count", "at_least"},
+        "date": {"date"},
+        "statute": {"statute", "status", "unless"},
+    }[op]
+    unknown = set(spec) - allowed
+    if unknown:
+        raise RuleError(f"{path}: unknown key(s) {sorted(unknown)} for '{op}' (allowed: {sorted(allowed)})")
+
+    def sub(items: object, key: str) -> list[Condition]:
+        if not isinstance(items, list) or not items:
+            raise RuleError(f"{path}.{key}: must be a non-empty list of conditions")
+        return [compile_condition(c, f"{path}.{key}[{i}]", signals, tables, langs) for i, c in enumerate(items)]
+
+    def signal_ref(name: object, key: str) -> str | None:
+        if name is None:
+            return None
+        if name not in signals:
+            raise RuleError(f"{path}.{key}: undefined signal {name!r}")
+        return str(name)
+
+    if op == "find":
+        target = spec["find"]
+        terms: dict[str, list[Term]] | str
+        if isinstance(target, str):
+            terms = signal_ref(target, "find") or ""
+        else:
+            terms = compile_terms(target, f"{path}.find", langs)
+        polarity = spec.get("polarity", "positive")
+        if polarity not in ("positive", "any", "negated"):
+            raise RuleError(f"{path}.polarity: must be positive, any or negated")
+        return Find(terms, polarity, signal_ref(spec.get("unless"), "unless"),
+                    signal_ref(spec.get("in_section"), "in_section"),
+                    signal_ref(spec.get("outside_section"), "outside_section"), path)
+    if op == "together":
+        scope = spec.get("scope", "sentence")
+        if scope not in SCOPES:
+            raise RuleError(f"{path}.scope: unsupported scope {scope!r} (use one of {', '.join(SCOPES)})")
+        within = spec.get("within")
+        if within is not None and (not isinstance(within, int) or within < 1 or scope != "sentence"):
+            raise RuleError(f"{path}.within: a positive number of words, with scope: sentence")
+        return Together(sub(spec["together"], "together"), scope, within, path)
+    if op == "all":
+        return All(sub(spec["all"], "all"), path)
+    if op == "any":
+        return Any(sub(spec["any"], "any"), path)
+    if op == "not":
+        return Not(compile_condition(spec["not"], f"{path}.not", signals, tables, langs), path)
+    if op == "count":
+        n = spec.get("at_least")
+        parts = sub(spec["count"], "count")
+        if not isinstance(n, int) or not 1 <= n <= len(parts):
+            raise RuleError(f"{path}.at_least: a number from 1 to {len(parts)}")
+        return Count(parts, n, path)
+    if op == "date":
+        rel = spec["date"]
+        if rel not in ("on_or_after_as_of", "before_as_of", "any", "exact"):
+            raise RuleError(f"{path}.date: must be on_or_after_as_of, before_as_of, any or exact")
+        return DateCond(rel, path)
+    table = spec["statute"]
+    if table not in tables:
+        raise RuleError(f"{path}.statute: undefined table {table!r}")
+    status = spec.get("status", "any")
+    if status not in ("repealed", "in_force", "any"):
+        raise RuleError(f"{path}.status: must be repealed, in_force or any")
+    return Statute(table, status, signal_ref(spec.get("unless"), "unless"), path)
+
+
+def compile_terms(target: object, path: str, langs: list[str]) -> dict[str, list[Term]]:
+    """A term list for all languages, or a mapping language -> term list."""
+    if isinstance(target, list):
+        per_lang = {lang: target for lang in langs}
+    elif isinstance(target, dict):
+        per_lang = target
+    else:
+        raise RuleError(f"{path}: terms must be a list or a mapping of language -> list")
+    out: dict[str, list[Term]] = {}
+    for lang, items in per_lang.items():
+        if not isinstance(items, list):
+            raise RuleError(f"{path}.{lang}: must be a list of terms")
+        compiled = []
+        for i, raw in enumerate(items):
+            if not isinstance(raw, str):
+                raise RuleError(f"{path}.{lang}[{i}]: a term must be a string")
+            try:
+                compiled.append(compile_term(raw, lang))
+            except ValueError as exc:
+                raise RuleError(f"{path}.{lang}[{i}]: {exc}") from None
+        out[lang] = compiled
+    return out

@@ -1,0 +1,234 @@
+"""Load rule packs strictly: every problem is one message naming file, line and path.
+
+Packs come from third parties, so loading is defensive: size-capped, no YAML aliases (alias bombs),
+schema-validated, every regex compiled on a linear-time engine, every signal reference resolved —
+all before any document is read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from govcheck.model import RuleInfo
+from govcheck.rules.conditions import Condition, RuleError, compile_condition, compile_terms
+from govcheck.rules.terms import Term
+
+MAX_PACK_BYTES = 2 * 1024 * 1024
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _data_dir(name: str, installed: str) -> Path:
+    """Bundled data: next to the package when installed, at the repo root in a checkout."""
+    inside = PACKAGE_DIR / installed
+    return inside if inside.is_dir() else PACKAGE_DIR.parent / name
+
+
+RULES_DIR = _data_dir("rules", "packs")
+SCHEMAS_DIR = _data_dir("schemas", "schemas")
+
+
+@dataclass
+class Rule:
+    id: str
+    info: RuleInfo
+    kind: str  # graded | forbidden
+    met: Condition | None
+    partial: Condition | None
+    forbid: Condition | None
+    evidence: Condition | None  # what a forbidden rule quotes when met
+    applies_to: list[str] | None
+    examples: list[dict]
+    looked_for: dict[str, str]
+
+
+@dataclass
+class Pack:
+    id: str
+    version: str
+    title: dict[str, str]
+    languages: list[str]
+    path: Path
+    doc_types: dict[str, dict[str, list[str]]]
+    signals: dict[str, dict[str, list[Term]]]
+    negation: list[dict]  # [{signal: name, window: N | None}]
+    tables: dict[str, list[dict]]
+    rules: list[Rule] = field(default_factory=list)
+
+    def signals_for(self, lang: str) -> dict[str, list[Term]]:
+        fallback = self.languages[0] if self.languages else lang
+        return {name: per.get(lang) or per.get(fallback, []) for name, per in self.signals.items()}
+
+
+class _PackLoader(yaml.SafeLoader):
+    """SafeLoader for packs: dates stay strings (the schema checks them as text), and only true/false
+    are booleans - YAML 1.1 would turn the English term "no" (or "on", "off") into a boolean."""
+
+
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_PackLoader.yaml_implicit_resolvers = {
+    k: [(tag, _BOOL if tag == "tag:yaml.org,2002:bool" else rx)
+        for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@lru_cache(maxsize=4)
+def schema(name: str) -> dict:
+    return json.loads((SCHEMAS_DIR / name).read_text(encoding="utf-8"))
+
+
+def bundled_packs() -> list[Path]:
+    return sorted(p for p in RULES_DIR.glob("*.yaml") if not p.name.startswith("_"))
+
+
+def resolve_pack(name_or_path: str) -> Path:
+    """A pack by path, or by id among the bundled packs."""
+    p = Path(name_or_path)
+    if p.is_file():
+        return p
+    for candidate in bundled_packs():
+        if candidate.stem == name_or_path:
+            return candidate
+    known = ", ".join(c.stem for c in bundled_packs())
+    raise RuleError(f"{name_or_path}: no such rule pack file or bundled pack (bundled: {known})")
+
+
+# --- YAML with line numbers ---------------------------------------------------------------------
+
+
+def _parts(path: str) -> list[str | int]:
+    return [int(i) if i else k for k, i in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path)]
+
+
+def _line_of(node: yaml.Node | None, parts: list[str | int]) -> int | None:
+    """The 1-based line of the deepest node along a path."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in parts:
+        if isinstance(node, yaml.MappingNode):
+            nxt = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            nxt = node.value[part]
+        else:
+            nxt = None
+        if nxt is None:
+            break
+        node = nxt
+        line = node.start_mark.line + 1
+    return line
+
+
+def _read_yaml(path: Path) -> tuple[object, yaml.Node | None]:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise RuleError(f"{path}: cannot read ({exc.strerror})") from None
+    if size > MAX_PACK_BYTES:
+        raise RuleError(f"{path}: {size} bytes is larger than the {MAX_PACK_BYTES} byte limit for a rule pack")
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        for event in yaml.parse(text, Loader=_PackLoader):
+            if isinstance(event, yaml.AliasEvent):
+                mark = event.start_mark
+                raise RuleError(f"{path}:{mark.line + 1}: YAML aliases (*name) are not allowed in rule packs")
+        node = yaml.compose(text, Loader=_PackLoader)
+        data = yaml.load(text, Loader=_PackLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise RuleError(f"{path}{where}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
+    return data, node
+
+
+def load_pack(path: Path) -> Pack:
+    data, node = _read_yaml(path)
+
+    def fail(where: str, message: str) -> RuleError:
+        line = _line_of(node, _parts(where))
+        return RuleError(f"{path}:{line or 1}: {where or '(top)'}: {message}")
+
+    validator = jsonschema.Draft202012Validator(schema("rulepack.schema.json"))
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err.absolute_path).lstrip(".")
+        raise fail(where, err.message)
+    assert isinstance(data, dict)
+    langs = list(data["languages"])
+    signals: dict[str, dict[str, list[Term]]] = {}
+    try:
+        for name, spec in data.get("signals", {}).items():
+            signals[name] = compile_terms(spec, f"signals.{name}", langs)
+    except RuleError as exc:
+        where, _, message = str(exc).partition(": ")
+        raise fail(where, message) from None
+    tables: dict[str, list[dict]] = {}
+    for tname, rows in data.get("tables", {}).items():
+        for i, row in enumerate(rows):
+            try:
+                row["_terms"] = compile_terms(row["cite"], f"tables.{tname}[{i}].cite", ["*"])["*"]
+            except RuleError as exc:
+                where, _, message = str(exc).partition(": ")
+                raise fail(where.replace(".*", ""), message) from None
+        tables[tname] = rows
+    negation = list(data.get("negation", []))
+    for i, cue in enumerate(negation):
+        if cue["signal"] not in signals:
+            raise fail(f"negation[{i}].signal", f"undefined signal {cue['signal']!r}")
+    pack = Pack(
+        id=data["id"], version=str(data["version"]), title=data["title"], languages=langs, path=path,
+        doc_types=data.get("doc_types", {}), signals=signals, negation=negation, tables=tables,
+    )
+    seen: set[str] = set()
+    for i, spec in enumerate(data["rules"]):
+        if spec["id"] in seen:
+            raise fail(f"rules[{i}].id", f"duplicate rule id {spec['id']!r}")
+        seen.add(spec["id"])
+        try:
+            pack.rules.append(_compile_rule(spec, f"rules[{i}]", pack))
+        except RuleError as exc:
+            where, _, message = str(exc).partition(": ")
+            raise fail(where, message) from None
+    return pack
+
+
+def _compile_rule(spec: dict, path: str, pack: Pack) -> Rule:
+    sigs, tabs = set(pack.signals), set(pack.tables)
+
+    def cond(key: str) -> Condition | None:
+        if key not in spec:
+            return None
+        return compile_condition(spec[key], f"{path}.{key}", sigs, tabs, pack.languages)
+
+    kind = spec.get("kind", "graded")
+    if kind == "graded" and "met" not in spec:
+        raise RuleError(f"{path}: a graded rule needs a 'met' condition")
+    if kind == "forbidden" and "forbid" not in spec:
+        raise RuleError(f"{path}: a forbidden rule needs a 'forbid' condition")
+    info = RuleInfo(
+        id=spec["id"], pack=pack.id, title=spec["title"], description=spec["description"],
+        recommendation=spec.get("recommendation", {}), source=spec.get("source", ""),
+        applies_to=spec.get("applies_to"), kind=kind,
+    )
+    return Rule(
+        id=spec["id"], info=info, kind=kind, met=cond("met"), partial=cond("partial"),
+        forbid=cond("forbid"), evidence=cond("evidence"), applies_to=spec.get("applies_to"),
+        examples=spec.get("examples", []), looked_for=spec.get("looked_for", spec["description"]),
+    )
+
+
+def load_packs(names: list[str] | None) -> list[Pack]:
+    """Packs by path or bundled id; the bundled default pack when none are named."""
+    paths = [resolve_pack(n) for n in names] if names else [resolve_pack("child-youth-collaboration")]
+    packs = [load_pack(p) for p in paths]
+    ids = [r.id for p in packs for r in p.rules]
+    dup = {i for i in ids if ids.count(i) > 1}
+    if dup:
+        raise RuleError(f"rule ids defined in more than one pack: {', '.join(sorted(dup))}")
+    return packs

@@ -1,0 +1,184 @@
+"""Term matching that survives inflection and Swedish compounding, in linear time.
+
+A term is written the way a rule author thinks of the word:
+
+    ansvara          the word and its inflections (Snowball stem equal, or the word itself)
+    ansvar*          any word starting so: ansvarar, ansvaret, ansvarsfördelningen
+    *ansvar          any word ending so, inflected: huvudmannaansvar, huvudmannaansvaret
+    *ansvar*         anywhere inside a word
+    hälso- och sjukvård*   several words in a row, each with the forms above
+    re:\\d{4}:\\d+      a regular expression (RE2, linear time) over the sentence text
+
+Matching works on a per-document index (vocabulary -> positions), so each term is looked up once per
+document instead of once per sentence: cost grows with the text, not with text x terms.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+import re2
+import snowballstemmer
+
+TOKEN = re.compile(r"\w+")
+STEMMERS = {"sv": "swedish", "en": "english"}
+# Swedish compound heads are inflected: "-en", "-et", "-erna" ... after a *suffix match.
+_MAX_INFLECTION = 5
+
+Span = tuple[int, int]  # token positions [start, end) within a sentence
+
+
+@lru_cache(maxsize=8)
+def stemmer(lang: str) -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer(STEMMERS.get(lang, "english"))
+
+
+def tokenize(text: str) -> list[tuple[str, int, int]]:
+    """Casefolded word tokens with their character offsets."""
+    return [(m.group().casefold(), m.start(), m.end()) for m in TOKEN.finditer(text)]
+
+
+@dataclass(frozen=True, slots=True)
+class WordPattern:
+    mode: str  # "word" | "prefix" | "suffix" | "infix"
+    text: str  # casefolded
+    stem: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    source: str
+    words: tuple[WordPattern, ...] = ()
+    regex: object | None = None  # compiled re2 pattern
+
+
+def compile_term(raw: str, lang: str) -> Term:
+    """Compile one term; raises ValueError with a readable reason."""
+    raw = raw.strip()
+    if raw.startswith("re:"):
+        pattern = raw[3:].strip()
+        try:
+            compiled = re2.compile(pattern, options=_re2_options())
+        except re2.error as exc:  # type: ignore[attr-defined]
+            raise ValueError(f"invalid regex {pattern!r}: {exc}") from None
+        return Term(source=raw, regex=compiled)
+    parts = raw.casefold().split()
+    if not parts:
+        raise ValueError("empty term")
+    words = []
+    for part in parts:
+        toks = TOKEN.findall(part)
+        if not toks:
+            raise ValueError(f"term {raw!r}: part {part!r} has no letters or digits")
+        # "children's" and "it-tjänst*" are several tokens in a row; a * belongs to the outer ends.
+        for k, core in enumerate(toks):
+            starts = k == 0 and part.startswith("*")
+            ends = k == len(toks) - 1 and part.endswith("*")
+            mode = "infix" if starts and ends else "suffix" if starts else "prefix" if ends else "word"
+            stem = stemmer(lang).stemWord(core) if mode in ("word", "suffix") else ""
+            words.append(WordPattern(mode, core, stem))
+    return Term(source=raw, words=tuple(words))
+
+
+def _re2_options() -> re2.Options:
+    opts = re2.Options()
+    opts.case_sensitive = True  # authors write (?i) where case does not matter
+    opts.max_mem = 8 << 20  # a pathological pattern fails to compile instead of eating memory
+    return opts
+
+
+def _ends_with(reversed_sorted: list[str], suffix: str) -> list[str]:
+    """Entries (un-reversed) of a reversed, sorted list that end with suffix."""
+    rev = suffix[::-1]
+    lo = bisect.bisect_left(reversed_sorted, rev)
+    out = []
+    for r in reversed_sorted[lo:]:
+        if not r.startswith(rev):
+            break
+        out.append(r[::-1])
+    return out
+
+
+class Index:
+    """Per-document vocabulary index over a list of sentences."""
+
+    def __init__(self, sentences: list[str], lang: str) -> None:
+        self.sentences = sentences
+        self.lang = lang
+        self.tokens: list[list[tuple[str, int, int]]] = [tokenize(s) for s in sentences]
+        positions: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for si, toks in enumerate(self.tokens):
+            for ti, (w, _, _) in enumerate(toks):
+                positions[w].append((si, ti))
+        self.positions = positions
+        self.vocab = sorted(positions)
+        self.rvocab = sorted(w[::-1] for w in positions)
+        st = stemmer(lang)
+        self.stem_of = dict(zip(self.vocab, st.stemWords(self.vocab), strict=True))
+        by_stem: dict[str, list[str]] = defaultdict(list)
+        for w, s in self.stem_of.items():
+            by_stem[s].append(w)
+        self.by_stem = by_stem
+        self.rstems = sorted(s[::-1] for s in by_stem)
+        self._cache: dict[str, dict[int, list[Span]]] = {}
+
+    def _words_for(self, wp: WordPattern) -> list[str]:
+        if wp.mode == "word":
+            found = set(self.by_stem.get(wp.stem, ()))
+            if wp.text in self.positions:
+                found.add(wp.text)
+            return list(found)
+        if wp.mode == "prefix":
+            lo = bisect.bisect_left(self.vocab, wp.text)
+            out = []
+            for w in self.vocab[lo:]:
+                if not w.startswith(wp.text):
+                    break
+                out.append(w)
+            return out
+        if wp.mode == "suffix":
+            # Compounds with this head, inflected: "huvudmannaansvaret" has a stem ending in "ansvar".
+            out: set[str] = set()
+            keys = {wp.text}
+            if len(wp.stem) >= max(3, len(wp.text) - 2):  # "nämnden" -> "nämnd", not "styrelse" -> "styr"
+                keys.add(wp.stem)
+            for key in keys:
+                out.update(_ends_with(self.rvocab, key))
+                for rstem in _ends_with(self.rstems, key):
+                    out.update(self.by_stem[rstem])
+            return list(out)
+        return [w for w in self.vocab if wp.text in w]
+
+    def find(self, term: Term) -> dict[int, list[Span]]:
+        """Sentence index -> token spans where the term matches."""
+        cached = self._cache.get(term.source)
+        if cached is not None:
+            return cached
+        hits: dict[int, list[Span]] = defaultdict(list)
+        if term.regex is not None:
+            for si, text in enumerate(self.sentences):
+                for m in term.regex.finditer(text):
+                    span = self._char_span_to_tokens(si, m.start(), m.end())
+                    hits[si].append(span)
+        else:
+            first = term.words[0]
+            cand: set[str] = set(self._words_for(first))
+            rest = [set(self._words_for(wp)) for wp in term.words[1:]]
+            for w in cand:
+                for si, ti in self.positions[w]:
+                    toks = self.tokens[si]
+                    if all(ti + k + 1 < len(toks) and toks[ti + k + 1][0] in r for k, r in enumerate(rest)):
+                        hits[si].append((ti, ti + len(term.words)))
+        result = dict(hits)
+        self._cache[term.source] = result
+        return result
+
+    def _char_span_to_tokens(self, si: int, start: int, end: int) -> Span:
+        toks = self.tokens[si]
+        first = next((i for i, (_, s, e) in enumerate(toks) if e > start), len(toks))
+        last = next((i for i, (_, s, _) in enumerate(toks) if s >= end), len(toks))
+        return (first, max(first + 1, last))

@@ -1,0 +1,67 @@
+"""Sentence splitting that knows Swedish and English abbreviations.
+
+Evidence is quoted sentence by sentence, and "same sentence" is the tightest scope rules can ask for,
+so a split after "t.ex." or "2 kap." would both truncate quotes and break co-occurrence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from govcheck.model import Block, Sentence
+
+# Lower-cased abbreviations (without the final dot) after which a period does not end a sentence.
+ABBREVIATIONS = frozenset(
+    """
+    t.ex bl.a s.k kap m.m m.fl o.s.v osv resp jfr ca nr st enl d.v.s dvs fr.o.m t.o.m p.g.a pga
+    f.d bl.a.  ang avd tel inkl exkl el etc m.a.o mfl a.a prop sfs sou ds dnr t.h ev kl obs bet
+    e.g i.e cf vs no nos art arts para paras sec secs ch p pp ff fig dr mr mrs ms st approx dept govt
+    inc ltd co corp jr sr
+    """.split()
+)
+
+# A candidate boundary: terminal punctuation, optional closing quote/bracket, then space.
+_BOUNDARY = re.compile(r"[.!?…][\"'»”)\]]*\s+")
+_WORD_BEFORE = re.compile(r"(\S+)$")
+
+
+def _is_abbreviation(before: str) -> bool:
+    m = _WORD_BEFORE.search(before)
+    if not m:
+        return False
+    word = m.group(1).casefold().lstrip("(\"'«“")
+    word = word.rstrip(".")
+    if word in ABBREVIATIONS:
+        return True
+    # An initial ("A. Andersson") or a list label opening the text ("3. Syfte") does not end a
+    # sentence either; a year or count at the end of a sentence ("senast 2027.") does.
+    if len(m.group(1).rstrip(".")) == 1 and m.group(1)[0].isupper():
+        return True
+    return word.isdigit() and len(word) <= 2 and before.strip() == m.group(1)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split one block's text into sentences."""
+    out: list[str] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        end = m.end()
+        nxt = text[end : end + 1]
+        if not nxt or not (nxt.isupper() or nxt.isdigit() or nxt in "\"'«“(§•–-"):
+            continue
+        before = text[start : m.start() + 1]
+        if text[m.start()] == "." and _is_abbreviation(before[:-1] + "."):
+            # "2 kap. 7 §" and "t.ex. BUP": only a real boundary if what follows is clearly new.
+            continue
+        sentence = text[start:end].strip()
+        if sentence:
+            out.append(sentence)
+        start = end
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+def segment(blocks: list[Block]) -> list[Sentence]:
+    return [Sentence(text=s, block=i) for i, b in enumerate(blocks) for s in split_sentences(b.text)]
