@@ -9,6 +9,7 @@ nothing next to the parse that follows.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 from lxml import etree
@@ -19,6 +20,8 @@ from govcheck.model import Unreadable
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 RATIO_MIN_BYTES = 1024 * 1024  # ratios of small members are noisy (a 40 KB XML part may well compress 50:1)
+# What reading a damaged member can raise: bad CRC, truncated data, broken deflate stream, odd methods.
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError)
 _PROLOG_BYTES = 4096  # a DOCTYPE must come before the root element, so the head of a part is enough
 
 
@@ -72,8 +75,8 @@ def open_checked(path: Path, options: ExtractOptions, label: str) -> zipfile.Zip
     preflight(path, label)
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise Unreadable(f"corrupt {label}: not a zip archive ({exc})") from None
+    except (*_READ_ERRORS, zipfile.LargeZipFile) as exc:
+        raise Unreadable(f"corrupt {label}: not a zip archive ({_one_line(exc)})") from None
     try:
         check_members(zf, options)
     except Unreadable:
@@ -102,7 +105,12 @@ def check_members(zf: zipfile.ZipFile, options: ExtractOptions) -> None:
         raise Unreadable("encrypted (password required)")
 
 
-def check_xml_parts(zf: zipfile.ZipFile) -> None:
+def _one_line(value: object) -> str:
+    """Messages are one line in the report; member names in a damaged zip can hold any byte."""
+    return "".join(ch if ch.isprintable() else "?" for ch in str(value))[:200]
+
+
+def check_xml_parts(zf: zipfile.ZipFile, label: str) -> None:
     """Refuse a package whose XML parts declare a DTD: no honest office file does, hostile ones do."""
     for info in zf.infolist():
         if not info.filename.lower().endswith((".xml", ".rels")) or info.is_dir():
@@ -110,8 +118,10 @@ def check_xml_parts(zf: zipfile.ZipFile) -> None:
         try:
             with zf.open(info) as fh:
                 head = fh.read(_PROLOG_BYTES)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-            raise Unreadable(f"corrupt zip member {info.filename}: {exc}") from None
+        except _READ_ERRORS as exc:
+            raise Unreadable(
+                f"corrupt {label}: damaged part {_one_line(info.filename)} ({_one_line(exc)})"
+            ) from None
         if has_dtd(head):
             raise Unreadable("unsafe XML (DTD/entities)")
 
@@ -131,8 +141,8 @@ def read_member(zf: zipfile.ZipFile, name: str, label: str) -> bytes | None:
         return None
     try:
         return zf.read(info)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-        raise Unreadable(f"corrupt {label}: cannot read {name} ({exc})") from None
+    except _READ_ERRORS as exc:
+        raise Unreadable(f"corrupt {label}: damaged part {name} ({_one_line(exc)})") from None
 
 
 def parse_xml(data: bytes, name: str, label: str) -> etree._Element:
@@ -142,7 +152,7 @@ def parse_xml(data: bytes, name: str, label: str) -> etree._Element:
     try:
         root = etree.fromstring(data, parser=safe_parser())
     except etree.XMLSyntaxError as exc:
-        raise Unreadable(f"corrupt {label}: {name} is not well-formed XML ({exc})") from None
+        raise Unreadable(f"corrupt {label}: {name} is not well-formed XML ({_one_line(exc)})") from None
     if root is None:
         raise Unreadable(f"corrupt {label}: {name} is empty")
     if root.getroottree().docinfo.internalDTD is not None:

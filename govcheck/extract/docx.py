@@ -66,7 +66,7 @@ def sniff(head: bytes) -> bool:
 def extract(path: Path, options: ExtractOptions) -> Extracted:
     zf = _zip.open_checked(path, options, LABEL)
     with zf:
-        _zip.check_xml_parts(zf)
+        _zip.check_xml_parts(zf, LABEL)
     document = _open(path)
     # python-docx parses with resolve_entities=False, so nothing leaks; a DTD hidden past the prolog
     # window of the pre-scan is still refused, so hostile files are reported as such.
@@ -75,7 +75,10 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
         if element is not None and element.getroottree().docinfo.internalDTD is not None:
             raise Unreadable("unsafe XML (DTD/entities)")
     reader = _Reader(document)
-    blocks, title = reader.read()
+    try:
+        blocks, title = reader.read()
+    except RecursionError:  # hostile nesting; the XML parser caps depth, this is the backstop
+        raise Unreadable("document nesting too deep") from None
     if not any(b.text.strip() for b in blocks):
         raise Unreadable("no text")
     for i, block in enumerate(blocks):
@@ -91,13 +94,13 @@ def _open(path: Path):  # -> docx.document.Document
     try:
         return docx.Document(str(path))
     except (zipfile.BadZipFile, KeyError) as exc:
-        raise Unreadable(f"corrupt DOCX: missing or damaged part ({exc})") from None
-    except ValueError as exc:  # e.g. a .docm/.dotx or an XLSX: "file is not a Word file, content type is ..."
-        raise Unreadable(f"not a Word document: {exc}") from None
+        raise Unreadable(f"corrupt DOCX: missing or damaged part ({_zip._one_line(exc)})") from None
     except etree.XMLSyntaxError as exc:
-        raise Unreadable(f"corrupt DOCX: malformed XML ({exc})") from None
+        raise Unreadable(f"corrupt DOCX: malformed XML ({_zip._one_line(exc)})") from None
+    except ValueError as exc:  # e.g. a .docm/.dotx or an XLSX: "file is not a Word file, content type is ..."
+        raise Unreadable(f"not a Word document: {_zip._one_line(exc)}") from None
     except Exception as exc:  # python-docx raises its own PackageNotFoundError and assorted others
-        raise Unreadable(f"corrupt DOCX: {type(exc).__name__}: {exc}") from None
+        raise Unreadable(f"corrupt DOCX: {type(exc).__name__}: {_zip._one_line(exc)}") from None
 
 
 class _Style:

@@ -84,15 +84,16 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
         raise Unreadable("no text")
 
     page_title = None
-    title_el = root.find(".//head/title")
-    if title_el is None:
-        title_el = root.find(".//title")
+    title_el = root.find(".//head/title")  # not an <svg><title>, which is a tooltip
     if title_el is not None:
         page_title = _WS.sub(" ", title_el.text_content()).strip() or None
 
     walker = _Walker()
     body = root.find("body")
-    walker.walk(body if body is not None else root)
+    try:
+        walker.walk(body if body is not None else root)
+    except RecursionError:  # hostile nesting; libxml2 caps depth, this is the backstop
+        raise Unreadable("document nesting too deep") from None
     blocks = walker.blocks
     first_h1 = next((b.text.strip() for b in blocks if b.kind == "heading" and b.level == 1), None)
     if page_title and not any(

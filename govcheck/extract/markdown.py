@@ -47,7 +47,10 @@ def parse_markdown(text: str) -> list[Block]:
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": True}).enable("table")
-    tokens = md.parse(text)
+    try:
+        tokens = md.parse(text)
+    except RecursionError:  # markdown-it caps nesting; this is the backstop
+        raise Unreadable("document nesting too deep") from None
     blocks: list[Block] = []
     list_depth = 0
     table_no = -1

@@ -77,7 +77,7 @@ def sniff(head: bytes) -> bool:
 def extract(path: Path, options: ExtractOptions) -> Extracted:
     zf = _zip.open_checked(path, options, LABEL)
     with zf:
-        _zip.check_xml_parts(zf)
+        _zip.check_xml_parts(zf, LABEL)
         manifest = _zip.read_member(zf, "META-INF/manifest.xml", LABEL) or b""
         if b"encryption-data" in manifest:
             raise Unreadable("encrypted (password required)")
@@ -93,7 +93,10 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
     body: list[Block] = []
     office_text = root.find(f"{{{OFFICE}}}body/{{{OFFICE}}}text")
     if office_text is not None:
-        reader.walk(office_text, body)
+        try:
+            reader.walk(office_text, body)
+        except RecursionError:  # hostile nesting; the XML parser caps depth, this is the backstop
+            raise Unreadable("document nesting too deep") from None
     headers, footers = reader.page_furniture(styles_root)
     blocks = headers + body + reader.notes + footers
     if not any(b.text.strip() for b in blocks):

@@ -91,6 +91,15 @@ def _re2_options() -> re2.Options:
     return opts
 
 
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return a[:n]
+
+
 def _ends_with(reversed_sorted: list[str], suffix: str) -> list[str]:
     """Entries (un-reversed) of a reversed, sorted list that end with suffix."""
     rev = suffix[::-1]
@@ -128,7 +137,11 @@ class Index:
 
     def _words_for(self, wp: WordPattern) -> list[str]:
         if wp.mode == "word":
-            found = set(self.by_stem.get(wp.stem, ()))
+            # Inflections, not derivations: same stem, and the word keeps the whole term (a final
+            # vowel may change: party -> parties) - "samordnar" must not reach "samordnad".
+            keep = len(wp.text) - (1 if wp.text[-1] in "aeiouyåäö" else 0)
+            found = {w for w in self.by_stem.get(wp.stem, ())
+                     if len(_common_prefix(w, wp.text)) >= keep and len(w) <= len(wp.text) + 5}
             if wp.text in self.positions:
                 found.add(wp.text)
             return list(found)
