@@ -37,7 +37,8 @@ def _is_abbreviation(before: str) -> bool:
     # sentence either; a year or count at the end of a sentence ("senast 2027.") does.
     if len(m.group(1).rstrip(".")) == 1 and m.group(1)[0].isupper():
         return True
-    return word.isdigit() and len(word) <= 2 and before.strip() == m.group(1)
+    # A numbered label opening the text ("3. Syfte", "Steg 2. BHV-sjuksköterskan ...") is no sentence.
+    return word.isdigit() and len(word) <= 2 and len(before.split()) <= 2
 
 
 def split_sentences(text: str) -> list[str]:

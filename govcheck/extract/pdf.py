@@ -94,8 +94,7 @@ class _Page:
     width: float
     height: float
     lines: list[_Line] = field(default_factory=list)
-    hrules: list[tuple[float, float, float]] = field(default_factory=list)  # (x0, x1, y)
-    vrules: list[tuple[float, float, float]] = field(default_factory=list)  # (x, y0, y1)
+    grids: list[tuple[list[float], list[float]]] = field(default_factory=list)  # ruled tables
     drawn: bool = False  # has images or vector graphics (a scan, or outlined text)
     error: str | None = None  # why the backend could not read this page
 
@@ -309,6 +308,7 @@ class _PdfiumReader:
         self.matrix = raw.FS_MATRIX()
         self.font_buf = ctypes.create_string_buffer(128)
         self.flags = ctypes.c_int()
+        self.wide = False  # a line of the current page has a gap wider than a word space
 
     def page(self, pdf, i: int) -> _Page:
         page = pdf[i]
@@ -320,11 +320,22 @@ class _PdfiumReader:
             xf = _Transform(left, bottom, result.width, result.height, rotation)
             if rotation in (90, 270):
                 result.width, result.height = result.height, result.width
-            result.drawn, hr, vr = self.objects(page.raw, xf)
-            result.hrules, result.vrules = hr, vr
             textpage = page.get_textpage()
             try:
-                result.lines = self.lines(textpage, xf, vr)
+                n_chars = self.raw.FPDFText_CountChars(textpage.raw)
+                text = textpage.get_text_range() if n_chars > 0 else ""
+                if not text.strip():
+                    result.drawn = self.objects(page.raw, xf)[0]
+                    return result
+                # Ruling lines are only looked up when a line has a gap wider than a word space:
+                # walking every page object costs as much as reading the text.
+                self.wide = False
+                result.lines = self.lines(textpage, text, n_chars, xf, [])
+                if self.wide:
+                    result.drawn, hr, vr = self.objects(page.raw, xf)
+                    result.grids = _grids(hr, vr)
+                    if result.grids:
+                        result.lines = self.lines(textpage, text, n_chars, xf, _borders(result.grids))
             finally:
                 textpage.close()
             return result
@@ -341,52 +352,48 @@ class _PdfiumReader:
         n = raw.FPDFPage_CountObjects(page_raw)
         if n <= 0:
             return False, hr, vr
-        budget = [_MAX_OBJECTS]
-        drawn = [False]
-
-        def walk(get, count: int, m: tuple[float, ...] | None, depth: int) -> None:
-            for k in range(count):
-                if budget[0] <= 0:
-                    return
-                budget[0] -= 1
+        get_type, get_bounds = raw.FPDFPageObj_GetType, raw.FPDFPageObj_GetBounds
+        path_t, form_t, text_t = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_TEXT
+        f, frefs = self.f, self.frefs
+        drawn = False
+        budget = _MAX_OBJECTS
+        # (container or None for the page, object count, matrix to page space or None, depth)
+        todo: list[tuple[object, int, tuple[float, ...] | None, int]] = [(None, n, None, 0)]
+        while todo and budget > 0:
+            container, count, m, depth = todo.pop()
+            get = (lambda j: raw.FPDFPage_GetObject(page_raw, j)) if container is None else (
+                lambda j, o=container: raw.FPDFFormObj_GetObject(o, j)
+            )
+            for k in range(min(count, budget)):
                 obj = get(k)
-                kind = raw.FPDFPageObj_GetType(obj)
-                if kind in (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_SHADING):
-                    drawn[0] = True
-                elif kind == raw.FPDF_PAGEOBJ_PATH:
-                    drawn[0] = True
-                    if raw.FPDFPageObj_GetBounds(obj, *self.frefs):
-                        box = (self.f[0].value, self.f[1].value, self.f[2].value, self.f[3].value)
+                kind = get_type(obj)
+                if kind == text_t:
+                    continue
+                if kind == path_t:
+                    drawn = True
+                    if get_bounds(obj, *frefs):
+                        box = (f[0].value, f[1].value, f[2].value, f[3].value)
                         if m is not None:
                             box = _apply_matrix(m, box)
                         _add_rule(xf.box(*box), hr, vr, xf)
-                elif kind == raw.FPDF_PAGEOBJ_FORM and depth < 3:
-                    fm = raw.FS_MATRIX()
-                    own = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-                    if raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(fm)):
-                        own = (fm.a, fm.b, fm.c, fm.d, fm.e, fm.f)
-                    full = own if m is None else _compose(own, m)
-                    walk(
-                        lambda j, o=obj: raw.FPDFFormObj_GetObject(o, j),
-                        raw.FPDFFormObj_CountObjects(obj),
-                        full,
-                        depth + 1,
-                    )
-
-        walk(lambda j: raw.FPDFPage_GetObject(page_raw, j), n, None, 0)
-        return drawn[0], hr, vr
+                elif kind == form_t:
+                    if depth < 3:
+                        fm = raw.FS_MATRIX()
+                        own = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+                        if raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(fm)):
+                            own = (fm.a, fm.b, fm.c, fm.d, fm.e, fm.f)
+                        todo.append((obj, raw.FPDFFormObj_CountObjects(obj), own if m is None else _compose(own, m), depth + 1))
+                else:  # images, shadings
+                    drawn = True
+            budget -= count
+        return drawn, hr, vr
 
     # -- text lines --------------------------------------------------------------------------------
 
-    def lines(self, textpage, xf: _Transform, vrules: list[tuple[float, float, float]]) -> list[_Line]:
+    def lines(self, textpage, text: str, n_chars: int, xf: _Transform, vrules: list) -> list[_Line]:
+        """The page's lines in content-stream order (pdfium's line breaks and U+FFFE hyphens)."""
         raw = self.raw
         tp = textpage.raw
-        n_chars = raw.FPDFText_CountChars(tp)
-        if n_chars <= 0:
-            return []
-        text = textpage.get_text_range()
-        if not text.strip():
-            return []
         aligned = len(text) == n_chars
         to_char = (lambda t: t) if aligned else (lambda t: raw.FPDFText_GetCharIndexFromTextIndex(tp, t))
         out: list[_Line] = []
@@ -416,9 +423,15 @@ class _PdfiumReader:
         raw = self.raw
         d = self.d
         rects: list[tuple[float, float, float, float]] = []
+        get_rect, refs = raw.FPDFText_GetRect, self.refs
+        upright = xf.rot == 0
+        dx, dy = xf.left, xf.bottom
         for k in range(raw.FPDFText_CountRects(tp, c0, c1 - c0 + 1)):
-            if raw.FPDFText_GetRect(tp, k, *self.refs):  # left, top, right, bottom
-                box = xf.box(d[0].value, d[3].value, d[2].value, d[1].value)
+            if get_rect(tp, k, *refs):  # left, top, right, bottom
+                if upright:
+                    box = (d[0].value - dx, d[3].value - dy, d[2].value - dx, d[1].value - dy)
+                else:
+                    box = xf.box(d[0].value, d[3].value, d[2].value, d[1].value)
                 if box[2] - box[0] > 0 or box[3] - box[1] > 0:
                     rects.append(box)
         if not rects:
@@ -451,8 +464,12 @@ class _PdfiumReader:
             gap = b[0] - a[2]
             if gap < -1:
                 continue  # not left-to-right (RTL, overprint): keep as one run
+            if gap >= 0.45 * size and (k > 1 or rects[0][2] - rects[0][0] > 1.5 * size):
+                self.wide = True
             mid_y = (b[1] + b[3]) / 2
-            crosses = any(a[2] - 1 <= x <= b[0] + 1 and y0 <= mid_y <= y1 for x, y0, y1 in vrules)
+            crosses = bool(vrules) and any(
+                a[2] - 1 <= x <= b[0] + 1 and y0 <= mid_y <= y1 for x, y0, y1 in vrules
+            )
             if gap >= _CELL_GAP * size or (crosses and gap > 0.15 * size) or (k == 1 and gap >= 0.3 * size):
                 cuts.append((k, (a[2] + b[0]) / 2))
                 if k == 1 and (crosses or gap > 3 * size):
@@ -497,9 +514,7 @@ class _PdfiumReader:
         name = self.font_buf.value.decode("latin-1", "replace").lower() if n else ""
         if any(w in name for w in ("bold", "black", "heavy", "semibold", "demi")):
             return True
-        if self.flags.value & 0x40000:  # FXFONT_FORCE_BOLD
-            return True
-        return raw.FPDFText_GetFontWeight(tp, idx) >= 600
+        return bool(self.flags.value & 0x40000)  # FXFONT_FORCE_BOLD (weights are unreliable: 400 for bold)
 
 
 def _page_label(pdf, i: int) -> str | None:
@@ -637,10 +652,14 @@ def _plumber_page(page, i: int) -> _Page:
     result = _Page(number=i + 1, label=label, width=float(page.width), height=height)
     result.drawn = bool(page.images or page.rects or page.lines or page.curves)
     x_off, top_off = float(page.bbox[0]), float(page.bbox[1])
+    hr: list[tuple[float, float, float]] = []
+    vr: list[tuple[float, float, float]] = []
     for e in page.edges:
         x0, x1 = float(e["x0"]) - x_off, float(e["x1"]) - x_off
         y0, y1 = height - (float(e["bottom"]) - top_off), height - (float(e["top"]) - top_off)
-        _add_rule((x0, y0, x1, y1), result.hrules, result.vrules, None)
+        _add_rule((x0, y0, x1, y1), hr, vr, None)
+    result.grids = _grids(hr, vr)
+    borders = _borders(result.grids)
     words = page.dedupe_chars().extract_words(
         x_tolerance=1.5, y_tolerance=3, use_text_flow=True, extra_attrs=["size", "fontname"]
     )
@@ -654,11 +673,11 @@ def _plumber_page(page, i: int) -> _Page:
                 and float(w["x0"]) >= float(prev["x1"]) - 1
             )
             if not same_line:
-                _append_line(result.lines, _plumber_line(current, height, top_off, x_off, result.vrules))
+                _append_line(result.lines, _plumber_line(current, height, top_off, x_off, borders))
                 current = []
         current.append(w)
     if current:
-        _append_line(result.lines, _plumber_line(current, height, top_off, x_off, result.vrules))
+        _append_line(result.lines, _plumber_line(current, height, top_off, x_off, borders))
     return result
 
 
@@ -925,7 +944,7 @@ def _page_groups(page: _Page, stats: _Stats, repeats: dict) -> tuple[list[_Group
     slots: list[object] = []  # _Line or int (table id at its first line)
 
     # Ruled tables: lines inside a grid of ruling lines with at least two columns.
-    grids = _grids(page.hrules, page.vrules)
+    grids = page.grids
     taken: dict[int, int] = {}
     if grids:
         for pos, ln in enumerate(flow):
@@ -1031,43 +1050,72 @@ def _furniture(page: _Page, stats: _Stats, repeats: dict[str, list[tuple[int, fl
 
 
 def _grids(hrules, vrules) -> list[tuple[list[float], list[float]]]:
-    """Tables drawn with ruling lines: (column edges left->right, row edges top->bottom)."""
+    """Tables drawn with ruling lines: (column edges left->right, row edges top->bottom).
+
+    Vertical rules that overlap in height form one table; it needs three edges (two columns):
+    a single framed box is a text box, not a table.
+    """
     if len(vrules) < 3:
         return []
-    vs = sorted(vrules, key=lambda v: -v[2])
-    clusters: list[list[tuple[float, float, float]]] = []
-    for v in vs:
-        for cl in clusters:
-            lo = min(c[1] for c in cl)
-            hi = max(c[2] for c in cl)
-            if v[1] <= hi + 2 and v[2] >= lo - 2:
-                cl.append(v)
-                break
+    clusters: list[list[float]] = []  # [lo, hi, x, x, ...]; rules sorted by top, so only the last can grow
+    for x, y0, y1 in sorted(vrules, key=lambda v: -v[2]):
+        if clusters and y1 >= clusters[-1][0] - 2:
+            cl = clusters[-1]
+            cl[0] = min(cl[0], y0)
+            cl.append(x)
         else:
-            clusters.append([v])
+            clusters.append([y0, y1, x])
+    spans = _merge_hrules(hrules)
     grids: list[tuple[list[float], list[float]]] = []
     for cl in clusters:
         xs: list[float] = []
-        for x in sorted(c[0] for c in cl):
+        for x in sorted(cl[2:]):
             if not xs or x - xs[-1] > 2:
                 xs.append(x)
-        if len(xs) < 3:
-            continue
-        y0 = min(c[1] for c in cl)
-        y1 = max(c[2] for c in cl)
+        if not 3 <= len(xs) <= 40 or any(b - a < 12 for a, b in pairwise(xs)):
+            continue  # brackets and root signs of formulas are thin paths too, but close together
+        y0, y1 = cl[0], cl[1]
         width = xs[-1] - xs[0]
-        ys = [y1, y0]
-        for hx0, hx1, y in hrules:
-            if y0 - 2 <= y <= y1 + 2 and min(hx1, xs[-1]) - max(hx0, xs[0]) >= 0.3 * min(width, hx1 - hx0):
-                ys.append(y)
-        ys.sort(reverse=True)
+        ys = [y for hx0, hx1, y in spans if y0 - 2 <= y <= y1 + 2 and min(hx1, xs[-1]) - max(hx0, xs[0]) >= 0.5 * width]
+        full = [y for hx0, hx1, y in spans if y0 - 2 <= y <= y1 + 2 and hx0 <= xs[0] + 3 and hx1 >= xs[-1] - 3]
+        if len(full) < 2:
+            continue  # a table is closed by rules across its full width at top and bottom
         merged: list[float] = []
-        for y in ys:
+        for y in sorted([*ys, y0, y1], reverse=True):
             if not merged or merged[-1] - y > 2:
                 merged.append(y)
-        if len(merged) >= 2:
+        if merged[0] - merged[-1] >= 6:
             grids.append((xs, merged))
     return grids
+
+
+def _merge_hrules(hrules: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
+    """Join collinear horizontal segments (Word draws each cell's border separately)."""
+    rows: list[list[tuple[float, float, float]]] = []
+    for h in sorted(hrules, key=lambda h: h[2]):
+        if rows and h[2] - rows[-1][0][2] <= 1:
+            rows[-1].append(h)
+        else:
+            rows.append([h])
+    out: list[tuple[float, float, float]] = []
+    for row in rows:
+        y = row[0][2]
+        cur: list[float] | None = None
+        for x0, x1, _y in sorted(row):
+            if cur is not None and x0 <= cur[1] + 2:
+                cur[1] = max(cur[1], x1)
+            else:
+                if cur is not None:
+                    out.append((cur[0], cur[1], y))
+                cur = [x0, x1]
+        if cur is not None:
+            out.append((cur[0], cur[1], y))
+    return out
+
+
+def _borders(grids: list[tuple[list[float], list[float]]]) -> list[tuple[float, float, float]]:
+    """Column edges of ruled tables as (x, y0, y1): text either side of one is in different cells."""
+    return [(x, ys[-1], ys[0]) for xs, ys in grids for x in xs]
 
 
 def _unruled_tables(slots: list[object], tables: dict[int, _Table], stats: _Stats) -> list[object]:

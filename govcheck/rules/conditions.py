@@ -115,11 +115,16 @@ class Condition:
 
 
 def _merge(parts: list[Hits]) -> Hits:
-    out: dict[int, list[Span]] = defaultdict(list)
-    for hits in parts:
-        for si, spans in hits.items():
-            out[si].extend(spans)
-    return dict(out)
+    """Union of hit sets. Order matters: sentences are interleaved part by part, so the first few
+    (which become the quoted evidence) show every facet that decided the outcome."""
+    out: dict[int, list[Span]] = {}
+    queues = [list(h.items()) for h in parts if h]
+    for rank in range(max((len(q) for q in queues), default=0)):
+        for q in queues:
+            if rank < len(q):
+                si, spans = q[rank]
+                out.setdefault(si, []).extend(spans)
+    return out
 
 
 @dataclass
@@ -137,7 +142,8 @@ class Find(Condition):
         return self.terms.get(ctx.index.lang) or self.terms.get("*") or []
 
     def eval(self, ctx: Context) -> Hits:
-        hits = _merge([ctx.index.find(t) for t in self._terms(ctx)])
+        merged = _merge([ctx.index.find(t) for t in self._terms(ctx)])
+        hits = {si: merged[si] for si in sorted(merged)}  # one signal: document order
         if self.unless:
             bad = _merge([ctx.index.find(t) for t in ctx.signals.get(self.unless, [])])
             hits = {si: sp for si, sp in hits.items() if si not in bad}
@@ -223,13 +229,16 @@ class Together(Condition):
         if not common:
             return {}
         out: dict[int, list[Span]] = defaultdict(list)
+        parts_in: dict[int, int] = defaultdict(int)
         for h in results:
             for si, spans in h.items():
                 if si >= 0 and ctx.unit(si, self.scope) in common:
                     out[si].extend(spans)
+                    parts_in[si] += 1
         if self.within is not None and self.scope == "sentence":
             out = {si: sp for si, sp in out.items() if self._close(results, si)}
-        return dict(out)
+        # A sentence that holds every part by itself is the best quote; then document order.
+        return {si: out[si] for si in sorted(out, key=lambda si: (-parts_in[si], si))}
 
     def _close(self, results: list[Hits], si: int) -> bool:
         first = results[0].get(si, [])

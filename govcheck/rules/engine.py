@@ -35,11 +35,17 @@ def context(pack: Pack, doc: Document, index: Index, as_of: dt.date) -> Context:
 
 
 def evidence_from(hits: Hits, doc: Document, limit: int = MAX_EVIDENCE) -> list[Evidence]:
-    """The best sentences of a hit set, in document order, body text first; each quoted once."""
-    order = sorted(
-        (si for si in hits if si >= 0),
-        key=lambda si: (_KIND_RANK.get(doc.blocks[doc.sentences[si].block].kind, 1), si),
-    )
+    """The first sentences of a hit set (conditions order them so every deciding facet comes early),
+    body text before running headers/footers; quoted once each, shown in document order."""
+    def tier(si: int) -> int:
+        kind = doc.blocks[doc.sentences[si].block].kind
+        if _KIND_RANK.get(kind, 1) >= 3:
+            return 2  # running header/footer: counted once, quoted last
+        if _KIND_RANK.get(kind, 1) == 2 or len(doc.sentences[si].text.split()) < 4:
+            return 1  # a heading or a bare table label says less than a sentence
+        return 0
+
+    order = sorted((si for si in hits if si >= 0), key=tier)
     chosen: list[int] = []
     seen: set[str] = set()
     for si in order:
