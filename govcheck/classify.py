@@ -53,7 +53,7 @@ def _match_at(words: list[str], i: int, phrase: list[str]) -> bool:
     for k, part in enumerate(phrase):
         w = words[i + k]
         last = k == len(phrase) - 1
-        if w == part or w.startswith(part) and len(w) - len(part) <= 3:  # inflection: riktlinjer
+        if w == part or (w.startswith(part) and len(w) - len(part) <= 3):  # inflection: riktlinjer
             continue
         if last and len(phrase) == 1 and len(part) >= 4 and part in w and w.find(part) > 0:
             continue  # compound: samverkansavtal, länsöverenskommelsen

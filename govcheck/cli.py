@@ -38,7 +38,7 @@ err = Console(stderr=True, highlight=False)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"govcheck: error: {message}", markup=False)
+    err.print(f"govcheck: error: {message}", markup=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -164,7 +164,7 @@ def _packs_or_fail(names: list[str] | None):
 
 @rules_app.command("list")
 def rules_list(
-    pack: Annotated[list[str], typer.Argument(help="Pack files or ids (default: all bundled packs).")] = None,  # type: ignore[assignment]
+    pack: Annotated[list[str] | None, typer.Argument(help="Pack files or ids (default: all bundled packs).")] = None,  # type: ignore[assignment]
     lang: Annotated[str, typer.Option(help="Title language sv|en.")] = "en",
 ) -> None:
     """List the rules of the bundled (or given) packs."""
@@ -188,7 +188,7 @@ def rules_validate(pack: Annotated[list[Path], typer.Argument(help="Pack files t
 
 @rules_app.command("test")
 def rules_test(
-    pack: Annotated[list[str], typer.Argument(help="Pack files or ids (default: all bundled packs).")] = None,  # type: ignore[assignment]
+    pack: Annotated[list[str] | None, typer.Argument(help="Pack files or ids (default: all bundled packs).")] = None,  # type: ignore[assignment]
     rule: Annotated[str | None, typer.Option(help="Only this rule's examples.")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show passing examples too.")] = False,
 ) -> None:

@@ -26,13 +26,29 @@ _COORDINATORS = frozenset(
 )
 _LIGATURES = {chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0xFB00, 0xFB07)}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b\u200e\u200f\ufeff]")
-_LINE_HYPHEN = re.compile(r"(\w*)[-\u2010\u00ad]\n[ \t]*(\w+)")
+# Matched from the hyphen, not from the word before it: a leading \w* would make the search
+# quadratic on long unbroken text. The left word is found by scanning back (_left_word).
+_LINE_HYPHEN = re.compile(r"[-\u2010\u00ad]\n[ \t]*(\w+)")
 _WS = re.compile(r"\s+")
 _BULLET = re.compile(r"^[\u2022\u25aa\u25cf\u25e6\u2013\u2212\-*·\uf0b7\uf0a7\uf0d8\uf0fc\uf076]\s+")
 
 
-def _join_hyphen(match: re.Match[str]) -> str:
-    left, right = match.group(1), match.group(2)
+def _join_hyphens(text: str) -> str:
+    out: list[str] = []
+    pos = 0
+    for m in _LINE_HYPHEN.finditer(text):
+        start = m.start()
+        left_start = start
+        while left_start > pos and (text[left_start - 1].isalnum() or text[left_start - 1] == "_"):
+            left_start -= 1
+        out.append(text[pos:left_start])
+        out.append(_join_hyphen(text[left_start:start], m.group(1)))
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _join_hyphen(left: str, right: str) -> str:
     if right.casefold() in _COORDINATORS:
         return f"{left}- {right}"  # hälso- och sjukvård
     if (left and (left.isupper() or left[-1].isdigit())) or right[:1].isdigit():
@@ -49,7 +65,7 @@ def clean_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufffe", "-\n")
     text = text.translate(str.maketrans(_LIGATURES))
     text = text.replace("\u00a0", " ").replace("\u202f", " ")
-    text = _LINE_HYPHEN.sub(_join_hyphen, text)
+    text = _join_hyphens(text)
     text = text.replace("\u00ad", "")
     text = _CONTROL.sub("", text)
     text = _WS.sub(" ", text).strip()
@@ -76,7 +92,8 @@ def mark_running_furniture(blocks: list[Block]) -> list[Block]:
     seen_on: dict[str, set[int]] = defaultdict(set)
     where: dict[int, tuple[str, str]] = {}
     for page, idxs in by_page.items():
-        edges = [(i, "header") for i in idxs[:2]] + [(i, "footer") for i in idxs[-2:]]
+        depth = 2 if len(idxs) >= 6 else 1  # on a short page only its first and last lines are edges
+        edges = [(i, "header") for i in idxs[:depth]] + [(i, "footer") for i in idxs[-depth:]]
         for i, zone in edges:
             key = _furniture_key(blocks[i].text)
             if len(key) < 3:

@@ -22,20 +22,21 @@ ABBREVIATIONS = frozenset(
 
 # A candidate boundary: terminal punctuation, optional closing quote/bracket, then space.
 _BOUNDARY = re.compile(r"[.!?…][\"'»”)\]]*\s+")
-_WORD_BEFORE = re.compile(r"(\S+)$")
 
 
 def _is_abbreviation(before: str) -> bool:
-    m = _WORD_BEFORE.search(before)
-    if not m:
+    # rsplit, not a regex anchored at $: "(\S+)$" is quadratic on a long run without spaces.
+    parts = before.rsplit(None, 1)
+    if not parts:
         return False
-    word = m.group(1).casefold().lstrip("(\"'«“")
+    last = parts[-1]
+    word = last.casefold().lstrip("(\"'«“")
     word = word.rstrip(".")
     if word in ABBREVIATIONS:
         return True
     # An initial ("A. Andersson") or a list label opening the text ("3. Syfte") does not end a
     # sentence either; a year or count at the end of a sentence ("senast 2027.") does.
-    if len(m.group(1).rstrip(".")) == 1 and m.group(1)[0].isupper():
+    if len(last.rstrip(".")) == 1 and last[0].isupper():
         return True
     # A numbered label opening the text ("3. Syfte", "Steg 2. BHV-sjuksköterskan ...") is no sentence.
     return word.isdigit() and len(word) <= 2 and len(before.split()) <= 2

@@ -30,7 +30,7 @@ import re
 import statistics
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
@@ -306,9 +306,11 @@ class _PdfiumReader:
         self.f = [ctypes.c_float() for _ in range(4)]
         self.frefs = [ctypes.byref(f) for f in self.f]
         self.matrix = raw.FS_MATRIX()
+        self.matrix_ref = ctypes.byref(self.matrix)
+        self.xf = _Transform(0, 0, 0, 0, 0)
         self.font_buf = ctypes.create_string_buffer(128)
         self.flags = ctypes.c_int()
-        self.wide = False  # a line of the current page has a gap wider than a word space
+        self.gaps: list[tuple[float, float, float]] = []  # wide gaps in lines of the current page
 
     def page(self, pdf, i: int) -> _Page:
         page = pdf[i]
@@ -317,7 +319,7 @@ class _PdfiumReader:
             label = _page_label(pdf, i)
             result = _Page(number=i + 1, label=label, width=right - left, height=top - bottom)
             rotation = page.get_rotation() % 360
-            xf = _Transform(left, bottom, result.width, result.height, rotation)
+            xf = self.xf = _Transform(left, bottom, result.width, result.height, rotation)
             if rotation in (90, 270):
                 result.width, result.height = result.height, result.width
             textpage = page.get_textpage()
@@ -327,11 +329,11 @@ class _PdfiumReader:
                 if not text.strip():
                     result.drawn = self.objects(page.raw, xf)[0]
                     return result
-                # Ruling lines are only looked up when a line has a gap wider than a word space:
-                # walking every page object costs as much as reading the text.
-                self.wide = False
+                # Ruling lines are only looked up when two lines have wide gaps one above the other
+                # (table columns): walking every page object costs as much as reading the text.
+                self.gaps = []
                 result.lines = self.lines(textpage, text, n_chars, xf, [])
-                if self.wide:
+                if _aligned_gaps(self.gaps):
                     result.drawn, hr, vr = self.objects(page.raw, xf)
                     result.grids = _grids(hr, vr)
                     if result.grids:
@@ -359,13 +361,15 @@ class _PdfiumReader:
         budget = _MAX_OBJECTS
         # (container or None for the page, object count, matrix to page space or None, depth)
         todo: list[tuple[object, int, tuple[float, ...] | None, int]] = [(None, n, None, 0)]
+        upright = xf.rot == 0
         while todo and budget > 0:
             container, count, m, depth = todo.pop()
-            get = (lambda j: raw.FPDFPage_GetObject(page_raw, j)) if container is None else (
-                lambda j, o=container: raw.FPDFFormObj_GetObject(o, j)
-            )
+            if container is None:
+                get, owner = raw.FPDFPage_GetObject, page_raw
+            else:
+                get, owner = raw.FPDFFormObj_GetObject, container
             for k in range(min(count, budget)):
-                obj = get(k)
+                obj = get(owner, k)
                 kind = get_type(obj)
                 if kind == text_t:
                     continue
@@ -375,14 +379,19 @@ class _PdfiumReader:
                         box = (f[0].value, f[1].value, f[2].value, f[3].value)
                         if m is not None:
                             box = _apply_matrix(m, box)
-                        _add_rule(xf.box(*box), hr, vr, xf)
+                        if upright:
+                            box = (box[0] - xf.left, box[1] - xf.bottom, box[2] - xf.left, box[3] - xf.bottom)
+                        else:
+                            box = xf.box(*box)
+                        _add_rule(box, hr, vr, xf)
                 elif kind == form_t:
                     if depth < 3:
                         fm = raw.FS_MATRIX()
                         own = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
                         if raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(fm)):
                             own = (fm.a, fm.b, fm.c, fm.d, fm.e, fm.f)
-                        todo.append((obj, raw.FPDFFormObj_CountObjects(obj), own if m is None else _compose(own, m), depth + 1))
+                        full = own if m is None else _compose(own, m)
+                        todo.append((obj, raw.FPDFFormObj_CountObjects(obj), full, depth + 1))
                 else:  # images, shadings
                     drawn = True
             budget -= count
@@ -416,7 +425,7 @@ class _PdfiumReader:
             line = self.segment(tp, text, start, end, c0, c1, soft, xf, vrules, to_char, aligned)
             if line is not None:
                 _append_line(out, line)
-        return out
+        return [ln for ln in out if ln.text]
 
     def segment(self, tp, text, start, end, c0, c1, soft, xf, vrules, to_char, aligned) -> _Line | None:
         """One pdfium text line: its rects, size, baseline, boldness, and its runs split at gaps."""
@@ -432,7 +441,7 @@ class _PdfiumReader:
                     box = (d[0].value - dx, d[3].value - dy, d[2].value - dx, d[1].value - dy)
                 else:
                     box = xf.box(d[0].value, d[3].value, d[2].value, d[1].value)
-                if box[2] - box[0] > 0 or box[3] - box[1] > 0:
+                if box[2] > box[0] or box[3] > box[1]:
                     rects.append(box)
         if not rects:
             return None
@@ -442,71 +451,103 @@ class _PdfiumReader:
         if rep < 0:
             rep = c0
         size = raw.FPDFText_GetFontSize(tp, rep)
-        if raw.FPDFText_GetMatrix(tp, rep, ctypes.byref(self.matrix)):
-            mt = self.matrix
+        mt = self.matrix
+        base = None
+        if raw.FPDFText_GetMatrix(tp, rep, self.matrix_ref):
             size *= math.sqrt(abs(mt.a * mt.d - mt.b * mt.c)) or 1.0
-        if not size or size <= 0 or size > 500:
+            if upright and mt.b == 0 and mt.c == 0:
+                base = mt.f - dy  # the text object's origin: the baseline, one call cheaper than the char origin
+        if not 0 < size < 500:
             size = max(1.0, rects[0][3] - rects[0][1])
-        base = rects[0][1]
-        if raw.FPDFText_GetCharOrigin(tp, rep, self.refs[0], self.refs[1]):
-            base = xf.point(d[0].value, d[1].value)[1]
+        if base is None:
+            base = rects[0][1]
+            if raw.FPDFText_GetCharOrigin(tp, rep, refs[0], refs[1]):
+                base = xf.point(d[0].value, d[1].value)[1]
         bold = self.bold(tp, rep)
         if bold and wm:
             last = _last_word_char(seg)
             if last is not None and last != wm.start():
                 bold = self.bold(tp, to_char(start + last))
 
+        if len(rects) == 1:
+            r = rects[0]
+            return _make_line([(seg, r[0], r[2])], r[1], r[3], base, size, bold, soft)
         # Split into runs at big gaps, at ruling lines, and after a set-apart list marker.
         cuts: list[tuple[int, float]] = []  # (rect index that starts a new run, x of the cut)
-        marker_ok = True  # the first cut may set a list marker apart (not a cell border)
+        marker_cut = False  # the first cut only sets a (possible) list marker apart
+        first_crosses = False  # the first cut is a table border
+        big = _CELL_GAP * size
+        narrow_first = rects[0][2] - rects[0][0] <= 2.5 * size
         for k in range(1, len(rects)):
             a, b = rects[k - 1], rects[k]
             gap = b[0] - a[2]
-            if gap < -1:
-                continue  # not left-to-right (RTL, overprint): keep as one run
-            if gap >= 0.45 * size and (k > 1 or rects[0][2] - rects[0][0] > 1.5 * size):
-                self.wide = True
+            if gap < 0.15 * size:
+                continue  # a word space or less; negative: not left-to-right (RTL, overprint)
+            if gap >= 0.45 * size and (k > 1 or not narrow_first):
+                self.gaps.append((a[2], b[0], base))
             mid_y = (b[1] + b[3]) / 2
             crosses = bool(vrules) and any(
                 a[2] - 1 <= x <= b[0] + 1 and y0 <= mid_y <= y1 for x, y0, y1 in vrules
             )
-            if gap >= _CELL_GAP * size or (crosses and gap > 0.15 * size) or (k == 1 and gap >= 0.3 * size):
+            if gap >= big or crosses:
                 cuts.append((k, (a[2] + b[0]) / 2))
-                if k == 1 and (crosses or gap > 3 * size):
-                    marker_ok = False
+                first_crosses = first_crosses or (crosses and k == 1)
+            elif k == 1 and narrow_first and gap >= 0.3 * size:
+                cuts.append((k, (a[2] + b[0]) / 2))
+                marker_cut = True
+        bottom = min(r[1] for r in rects)
+        top = max(r[3] for r in rects)
+        if not cuts:
+            return _make_line([(seg, rects[0][0], max(r[2] for r in rects))], bottom, top, base, size, bold, soft)
         pieces: list[tuple[str, float, float]] = []
         bounds = [0]  # text offsets in seg where runs start
         firsts = [0]  # rect index where runs start
         for k, x in cuts:
-            ti = self.split_at(tp, c0, c1, x, xf, aligned)
+            ti = self.split_at(tp, c0, c1, x, aligned)
             if ti is not None and bounds[-1] < ti - start < len(seg):
                 bounds.append(ti - start)
                 firsts.append(k)
+            elif k == 1:
+                marker_cut = False
         bounds.append(len(seg))
         firsts.append(len(rects))
         for g in range(len(bounds) - 1):
             rs = rects[firsts[g] : firsts[g + 1]] or rects[-1:]
             pieces.append((seg[bounds[g] : bounds[g + 1]], min(r[0] for r in rs), max(r[2] for r in rs)))
-        bottom = min(r[1] for r in rects)
-        top = max(r[3] for r in rects)
-        return _make_line(pieces, bottom, top, base, size, bold, soft, marker_ok)
+        marker_ok = marker_cut or (
+            not first_crosses and len(pieces) > 1 and pieces[1][1] - pieces[0][2] <= 3 * size
+        )
+        return _make_line(pieces, bottom, top, base, size, bold, soft, marker_ok, marker_cut)
 
-    def split_at(self, tp, c0: int, c1: int, x: float, xf: _Transform, aligned: bool) -> int | None:
-        """Text index of the first visible char right of x (chars of one line run left to right)."""
+    def split_at(self, tp, c0: int, c1: int, x: float, aligned: bool) -> int | None:
+        """Text index of the first visible char right of x: a binary search, since the chars of
+        one line run left to right (generated spaces sort where they sit)."""
         raw = self.raw
-        d = self.d
-        for c in range(c0, c1 + 1):
-            if raw.FPDFText_IsGenerated(tp, c) == 1:
-                continue
-            u = raw.FPDFText_GetUnicode(tp, c)
-            if u in (32, 0xA0, 13, 10):
-                continue
-            if raw.FPDFText_GetCharBox(tp, c, *self.refs):  # left, right, bottom, top
-                box = xf.box(d[0].value, d[2].value, d[1].value, d[3].value)
-                if (box[0] + box[2]) / 2 >= x:
-                    ti = c if aligned else raw.FPDFText_GetTextIndexFromCharIndex(tp, c)
-                    return ti if ti >= 0 else None
-        return None
+        d, refs = self.d, self.refs
+        get_box = raw.FPDFText_GetCharBox  # left, right, bottom, top
+        upright = self.xf.rot == 0
+        lo, hi = c0, c1 + 1
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if get_box(tp, mid, *refs):
+                if upright:
+                    cx = (d[0].value + d[1].value) / 2 - self.xf.left
+                else:
+                    box = self.xf.box(d[0].value, d[2].value, d[1].value, d[3].value)
+                    cx = (box[0] + box[2]) / 2
+            else:
+                cx = x - 1  # no box (generated char): treat as left of the cut
+            if cx >= x:
+                hi = mid
+            else:
+                lo = mid + 1
+        c = lo
+        while c <= c1 and raw.FPDFText_GetUnicode(tp, c) in (32, 0xA0, 13, 10):
+            c += 1
+        if c > c1:
+            return None
+        ti = c if aligned else raw.FPDFText_GetTextIndexFromCharIndex(tp, c)
+        return ti if ti >= 0 else None
 
     def bold(self, tp, idx: int) -> bool:
         raw = self.raw
@@ -515,6 +556,12 @@ class _PdfiumReader:
         if any(w in name for w in ("bold", "black", "heavy", "semibold", "demi")):
             return True
         return bool(self.flags.value & 0x40000)  # FXFONT_FORCE_BOLD (weights are unreliable: 400 for bold)
+
+
+def _aligned_gaps(gaps: list[tuple[float, float, float]]) -> bool:
+    """True when gaps of two different lines overlap horizontally, as column gaps of a table do."""
+    gaps.sort()
+    return any(b0 < a1 and abs(ya - yb) > 1 for (_a0, a1, ya), (b0, _b1, yb) in pairwise(gaps))
 
 
 def _page_label(pdf, i: int) -> str | None:
@@ -678,6 +725,7 @@ def _plumber_page(page, i: int) -> _Page:
         current.append(w)
     if current:
         _append_line(result.lines, _plumber_line(current, height, top_off, x_off, borders))
+    result.lines = [ln for ln in result.lines if ln.text]
     return result
 
 
@@ -745,7 +793,9 @@ def _is_marker(text: str) -> bool:
     return bool(t) and ((len(t) == 1 and (t in _BULLETS or t in _WEAK_BULLETS)) or bool(_ENUM.match(t)))
 
 
-def _make_line(pieces, bottom, top, base, size, bold, soft, marker_ok: bool = True) -> _Line | None:
+def _make_line(
+    pieces, bottom, top, base, size, bold, soft, marker_ok: bool = True, marker_cut: bool = False
+) -> _Line | None:
     """A line from its runs: strip a bullet glyph, remember where the text starts, mark soft hyphens."""
     if soft and pieces:
         text, x0, x1 = pieces[-1]
@@ -768,26 +818,41 @@ def _make_line(pieces, bottom, top, base, size, bold, soft, marker_ok: bool = Tr
             cleaned = cleaned[1:]
         else:  # an enumerator ("1.", "a)"): keep it, it is content; the text starts after it
             cleaned = [(first + " " + cleaned[1][0], x0, cleaned[1][2]), *cleaned[2:]]
-    elif first[0] in _BULLETS and (len(first) == 1 or first[1].isspace()):
+    elif marker_cut and len(cleaned) >= 2:  # the gap after the first word was not a marker's after all
+        cleaned = [(first + " " + cleaned[1][0], x0, cleaned[1][2]), *cleaned[2:]]
+    if not bullet and cleaned[0][0][:1] in _BULLETS and (len(cleaned[0][0]) == 1 or cleaned[0][0][1].isspace()):
+        first = cleaned[0][0]
         bullet = True
         cleaned[0] = (first[1:].lstrip(), x0, cleaned[0][2])
         if not cleaned[0][0]:
-            cleaned = cleaned[1:] or [("", x0, x1)]
+            cleaned = cleaned[1:]
+            if not cleaned:  # a bullet alone: the item's text follows as the next piece of this line
+                return _Line("", x0, x1, bottom, top, base, size, bold, x1, True, False)
     text = " ".join(p[0] for p in cleaned).strip()
     if not text:
         return None
     line = _Line(text, x0, x1, bottom, top, base, size, bold, xt, bullet, soft)
     if len(cleaned) >= 2:
-        line.runs = [replace(line, text=t, x0=a, x1=b, xt=a, bullet=False, runs=None) for t, a, b in cleaned]
+        line.runs = [_part(line, t, a, b) for t, a, b in cleaned]
         line.runs[-1].soft = soft
-        for r in line.runs[:-1]:
-            r.soft = False
     return line
+
+
+def _part(line: _Line, text: str, x0: float, x1: float) -> _Line:
+    """A cell fragment of a line (same baseline and style, own text and x range)."""
+    return _Line(text, x0, x1, line.bottom, line.top, line.base, line.size, line.bold, x0)
 
 
 def _append_line(out: list[_Line], line: _Line | None) -> None:
     """Add a line; a piece on the same baseline right of the previous line continues that line."""
     if line is None:
+        return
+    if out and not out[-1].text:  # a lone bullet glyph, waiting for its text
+        prev = out.pop()
+        if abs(prev.base - line.base) <= 0.5 * max(prev.size, line.size) and line.x0 >= prev.x0:
+            line.bullet, line.xt, line.x0 = True, line.x0, prev.x0
+    if not line.text:
+        out.append(line)
         return
     if out:
         prev = out[-1]
@@ -799,8 +864,8 @@ def _append_line(out: list[_Line], line: _Line | None) -> None:
                 prev.x1 = line.x1
                 prev.soft = line.soft
             else:
-                runs = prev.runs or [replace(prev, runs=None, bullet=False, xt=prev.x0)]
-                runs.extend(line.runs or [replace(line, runs=None, xt=line.x0)])
+                runs = prev.runs or [_part(prev, prev.text, prev.x0, prev.x1)]
+                runs.extend(line.runs or [_part(line, line.text, line.x0, line.x1)])
                 prev.runs = runs
                 prev.text = f"{prev.text} {line.text}"
                 prev.x1 = line.x1

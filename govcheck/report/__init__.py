@@ -19,15 +19,35 @@ from govcheck.model import ScanReport
 FORMATS: dict[str, str] = {
     "terminal": "terminal",
     "json": "json_report",
+    "markdown": "markdown",
+    "html": "html",
+    "sarif": "sarif",
+    "junit": "junit",
+    "csv": "csv_report",
+    "xlsx": "xlsx",
 }
+# file name extension per format, for --output-dir
+EXTENSIONS: dict[str, str] = {
+    "terminal": "txt", "json": "json", "markdown": "md", "html": "html", "sarif": "sarif",
+    "junit": "xml", "csv": "csv", "xlsx": "xlsx",
+}
+BINARY = frozenset({"xlsx"})
 
 
 @dataclass(frozen=True)
 class ReportOptions:
     lang: str | None = None  # sv | en; None = the documents' dominant language
     details: bool = False  # terminal: print evidence under the matrix
-    fail_on_partial: bool = False  # junit: partial cells are failures too
-    base: str | None = None  # sarif: folder paths are made relative to
+    fail_on_partial: bool = False  # junit: partial cells are failures too (same as fail_on="partial")
+    base: str | None = None  # sarif: folder paths are made relative to (default: the working directory)
+    fail_on: str = "not_met"  # never | partial | not_met: what counts as a failure (junit, summaries)
+    date: str | None = None  # the report's date (markdown/html scope); default today
+    expired_waivers: tuple[dict, ...] = ()  # waivers past their date, shown so nobody relies on them
+    config: str | None = None  # the govcheck.yaml used, named in the scope
+
+    @property
+    def failure_level(self) -> str:
+        return "partial" if self.fail_on_partial else self.fail_on
 
 
 def writer(fmt: str) -> ModuleType:

@@ -72,7 +72,7 @@ def write(report: ScanReport, options: object = None, console: Console | None = 
         line.append(f"{counts['met']}/{judged} {LABELS[lang]['met']}", style="green")
         for outcome in ("partial", "not_met", "not_applicable", "cannot_assess"):
             if counts[outcome]:
-                symbol, style = SYMBOLS[outcome]
+                _symbol, style = SYMBOLS[outcome]
                 line.append(f", {counts[outcome]} {LABELS[lang][outcome]}", style=style)
         out.print(line)
 

@@ -89,7 +89,7 @@ class Context:
                 for start, end in self.index.find(term).get(si, ()):
                     if start >= len(ids) or ids[start] != clause:
                         continue
-                    if window is None or start - span[1] < window and span[0] - end < window:
+                    if window is None or (start - span[1] < window and span[0] - end < window):
                         return True
         return False
 
@@ -242,10 +242,7 @@ class Together(Condition):
 
     def _close(self, results: list[Hits], si: int) -> bool:
         first = results[0].get(si, [])
-        for a in first:
-            if all(any(abs(b[0] - a[0]) <= self.within for b in h.get(si, [])) for h in results[1:]):
-                return True
-        return False
+        return any(all(any(abs(b[0] - a[0]) <= self.within for b in h.get(si, [])) for h in results[1:]) for a in first)
 
 
 # --- dates -------------------------------------------------------------------------------------

@@ -138,7 +138,7 @@ def _read_yaml(path: Path) -> tuple[object, yaml.Node | None]:
                 mark = event.start_mark
                 raise RuleError(f"{path}:{mark.line + 1}: YAML aliases (*name) are not allowed in rule packs")
         node = yaml.compose(text, Loader=_PackLoader)
-        data = yaml.load(text, Loader=_PackLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_PackLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
@@ -158,6 +158,11 @@ def load_pack(path: Path) -> Pack:
     if errors:
         err = errors[0]
         where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err.absolute_path).lstrip(".")
+        unexpected = []
+        if err.validator == "additionalProperties":
+            unexpected = re.findall(r"'([^']+)' was unexpected", err.message)
+        if unexpected:  # point at the offending key's own line
+            where = f"{where}.{unexpected[0]}".lstrip(".")
         raise fail(where, err.message)
     assert isinstance(data, dict)
     langs = list(data["languages"])

@@ -186,12 +186,13 @@ class Index:
                     toks = self.tokens[si]
                     if all(ti + k + 1 < len(toks) and toks[ti + k + 1][0] in r for k, r in enumerate(rest)):
                         hits[si].append((ti, ti + len(term.words)))
-        result = dict(hits)
+        # Sorted: candidate words come from sets, and evidence order must not depend on hash seeds.
+        result = {si: sorted(set(spans)) for si, spans in sorted(hits.items())}
         self._cache[term.source] = result
         return result
 
     def _char_span_to_tokens(self, si: int, start: int, end: int) -> Span:
         toks = self.tokens[si]
-        first = next((i for i, (_, s, e) in enumerate(toks) if e > start), len(toks))
-        last = next((i for i, (_, s, _) in enumerate(toks) if s >= end), len(toks))
+        first = bisect.bisect_right(toks, start, key=lambda t: t[2])  # first token ending after start
+        last = bisect.bisect_left(toks, end, key=lambda t: t[1])  # first token starting at/after end
         return (first, max(first + 1, last))

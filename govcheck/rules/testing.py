@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from govcheck.model import Block, Document
 from govcheck.normalize import normalise_blocks
-from govcheck.rules.engine import context, build_index, judge
+from govcheck.rules.engine import build_index, context, judge
 from govcheck.rules.loader import Pack
 from govcheck.segment import segment
 
@@ -44,9 +44,7 @@ def example_blocks(text: str) -> list[Block]:
                 blocks.append(Block(text=m.group(2), kind="heading", level=len(m.group(1))))
             elif stripped.startswith("- "):
                 blocks.append(Block(text=stripped[2:], kind="list-item"))
-            elif blocks and blocks[-1].kind == "paragraph" and stripped and not line.startswith(" "):
-                blocks.append(Block(text=stripped))
-            elif stripped:
+            elif (blocks and blocks[-1].kind == "paragraph" and stripped and not line.startswith(" ")) or stripped:
                 blocks.append(Block(text=stripped))
     return normalise_blocks(blocks)
 

@@ -1,0 +1,48 @@
+# Two commands do everything on a fresh machine:
+#   make demo   install into .venv and scan the bundled examples (matrix + reports in out/)
+#   make test   install into .venv (with system packages for OCR and the browser test) and run the tests
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+AS_OF ?= 2026-11-22
+# Debian packages: OCR (tesseract with Swedish and English) and headless Chromium for the HTML report test.
+APT_PACKAGES := tesseract-ocr tesseract-ocr-swe tesseract-ocr-eng chromium chromium-driver
+
+.PHONY: demo test lint system-deps bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	@mkdir -p out
+	$(BIN)/govcheck scan examples --exclude README.md --as-of $(AS_OF) \
+		--format json --output out/examples-report.json \
+		--format terminal
+	@echo "JSON report: out/examples-report.json"
+
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "installing Debian packages:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+		else echo "warning: missing Debian packages:$$missing (run as root: apt-get install$$missing)"; fi; \
+	fi
+
+test: $(STAMP) system-deps
+	$(BIN)/ruff check govcheck tests
+	$(BIN)/govcheck rules test
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check govcheck tests
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,31 @@
+"""Shared paths and one dev-corpus scan per test session (scans are the expensive part)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+DEV = SHARED / "corpus" / "dev"
+WILD = SHARED / "corpus" / "wild"
+AS_OF = "2026-11-22"
+
+
+def govcheck(*args: str, timeout: float = 300, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the real CLI in a subprocess, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "govcheck", *args], capture_output=True, text=True, timeout=timeout,
+        cwd=cwd or ROOT,
+    )
+
+
+@pytest.fixture(scope="session")
+def dev_report() -> dict:
+    proc = govcheck("scan", str(DEV / "docs"), "--format", "json", "--as-of", AS_OF, "-q")
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)

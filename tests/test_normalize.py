@@ -1,0 +1,64 @@
+"""Text repair: what a reader sees, whatever the backend did to line ends, ligatures and bullets."""
+
+from govcheck.model import Block
+from govcheck.normalize import assign_headings, clean_text, normalise_blocks
+
+
+def test_line_end_hyphen_joins_a_broken_word() -> None:
+    assert clean_text("arbetet ska vara ända-\nmålsenligt") == "arbetet ska vara ändamålsenligt"
+
+
+def test_pdfium_hyphen_marker_joins_too() -> None:
+    assert clean_text("kom\ufffemun") == "kommun"
+
+
+def test_real_coordination_hyphens_are_kept() -> None:
+    assert clean_text("hälso-\noch sjukvård") == "hälso- och sjukvård"
+    assert clean_text("barn- och ungdoms-\npsykiatri") == "barn- och ungdomspsykiatri"
+    assert clean_text("enligt offentlighets-\noch sekretesslagen") == "enligt offentlighets- och sekretesslagen"
+    assert clean_text("barn-\neller ungdomspsykiatrin") == "barn- eller ungdomspsykiatrin"
+
+
+def test_acronym_compounds_keep_their_hyphen() -> None:
+    assert clean_text("BUP-\nmottagningen") == "BUP-mottagningen"
+
+
+def test_ligatures_bullets_soft_hyphens_and_whitespace() -> None:
+    assert clean_text("\uf0b7 e\ufb03cient  \r\n work") == "efficient work"
+    assert clean_text("sam\u00adverkan") == "samverkan"
+
+
+def test_running_header_and_footer_are_kept_once_and_marked() -> None:
+    blocks = []
+    for page in (1, 2, 3):
+        blocks += [
+            Block("Region Västerdal · Överenskommelse", page=page),
+            Block(["Parterna samverkar.", "Regionen ansvarar för BUP.", "Kommunen kallar."][page - 1], page=page),
+            Block(f"Sida {page} av 3", page=page),
+        ]
+    out = normalise_blocks(blocks)
+    texts = [b.text for b in out]
+    assert texts.count("Region Västerdal · Överenskommelse") == 1
+    assert [b.kind for b in out if b.text.startswith("Sida")] == ["footer"]
+    assert sum(1 for b in out if b.kind == "paragraph") == 3
+
+
+def test_a_single_page_document_has_no_furniture() -> None:
+    out = normalise_blocks([Block("Rubrik", page=1), Block("Text.", page=1)])
+    assert [b.kind for b in out] == ["paragraph", "paragraph"]
+
+
+def test_heading_paths_follow_levels_under_the_title() -> None:
+    blocks = [
+        Block("Rutin", kind="title"),
+        Block("1. Syfte", kind="heading", level=1),
+        Block("Text a"),
+        Block("1.1 Mål", kind="heading", level=2),
+        Block("Text b"),
+        Block("2. Ansvar", kind="heading", level=1),
+        Block("Text c"),
+    ]
+    assign_headings(blocks)
+    assert blocks[2].headings == ("Rutin", "1. Syfte")
+    assert blocks[4].section == "1.1 Mål"
+    assert blocks[6].headings == ("Rutin", "2. Ansvar")

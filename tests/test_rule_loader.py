@@ -1,0 +1,102 @@
+"""A rule pack is loaded strictly: every problem is one message naming file, line and path (exit 2)."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import govcheck
+
+from govcheck.rules import RuleError, load_pack
+
+MINIMAL = """\
+id: mini
+version: "1"
+title: {sv: Mini, en: Mini}
+languages: [sv, en]
+signals:
+  owner: {sv: [dokumentägare], en: [owner]}
+rules:
+  - id: has-owner
+    title: {sv: Ägare, en: Owner}
+    description: {sv: Ägare anges., en: An owner is named.}
+    met:
+      find: owner
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "pack.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def test_minimal_pack_loads(tmp_path: Path) -> None:
+    assert [r.id for r in load_pack(write(tmp_path, MINIMAL)).rules] == ["has-owner"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "line", "needle"),
+    [
+        (("    met:\n", "    colour: red\n    met:\n"), 11, "Additional properties are not allowed ('colour'"),
+        (("      find: owner\n", "      find: ownr\n"), 12, "undefined signal 'ownr'"),
+        (("[owner]", "['re:(unclosed']"), 6, "invalid regex"),
+        (("[owner]", "['re:(?=lookahead)']"), 6, "invalid regex"),
+        (
+            ("      find: owner\n", "      together: [{find: owner}]\n      scope: chapter\n"),
+            13,
+            "unsupported scope 'chapter'",
+        ),
+        (("      find: owner\n", "      sometimes: owner\n"), 12, "expected exactly one of"),
+    ],
+    ids=["unknown-key", "undefined-signal", "bad-regex", "lookahead-not-linear", "bad-scope", "unknown-operator"],
+)
+def test_errors_name_file_line_and_path(tmp_path: Path, edit: tuple[str, str], line: int, needle: str) -> None:
+    path = write(tmp_path, MINIMAL.replace(*edit, 1))
+    with pytest.raises(RuleError) as info:
+        load_pack(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}:{line}: rules[0]") or message.startswith(f"{path}:{line}: signals"), message
+    assert needle in message
+
+
+def test_validate_command_exits_2_with_one_line(tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL.replace("find: owner", "find: nobody"))
+    proc = govcheck("rules", "validate", str(path))
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and re.search(r"pack\.yaml:12: rules\[0\]\.met\.find: undefined signal 'nobody'", lines[0])
+
+
+def test_scan_with_a_broken_pack_fails_before_reading_documents(tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL.replace("find: owner", "find: nobody"))
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("# Rutin\n\nDokumentägare: Anna.\n", encoding="utf-8")
+    proc = govcheck("scan", str(docs), "--rules", str(path), "--format", "json")
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert "undefined signal" in proc.stderr
+
+
+def test_yaml_alias_bombs_are_refused(tmp_path: Path) -> None:
+    bomb = MINIMAL + 'x: &a ["a","a"]\ny: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nz: [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n'
+    with pytest.raises(RuleError, match="aliases"):
+        load_pack(write(tmp_path, bomb))
+
+
+def test_yes_and_no_stay_words(tmp_path: Path) -> None:
+    pack = load_pack(write(tmp_path, MINIMAL.replace("en: [owner]", "en: [owner, no, yes]")))
+    assert [t.source for t in pack.signals["owner"]["en"]] == ["owner", "no", "yes"]
+
+
+def test_a_catastrophic_regex_cannot_hang_a_scan(tmp_path: Path) -> None:
+    """RE2 runs in linear time: the classic (a+)+$ blow-up finishes at once on a long line."""
+    path = write(tmp_path, MINIMAL.replace("[owner]", "['re:(a+)+$', '(x+x+)+y']".replace("'(x", "'re:(x")))
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("a" * 200_000 + "!\n\n" + "x" * 100_000 + "\n", encoding="utf-8")
+    proc = govcheck("scan", str(docs), "--rules", str(path), "--format", "json", "-q", timeout=60)
+    assert proc.returncode == 0, proc.stderr

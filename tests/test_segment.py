@@ -1,0 +1,42 @@
+"""Sentence splitting must not cut at Swedish/English abbreviations or statute references."""
+
+import pytest
+
+from govcheck.segment import split_sentences
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Verksamheter, t.ex. BUP och elevhälsan, ska samverka.",
+        "Detta gäller bl.a. socialtjänsten och s.k. första linjen.",
+        "Enligt 2 kap. 7 § socialtjänstlagen ska en plan upprättas.",
+        "Se 16 kap. 4 § HSL för detaljer.",
+        "Partners, e.g. the Council, will attend.",
+        "Records, i.e. case notes, are shared.",
+        "Steg 2. BHV-sjuksköterskan sammanställer uppgifterna.",
+    ],
+)
+def test_abbreviations_do_not_end_a_sentence(text: str) -> None:
+    assert split_sentences(text) == [text]
+
+
+def test_real_boundaries_split() -> None:
+    text = "Regionen ansvarar för BUP. Kommunen ansvarar för socialtjänsten! Vem kallar? Den som ser behovet."
+    assert split_sentences(text) == [
+        "Regionen ansvarar för BUP.",
+        "Kommunen ansvarar för socialtjänsten!",
+        "Vem kallar?",
+        "Den som ser behovet.",
+    ]
+
+
+def test_a_year_at_the_end_of_a_sentence_is_a_boundary() -> None:
+    assert split_sentences("Målet ska nås senast 2027. Därefter följs det upp.") == [
+        "Målet ska nås senast 2027.",
+        "Därefter följs det upp.",
+    ]
+
+
+def test_lower_case_after_a_period_is_no_boundary() -> None:
+    assert len(split_sentences("Kontakta ca. tio verksamheter per år.")) == 1
