@@ -37,3 +37,11 @@ def test_english_possessive_and_plural() -> None:
 def test_regex_is_case_sensitive_unless_asked() -> None:
     assert matches(r"re:\bSIP\b", "En SIP och en sip.") == ["sip"]
     assert len(matches(r"re:(?i)\bSIP\b", "En SIP och en sip.")) == 2
+
+
+def test_english_words_match_inflections_not_derivations() -> None:
+    """Porter stems "authority" to "author": a document owner term must not fire on every authority."""
+    assert matches("author", "The local authority decides.", "en") == []
+    assert matches("approve", "It was approved and is approving.", "en") == ["approved", "approving"]
+    assert matches("party", "Both parties agree.", "en") == ["parties"]
+    assert matches("commit", "The board committed funds.", "en") == ["committed"]
