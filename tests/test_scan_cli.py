@@ -10,7 +10,6 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from conftest import AS_OF, DEV, ROOT, WILD, govcheck
 
 RULES = 15
