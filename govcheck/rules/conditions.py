@@ -49,6 +49,10 @@ class Context:
     negation: list[tuple[list[Term], int | None]] = field(default_factory=list)  # (cues, window)
     _cache: dict[int, Hits] = field(default_factory=dict)
     _clauses: dict[int, list[int]] = field(default_factory=dict)
+    # Per-document memos: every rule asks the same questions of the same sentences.
+    _cues: list[tuple[dict[int, list[Span]], int | None]] | None = None
+    _latest: dict[bool, list[dt.date | None]] = field(default_factory=dict)
+    _sections: dict[tuple[tuple[str, ...], str], bool] = field(default_factory=dict)
 
     def unit(self, si: int, scope: str) -> object:
         b = self.blocks[self.sentence_block[si]]
@@ -84,14 +88,34 @@ class Context:
         such as "regleras i en särskild överenskommelse") cover their whole clause."""
         ids = self.clause_ids(si)
         clause = ids[span[0]] if span[0] < len(ids) else -1
-        for cues, window in self.negation:
-            for term in cues:
-                for start, end in self.index.find(term).get(si, ()):
-                    if start >= len(ids) or ids[start] != clause:
-                        continue
-                    if window is None or (start - span[1] < window and span[0] - end < window):
-                        return True
+        for cue_hits, window in self.cue_hits():
+            for start, end in cue_hits.get(si, ()):
+                if start >= len(ids) or ids[start] != clause:
+                    continue
+                if window is None or (start - span[1] < window and span[0] - end < window):
+                    return True
         return False
+
+    def cue_hits(self) -> list[tuple[dict[int, list[Span]], int | None]]:
+        """Each negation cue's matches, all its terms merged: looked up once per document, not once
+        per term for every candidate match."""
+        if self._cues is None:
+            self._cues = []
+            for cues, window in self.negation:
+                merged: dict[int, list[Span]] = defaultdict(list)
+                for term in cues:
+                    for si, spans in self.index.find(term).items():
+                        merged[si].extend(spans)
+                self._cues.append((merged, window))
+        return self._cues
+
+    def latest_dates(self, exact: bool) -> list[dt.date | None]:
+        """The latest date each sentence carries (None: no date), computed once per document."""
+        cached = self._latest.get(exact)
+        if cached is None:
+            cached = [max(ds) if (ds := find_dates(t, exact=exact)) else None for t in self.index.sentences]
+            self._latest[exact] = cached
+        return cached
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]")
@@ -160,13 +184,18 @@ class Find(Condition):
         return hits
 
     def _section_ok(self, ctx: Context, si: int) -> bool:
-        heads = " / ".join(ctx.blocks[ctx.sentence_block[si]].headings)
-        from govcheck.rules.terms import Index as _I  # local: a tiny index over the heading path
-
-        idx = _I([heads], ctx.index.lang) if heads else None
+        path = ctx.blocks[ctx.sentence_block[si]].headings
 
         def matches(signal: str) -> bool:
-            return bool(idx) and any(idx.find(t) for t in ctx.signals.get(signal, []))
+            # Memoised per heading path: every sentence of a section shares the answer.
+            key = (path, signal)
+            found = ctx._sections.get(key)
+            if found is None:
+                heads = " / ".join(path)
+                idx = Index([heads], ctx.index.lang) if heads else None
+                found = bool(idx) and any(idx.find(t) for t in ctx.signals.get(signal, []))
+                ctx._sections[key] = found
+            return found
 
         if self.in_section and not matches(self.in_section):
             return False
@@ -264,12 +293,17 @@ DATE_PATTERNS = [
 ]
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def find_dates(text: str, exact: bool = False) -> list[dt.date]:
     """Dates in a text; a bare year or month counts as its last day (a period runs to its end).
 
     exact: only dates with a day ("2021-03-04", "4 March 2021"), not bare years or months.
     """
     out: list[dt.date] = []
+    if not _YEAR.search(text):
+        return out  # every pattern needs a year: most sentences are done here
     taken: list[tuple[int, int]] = []
     for pattern, kind in DATE_PATTERNS:
         for m in pattern.finditer(text):
@@ -303,11 +337,9 @@ class DateCond(Condition):
 
     def eval(self, ctx: Context) -> Hits:
         out: Hits = {}
-        for si, text in enumerate(ctx.index.sentences):
-            dates = find_dates(text, exact=self.relation == "exact")
-            if not dates:
+        for si, latest in enumerate(ctx.latest_dates(self.relation == "exact")):
+            if latest is None:
                 continue
-            latest = max(dates)
             if (
                 self.relation in ("any", "exact")
                 or (self.relation == "on_or_after_as_of" and latest >= ctx.as_of)
