@@ -1,7 +1,12 @@
-"""Command line: `govcheck scan` and `govcheck rules ...`.
+"""Command line: `govcheck scan`, `govcheck diff`, `govcheck init` and `govcheck rules ...`.
 
-Exit codes: 0 the scan ran, 2 a usage, configuration or rule pack problem (reported before any
-document is read).
+Exit codes of `govcheck scan` (like Vale and Semgrep, so CI can gate on them):
+  0  no finding at or above --fail-on (default not_met; `never` always gives 0)
+  1  findings at or above --fail-on: a not_met cell, or with --fail-on partial also a partial cell.
+     Waived cells, cannot_assess (unreadable) and not_applicable never count.
+  2  a usage, configuration (govcheck.yaml), rule pack or waiver problem, reported before any
+     document is read.
+`govcheck diff` exits 0 (2 on unreadable reports); `govcheck init` 0 (2 if the file exists).
 """
 
 from __future__ import annotations
@@ -17,10 +22,23 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from govcheck import __version__
+from govcheck.config import (
+    STARTER,
+    Config,
+    ConfigError,
+    apply_waivers,
+    check_rule_ids,
+    expired_waivers,
+    find_config,
+    keep_rules,
+    load_config,
+    select_rules,
+)
 from govcheck.discover import discover
 from govcheck.extract import ExtractOptions
 from govcheck.model import DocumentResult
-from govcheck.report import FORMATS, ReportOptions, render, write_atomic
+from govcheck.report import EXTENSIONS, FORMATS, ReportOptions, render, write_atomic
+from govcheck.report.common import FAIL_ON, findings
 from govcheck.rules import RuleError, bundled_packs, load_pack, load_packs
 from govcheck.scan import ScanOptions, scan
 
@@ -87,9 +105,29 @@ def scan_cmd(
                                              "documents' language).")] = None,
     details: Annotated[bool, typer.Option("--details", help="Terminal: quote the evidence of every cell.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")] = False,
+    fail_on: Annotated[str | None, typer.Option("--fail-on", help="Exit 1 if a cell is at or above this outcome: "
+                                                "never, partial or not_met (default not_met). Waived, "
+                                                "cannot_assess and not_applicable cells never count. "
+                                                "Exit 2 means a usage, config, rule or waiver error.")] = None,
+    config_file: Annotated[Path | None, typer.Option("--config", help="Use this govcheck.yaml (default: the "
+                                                     "nearest one in the first path's folder or above).")] = None,
+    no_config: Annotated[bool, typer.Option("--no-config", help="Ignore any govcheck.yaml.")] = False,
+    output_dir: Annotated[Path | None, typer.Option("--output-dir", help="Write each --format without its own "
+                                                    "--output to DIR/govcheck-report.<ext>.")] = None,
 ) -> None:
-    """Scan documents and print a compliance matrix or write reports."""
-    as_of_date = _parse_date(as_of)
+    """Scan documents and print a compliance matrix or write reports.
+
+    Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage, config, rule
+    or waiver error (before any document is read).
+    """
+    # Everything that can be wrong with the invocation, config, packs or waivers is checked here,
+    # before discovery reads any document: exit 2 must never follow a half-done scan.
+    cfg = _load_config(paths, config_file, no_config)
+    as_of_date = _parse_date(as_of) if as_of else (cfg.as_of or dt.date.today())
+    fail_level = fail_on or cfg.fail_on or "not_met"
+    if fail_level not in FAIL_ON:
+        raise fail(f"--fail-on {fail_level!r}: choose {', '.join(FAIL_ON)}")
+    lang = lang or cfg.lang
     if pdf_engine not in ("pdfium", "pdfplumber"):
         raise fail(f"--pdf-engine {pdf_engine!r}: choose pdfium or pdfplumber")
     formats = fmt or ["terminal"]
@@ -98,13 +136,26 @@ def scan_cmd(
             raise fail(f"--format {f!r}: choose from {', '.join(FORMATS)}")
     if len(output) > len(formats):
         raise fail("more --output than --format options; give one --format per --output")
+    targets = _targets(formats, output, output_dir)
     if lang and lang not in ("sv", "en"):
         raise fail(f"--lang {lang!r}: choose sv or en")
-    types, langs = _pairs(doc_type, "--doc-type"), _pairs(doc_lang, "--doc-lang")
+    types = cfg.doc_types + _pairs(doc_type, "--doc-type")  # the last match wins: the command line
+    langs = cfg.doc_langs + _pairs(doc_lang, "--doc-lang")
+    include, exclude = include or cfg.include, exclude or cfg.exclude
     try:
-        packs = load_packs(rules or None)
-    except RuleError as exc:
+        packs = load_packs(rules or cfg.packs or None)
+        check_rule_ids(cfg, packs)
+    except (RuleError, ConfigError) as exc:
         raise fail(str(exc)) from None
+    filtered = bool(cfg.enable or cfg.disable)
+    if filtered:
+        packs = select_rules(packs, cfg.enable, cfg.disable)
+        if not any(p.rules for p in packs):
+            raise fail(f"{cfg.path}: rules.enable/disable leave no rule to run")
+    expired = expired_waivers(cfg.waivers, as_of_date)
+    for w in expired:  # even with -q: a gap that was waived now fails again, and the reason must show
+        err.print(f"govcheck: warning: {w.where}: waiver for {w.rule} on {w.path!r} expired on "
+                  f"{w.expires.isoformat()}; its cells count again", markup=False, soft_wrap=True)
     try:
         sources, notes = discover(paths, include, exclude)
     except FileNotFoundError as exc:
@@ -135,21 +186,107 @@ def scan_cmd(
         report = scan(sources, options, packs, roots)
     elapsed = time.monotonic() - started
 
-    ropts = ReportOptions(lang=lang, details=details)
-    for i, f in enumerate(formats):
+    if filtered:
+        report = keep_rules(report, {r.id for p in packs for r in p.rules})
+    report = apply_waivers(report, cfg.waivers, as_of_date, cfg.path.resolve().parent if cfg.path else None)
+
+    ropts = ReportOptions(lang=lang, details=details, fail_on=fail_level,
+                          expired_waivers=tuple(w.to_json() for w in expired),
+                          config=str(cfg.path) if cfg.path else None)
+    for f, target in zip(formats, targets, strict=True):
         data = render(report, f, ropts)
-        if i < len(output):
-            write_atomic(output[i], data)
+        if target is not None:
+            write_atomic(target, data)
         elif isinstance(data, bytes):
-            raise fail(f"--format {f} is binary: give an --output file")
+            raise fail(f"--format {f} is binary: give an --output file or --output-dir")
         else:
             sys.stdout.write(data)
+    failing = findings(report, fail_level)
     if not quiet:
         unreadable = [d for d in report.documents if d.status != "ok"]
         for d in unreadable:
             err.print(f"govcheck: {d.path}: unreadable: {d.reason}", markup=False)
+        waived = sum(1 for d in report.documents for r in d.results if r.waived is not None)
         err.print(f"govcheck: {len(report.documents)} documents, {len(unreadable)} unreadable, "
-                  f"{elapsed:.1f} s", markup=False)
+                  f"{len(failing)} findings at or above {fail_level}"
+                  f"{f' ({waived} waived)' if waived else ''}, {elapsed:.1f} s", markup=False)
+    if failing:
+        raise typer.Exit(1)
+
+
+def _load_config(paths: list[Path], config_file: Path | None, no_config: bool) -> Config:
+    """--config FILE, else the nearest govcheck.yaml above the first scanned path; exit 2 on problems."""
+    if no_config:
+        return Config()
+    path = config_file
+    if path is None and paths:
+        path = find_config(paths[0])
+    if path is None:
+        return Config()
+    if not path.is_file():
+        raise fail(f"--config {path}: no such file")
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+
+
+def _targets(formats: list[str], output: list[Path], output_dir: Path | None) -> list[Path | None]:
+    """Where each format goes: its paired --output, else DIR/govcheck-report.<ext>, else stdout."""
+    out: list[Path | None] = []
+    for i, f in enumerate(formats):
+        if i < len(output):
+            out.append(output[i])
+        elif output_dir is not None:
+            out.append(output_dir / f"govcheck-report.{EXTENSIONS[f]}")
+        else:
+            out.append(None)
+    written = [t for t in out if t is not None]
+    if len(set(written)) < len(written):
+        raise fail("two reports would be written to the same file: give each repeated --format its own --output")
+    return out
+
+
+# --- init and diff --------------------------------------------------------------------------------
+
+
+@app.command("init")
+def init_cmd(
+    folder: Annotated[Path, typer.Argument(help="Where to write govcheck.yaml (default: here).")] = Path("."),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing govcheck.yaml.")] = False,
+) -> None:
+    """Write a commented starter govcheck.yaml (policy-basics pack, fail on not_met, no waivers)."""
+    target = folder / "govcheck.yaml"
+    if target.exists() and not force:
+        raise fail(f"{target} exists; use --force to overwrite it")
+    if not folder.is_dir():
+        raise fail(f"{folder}: no such folder")
+    write_atomic(target, STARTER)
+    print(f"wrote {target}: edit packs, include and waivers, then run `govcheck scan {folder}`")
+
+
+@app.command("diff")
+def diff_cmd(
+    old: Annotated[Path, typer.Argument(help="The earlier JSON report (govcheck scan --format json).")],
+    new: Annotated[Path, typer.Argument(help="The later JSON report.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="terminal, markdown or json.")] = "terminal",
+    lang: Annotated[str | None, typer.Option("--lang", help="sv|en (default: the documents' language).")] = None,
+) -> None:
+    """What improved, regressed or changed per document and rule between two scans; exit 0."""
+    from govcheck.diff import DIFF_FORMATS, DiffError, compare, load_report, render
+
+    if fmt not in DIFF_FORMATS:
+        raise fail(f"--format {fmt!r}: choose from {', '.join(DIFF_FORMATS)}")
+    if lang and lang not in ("sv", "en"):
+        raise fail(f"--lang {lang!r}: choose sv or en")
+    try:
+        before, after = load_report(old), load_report(new)
+    except DiffError as exc:
+        raise fail(str(exc)) from None
+    if not lang:
+        langs = [d.get("lang") for d in after["documents"] if d.get("lang") in ("sv", "en")]
+        lang = max(set(langs), key=langs.count) if langs else "en"
+    sys.stdout.write(render(compare(before, after, str(old), str(new)), fmt, lang))
 
 
 # --- rules ----------------------------------------------------------------------------------------
