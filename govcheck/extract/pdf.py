@@ -62,6 +62,7 @@ _COORDINATORS = frozenset(["och", "eller", "samt", "respektive", "resp", "and", 
 
 _CELL_GAP = 1.2  # x gap, in ems, that separates table cells / columns on one baseline
 _ZONE = 0.11  # top/bottom share of the page where running headers and footers live
+_RULE_GLYPHS = re.compile(r"[|¦\[\]]+")  # what OCR makes of a table's vertical rules
 _MAX_OBJECTS = 4000  # page objects inspected for ruling lines (charts can have tens of thousands)
 
 
@@ -97,6 +98,7 @@ class _Page:
     grids: list[tuple[list[float], list[float]]] = field(default_factory=list)  # ruled tables
     drawn: bool = False  # has images or vector graphics (a scan, or outlined text)
     error: str | None = None  # why the backend could not read this page
+    ocr: bool = False  # lines come from OCR of the rendered page
 
 
 @dataclass(slots=True)
@@ -161,12 +163,11 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
     if failed:
         warnings.append(f"{_pages_phrase([p.number for p in failed])} could not be read ({failed[0].error})")
 
-    ocr_text = _ocr_if_needed(path, doc, options, warnings)
+    ocr_done = _ocr_if_needed(path, doc, options, warnings)
     blocks, title = _layout(doc.pages)
-    if ocr_text:
-        blocks = _merge_ocr(blocks, ocr_text)
     for i, block in enumerate(blocks):
         block.index = i
+        block.ocr = block.page in ocr_done
     if not title:
         title = _clean_meta_title(doc.meta_title)
     return Extracted(
@@ -174,7 +175,7 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
         blocks=blocks,
         pages=doc.count,
         title=title,
-        engine=engine + ("+ocr" if ocr_text else ""),
+        engine=engine + ("+tesseract" if ocr_done else ""),
         warnings=warnings,
     )
 
@@ -192,67 +193,103 @@ def _open(reader, path: Path) -> _Doc:
 # Text-less pages and OCR
 
 
-def _ocr_if_needed(path: Path, doc: _Doc, options: ExtractOptions, warnings: list[str]) -> dict[int, str]:
-    """Decide what to do with pages that have no text layer; return OCR text per page number."""
+def _ocr_if_needed(path: Path, doc: _Doc, options: ExtractOptions, warnings: list[str]) -> set[int]:
+    """Decide what to do with pages that have no text layer; OCR them into lines when asked.
+
+    Returns the numbers of the pages whose lines now come from OCR. A document with no text layer at all
+    is unreadable when OCR is off or fails; one with some image-only pages keeps its text and gets a warning.
+    """
     textless = [p for p in doc.pages if not p.lines and not p.error]
     if not textless:
-        return {}
+        return set()
     all_textless = len(textless) == len(doc.pages)
     targets = [p.number for p in textless if p.drawn] or (
         [p.number for p in textless] if all_textless else []
     )
     if not targets:
-        return {}  # blank pages between text pages: nothing to read
+        return set()  # blank pages between text pages: nothing to read
     if not options.ocr:
         if all_textless:
             raise Unreadable(NO_TEXT)
         warnings.append(f"{_pages_phrase(targets)} no text layer (image-only) — rerun with --ocr")
-        return {}
-    try:
-        from govcheck.extract.ocr import ocr_pages
-    except ImportError:
-        if all_textless:
-            raise Unreadable("no text layer — OCR not available") from None
-        warnings.append(f"{_pages_phrase(targets)} no text layer and OCR is not available")
-        return {}
+        return set()
+    from govcheck.extract.ocr import ocr_pages
+
     try:
         result = ocr_pages(path, targets, options.ocr_lang)
-    except Unreadable:
-        raise
-    except Exception as exc:
+    except Unreadable as exc:
         if all_textless:
-            raise Unreadable(f"OCR failed: {_short(exc)}") from None
-        warnings.append(f"OCR failed: {_short(exc)}")
-        return {}
-    text = {n: t for n, t in (result or {}).items() if t and t.strip()}
-    if all_textless and not text:
+            raise
+        warnings.append(f"{_pages_phrase(targets)} no text layer and were not read: {exc}")
+        return set()
+    by_number = {p.number: p for p in doc.pages}
+    done: set[int] = set()
+    for number, ocr_page in result.items():
+        page = by_number[number]
+        lines = [ln for ln in (_ocr_line(o) for o in ocr_page.lines) if ln is not None]
+        if lines:
+            page.lines, page.width, page.height, page.ocr = lines, ocr_page.width, ocr_page.height, True
+            done.add(number)
+    if all_textless and not done:
         raise Unreadable("no text layer, and OCR found no text")
-    if text:
-        warnings.append(f"OCR used for {_pages_phrase(sorted(text))[:-5]}")
-    return text
+    _snap_sizes([ln for p in doc.pages if p.ocr for ln in p.lines])
+    if done:
+        warnings.append(f"OCR used for {_pages_phrase(sorted(done))[:-5]}")
+    return done
+
+
+def _ocr_line(o) -> _Line | None:
+    """An OCR line as a text-layer line: words far apart become runs (table cells), a bullet a marker."""
+    size = o.size
+    pieces: list[tuple[str, float, float]] = []
+    marker_cut = False
+    cut = False  # a table's vertical rule, read as "|", separates cells
+    for w in o.words:
+        if _RULE_GLYPHS.fullmatch(w.text):
+            cut = True
+            continue
+        if pieces:
+            gap = w.x0 - pieces[-1][2]
+            after_marker = len(pieces) == 1 and _is_marker(pieces[0][0])
+            if not cut and gap < _CELL_GAP * size and not after_marker:
+                text, x0, _x1 = pieces[-1]
+                pieces[-1] = (f"{text} {w.text}", x0, w.x1)
+                continue
+            marker_cut = marker_cut or after_marker
+        pieces.append((w.text, w.x0, w.x1))
+        cut = False
+    if not pieces:
+        return None
+    return _make_line(pieces, o.bottom, o.top, o.base, size, False, False, True, marker_cut)
+
+
+def _snap_sizes(lines: list[_Line]) -> None:
+    """Snap OCR'd text heights to a few sizes: Tesseract's per-line estimate wobbles by a pixel or
+    three, which would otherwise split paragraphs and promote body lines to headings."""
+    if not lines:
+        return
+    weighted = sorted((ln.size, len(ln.text)) for ln in lines)
+    clusters: list[list[tuple[float, int]]] = []
+    for size, weight in weighted:
+        if clusters and size <= clusters[-1][0][0] * 1.10:
+            clusters[-1].append((size, weight))
+        else:
+            clusters.append([(size, weight)])
+    snap: dict[float, float] = {}
+    for cluster in clusters:
+        total = sum(w for _s, w in cluster) or 1
+        centre = sum(s * w for s, w in cluster) / total
+        for size, _w in cluster:
+            snap[size] = centre
+    for ln in lines:
+        ln.size = snap[ln.size]
+        for run in ln.runs or ():
+            run.size = ln.size
 
 
 def _pages_phrase(numbers: list[int]) -> str:
     shown = ", ".join(str(n) for n in numbers[:10]) + (", …" if len(numbers) > 10 else "")
     return f"page {shown} has" if len(numbers) == 1 else f"pages {shown} have"
-
-
-def _merge_ocr(blocks: list[Block], ocr_text: dict[int, str]) -> list[Block]:
-    """Insert OCR paragraphs (split at blank lines) at their page's place in the document."""
-    extra: dict[int, list[Block]] = {}
-    for number, text in ocr_text.items():
-        text = _CTRL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
-        paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-        extra[number] = [Block(text=p, kind="paragraph", page=number, ocr=True) for p in paras]
-    out: list[Block] = []
-    pending = sorted(extra)
-    for block in blocks:
-        while pending and block.page is not None and pending[0] < block.page:
-            out.extend(extra[pending.pop(0)])
-        out.append(block)
-    for number in pending:
-        out.extend(extra[number])
-    return out
 
 
 # --------------------------------------------------------------------------------------------------
