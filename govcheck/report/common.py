@@ -1,7 +1,9 @@
 """Wording and lookups shared by the report writers, so every format says the same thing the same way.
 
 Writers only read the ScanReport. The words an auditor would use (outcome names, document types, the
-set-level sentences) live here once, in Swedish and English.
+set-level sentences, the headings of a gap report) live here once, in Swedish and English. Facts the
+model does not carry as fields (a document's decision body and date) are derived here from the
+evidence of the rules, so the Markdown and HTML reports cannot disagree about them.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from govcheck.model import OUTCOMES, DocumentResult, RuleInfo, RuleResult, ScanReport
+from govcheck.model import OUTCOMES, DocumentResult, Evidence, RuleInfo, RuleResult, ScanReport
 
 LANGS = ("sv", "en")
 
@@ -54,16 +57,71 @@ DEFAULT_SET_CHECKS: dict[str, list[dict]] = {
     ],
 }
 
+# Short phrases used inside sentences of every format.
 TEXT = {
     "sv": {
         "page": "s.", "section": "avsnitt", "waived": "undantag", "decided_by": "beslutat av",
         "expires": "gäller till", "recommendation": "Rekommendation", "looked_for": "Letade efter",
         "nothing_found": "Inget i dokumentet uppfyller kriteriet.",
+        "found_instead": "Det som hittades",
     },
     "en": {
         "page": "p.", "section": "section", "waived": "waived", "decided_by": "decided by",
         "expires": "expires", "recommendation": "Recommendation", "looked_for": "Looked for",
         "nothing_found": "Nothing in the document meets the criterion.",
+        "found_instead": "What was found",
+    },
+}
+
+# Headings and labels of the human-readable reports (Markdown, HTML).
+WORDS = {
+    "sv": {
+        "title": "Granskning av styrande dokument – bristrapport",
+        "scope": "Omfattning", "folders": "Granskade mappar", "date": "Rapportdatum",
+        "as_of": "Bedömningsdag", "as_of_note": "giltighet och upphävd lagstiftning bedöms per denna dag",
+        "packs": "Regelpaket", "documents": "Dokument", "of_which": "varav {n} kunde inte läsas",
+        "config": "Konfiguration", "tool": "Verktyg", "matrix": "Matris", "legend": "Teckenförklaring",
+        "criteria": "Kriterier", "doc": "Dokument", "type": "Typ", "all": "alla",
+        "set": "Samlad bedömning per kriterium",
+        "unreadable_note": "{n} dokument kunde inte läsas och ingår inte i bedömningen.",
+        "checks": "Finns rutinerna någonstans i dokumentmängden?", "check": "Kontroll",
+        "result": "Bedömning", "where": "Var", "found": "Finns", "missing": "Saknas",
+        "partly_in": "delvis i {n} dokument",
+        "per_doc": "Dokument för dokument", "lang": "Språk", "doc_date": "Datum",
+        "decision": "Beslutsinstans", "no_decision": "anges inte", "verdict": "Samlad bedömning",
+        "gaps": "Brister", "no_gaps": "Inga brister.", "unreadable": "Dokument som inte kunde läsas",
+        "reason": "Orsak", "expired": "Undantag som har gått ut",
+        "expired_note": "Dessa undantag gäller inte längre; cellerna bedöms som vanligt.",
+        "rule": "Regel", "path": "Sökväg", "decided_by": "Beslutat av", "expires": "Gick ut",
+        "justification": "Motivering", "waived_gaps": "Brister med beslutat undantag",
+        "unknown": "okänt", "langs": {"sv": "svenska", "en": "engelska"},
+        "filter": "Filtrera", "outcome": "Bedömning", "gaps_only": "brister (delvis + ej uppfyllt)",
+        "evidence": "Belägg", "details": "Belägg per dokument", "click_hint": "Klicka på en cell för att se beläggen.",
+        "no_evidence": "Inga citat.", "close": "Stäng", "shown": "visas",
+    },
+    "en": {
+        "title": "Governance document review – gap report",
+        "scope": "Scope", "folders": "Folders reviewed", "date": "Report date",
+        "as_of": "As-of date", "as_of_note": "validity and repealed legislation are judged at this date",
+        "packs": "Rule packs", "documents": "Documents", "of_which": "{n} of them unreadable",
+        "config": "Configuration", "tool": "Tool", "matrix": "Matrix", "legend": "Legend",
+        "criteria": "Criteria", "doc": "Document", "type": "Type", "all": "all",
+        "set": "Judgement across the set, per criterion",
+        "unreadable_note": "{n} documents could not be read and are not part of the judgement.",
+        "checks": "Do the key routines exist anywhere in the set?", "check": "Check",
+        "result": "Finding", "where": "Where", "found": "Found", "missing": "Missing",
+        "partly_in": "partly in {n} documents",
+        "per_doc": "Document by document", "lang": "Language", "doc_date": "Date",
+        "decision": "Decision body", "no_decision": "not stated", "verdict": "Overall verdict",
+        "gaps": "Gaps", "no_gaps": "No gaps.", "unreadable": "Documents that could not be read",
+        "reason": "Reason", "expired": "Expired waivers",
+        "expired_note": "These waivers no longer apply; their cells are judged as usual.",
+        "rule": "Rule", "path": "Path", "decided_by": "Decided by", "expires": "Expired",
+        "justification": "Justification", "waived_gaps": "Gaps with an agreed waiver",
+        "unknown": "unknown", "langs": {"sv": "Swedish", "en": "English"},
+        "filter": "Filter", "outcome": "Outcome", "gaps_only": "gaps (partial + not met)",
+        "evidence": "Evidence", "details": "Evidence per document", "click_hint": "Click a cell to see its evidence.",
+        "no_evidence": "No quotes.", "close": "Close", "shown": "shown",
     },
 }
 
@@ -126,14 +184,61 @@ def where(ev: object, lang: str) -> str:
     if page:
         parts.append(f"{TEXT[lang]['page']} {page_label or page}")
     section = getattr(ev, "section", None)
-    if section:
+    if section and section != getattr(ev, "text", None):  # a quoted heading needs no "under itself"
         parts.append(f"{TEXT[lang]['section']} “{section}”")
     return ", ".join(parts)
 
 
+def primary_evidence(res: RuleResult) -> Evidence | None:
+    """The quote that best stands for a cell: a body sentence before a bare heading or table cell.
+
+    Evidence often starts with the heading that names the topic ("Syfte"); the sentence under it is
+    what a reader needs to see first, and what a line search can find in a source file.
+    """
+    for ev in res.evidence:
+        if ev.kind is None:
+            return ev
+    return res.evidence[0] if res.evidence else None
+
+
+def looked_for(res: RuleResult, rule: RuleInfo | None, doc_lang: str | None, lang: str) -> str:
+    """What the rule looked for, in the report's language.
+
+    The engine words its message in the document's language; when the report is in another language
+    the rule's own description says the same thing in the reader's language.
+    """
+    if rule is not None and doc_lang != lang:
+        return pick(rule.description, lang) or res.message
+    return res.message or (pick(rule.description, lang) if rule else "")
+
+
+def cell_note(res: RuleResult, rule: RuleInfo | None, doc: DocumentResult, lang: str) -> str:
+    """The sentence that explains a cell without quotes, in the report's language.
+
+    Not met with nothing quoted: what was looked for. Not applicable: which document types the rule is
+    for (the engine's message is English only). Cannot assess: why the document could not be read. A
+    forbidden rule's message only repeats its title, so it says nothing.
+    """
+    t = TEXT[lang]
+    if res.outcome == "not_met" and not res.evidence:
+        wanted = looked_for(res, rule, doc.lang, lang)
+        return t["nothing_found"] + (f" {t['looked_for']}: {wanted}" if wanted else "")
+    if res.outcome == "not_applicable" and rule is not None and rule.applies_to:
+        types = ", ".join(doc_type_label(x, lang) for x in rule.applies_to)
+        this = doc_type_label(doc.doc_type, lang)
+        if lang == "sv":
+            return f"Kriteriet gäller bara {types}; detta dokument är {this}."
+        return f"The criterion applies to {types} only; this document is {this}."
+    if res.outcome == "cannot_assess":
+        return doc.reason or res.message
+    if rule is not None and rule.kind == "forbidden":
+        return ""
+    return res.message
+
+
 def waiver_text(waived: dict, lang: str) -> str:
     t = TEXT[lang]
-    out = f"{t['waived']}: {waived.get('justification', '')}"
+    out = f"{t['waived']}: {waived.get('justification', '')}".rstrip(": ")
     if waived.get("decided_by"):
         out += f" ({t['decided_by']} {waived['decided_by']}"
         out += f", {t['expires']} {waived['expires']})" if waived.get("expires") else ")"
@@ -156,12 +261,13 @@ def waived_count(report: ScanReport, rule_id: str) -> int:
 _SHARE = {
     "sv": ("inget dokument", "en minoritet av dokumenten", "hälften av dokumenten", "merparten av dokumenten",
            "samtliga dokument"),
-    "en": ("none", "a minority", "half", "most", "all"),
+    "en": ("no document", "a minority of the documents", "half of the documents", "most of the documents",
+           "all documents"),
 }
 
 
 def share_word(met: int, judged: int, lang: str) -> str:
-    """'merparten av dokumenten' / 'most': the auditor's quantifier for met of judged."""
+    """'merparten av dokumenten' / 'most of the documents': the auditor's quantifier for met of judged."""
     words = _SHARE[lang]
     if judged == 0 or met == 0:
         return words[0]
@@ -175,7 +281,9 @@ def share_word(met: int, judged: int, lang: str) -> str:
 def set_judgement(rule: RuleInfo, c: dict[str, int], lang: str) -> str:
     """One auditor's sentence per criterion, from the counts and the rule's title.
 
-    Graded rules: met is "built in" (har arbetats in), partial "partly". Forbidden rules (a repealed
+    Only documents the criterion was judged in count (met, partial, not met): unreadable documents and
+    documents the criterion does not apply to are left out of the denominator, as auditors do.
+    Graded rules: met is "worked in" (har arbetats in), partial "partly". Forbidden rules (a repealed
     statute cited) count where the forbidden thing was found instead.
     """
     title = pick(rule.title, lang)
@@ -184,25 +292,24 @@ def set_judgement(rule: RuleInfo, c: dict[str, int], lang: str) -> str:
         if lang == "sv":
             return f"{title}: kunde inte bedömas i något dokument."
         return f"{title}: could not be judged in any document."
+    noun = "document" if judged == 1 else "documents"
     if rule.kind == "forbidden":
         if lang == "sv":
             return f"{title} förekommer i {c['not_met']} av {judged} dokument."
-        return f"{title} found in {c['not_met']} of {judged} documents."
+        return f"{title} is cited in {c['not_met']} of {judged} {noun}."
+    extra = []
     if lang == "sv":
         text = f"{title} har arbetats in i {c['met']} av {judged} dokument"
-        extra = []
         if c["partial"]:
             extra.append(f"delvis i {c['partial']}")
         if c["not_met"]:
             extra.append(f"saknas i {c['not_met']}")
-        return text + (", " + ", ".join(extra) if extra else "") + f" ({share_word(c['met'], judged, lang)})."
-    noun = "document" if judged == 1 else "documents"
-    text = f"{title} is built into {c['met']} of {judged} {noun}"
-    extra = []
-    if c["partial"]:
-        extra.append(f"partly into {c['partial']}")
-    if c["not_met"]:
-        extra.append(f"missing from {c['not_met']}")
+    else:
+        text = f"{title} is addressed in {c['met']} of {judged} {noun}"
+        if c["partial"]:
+            extra.append(f"partly in {c['partial']}")
+        if c["not_met"]:
+            extra.append(f"missing from {c['not_met']}")
     return text + (", " + ", ".join(extra) if extra else "") + f" ({share_word(c['met'], judged, lang)})."
 
 
@@ -260,7 +367,9 @@ _KIND_RANK = {None: 0, "table-cell": 1, "heading": 2, "title": 2, "header": 3, "
 def decision_of(doc: DocumentResult) -> tuple[str | None, str | None]:
     """(decision statement quoted, outcome) from the decision-body rule's evidence.
 
-    A body sentence beats a table cell or a running header; a table row alone is quoted cell by cell.
+    The model has no decision-body field: the rule's evidence is the only source, and quoting it keeps
+    the report honest. A body sentence beats a table cell or a running header; a table row alone is
+    quoted cell by cell.
     """
     by_rule = cells(doc)
     for rid in DECISION_RULES:
@@ -331,3 +440,126 @@ def verdict(doc: DocumentResult, lang: str) -> str:
     if waived:
         tail += f"; {waived} {'med undantag' if lang == 'sv' else 'waived'}"
     return f"{head} ({tail})."
+
+
+# --- facts shared by the Markdown and HTML reports --------------------------------------------------
+
+
+def scope(report: ScanReport, options: object, lang: str) -> list[tuple[str, str, str]]:
+    """(key, label, plain value) rows describing what was reviewed, when and against what.
+
+    Writers format values themselves (Markdown puts folders in code spans); the key tells which is which.
+    """
+    w = WORDS[lang]
+    unreadable = sum(1 for d in report.documents if d.status != "ok")
+    docs = str(len(report.documents)) + (f" ({w['of_which'].format(n=unreadable)})" if unreadable else "")
+    packs = [f"{rs.get('id', '?')}, version {rs.get('version', '?')}" for rs in report.rulesets]
+    date = getattr(options, "date", None) or dt.date.today().isoformat()
+    rows = [
+        ("folders", w["folders"], ", ".join(report.roots) or "–"),
+        ("date", w["date"], date),
+        ("as_of", w["as_of"], f"{report.as_of} ({w['as_of_note']})"),
+        ("packs", w["packs"], "; ".join(packs) or "–"),
+        ("documents", w["documents"], docs),
+    ]
+    config = getattr(options, "config", None)
+    if config:
+        rows.append(("config", w["config"], config))
+    rows.append(("tool", w["tool"], f"{report.tool.get('name', 'govcheck')} {report.tool.get('version', '')}"))
+    return rows
+
+
+def document_facts(doc: DocumentResult, lang: str) -> list[tuple[str, str, str]]:
+    """(key, label, plain value) rows about one document: type, language, date, decision body, verdict."""
+    w = WORDS[lang]
+    decision, _ = decision_of(doc)
+    return [
+        ("type", w["type"], doc_type_label(doc.doc_type, lang)),
+        ("lang", w["lang"], w["langs"].get(doc.lang or "", doc.lang or w["unknown"])),
+        ("date", w["doc_date"], date_of(doc) or w["unknown"]),
+        ("decision", w["decision"], f"“{decision}”" if decision else w["no_decision"]),
+        ("verdict", w["verdict"], verdict(doc, lang)),
+    ]
+
+
+# --- one row per document x rule, for the spreadsheet formats ---------------------------------------
+
+# Stable column keys (CSV header, what scripts read) and their spreadsheet headings per language.
+COLUMNS: tuple[str, ...] = ("path", "title", "doc_type", "lang", "status", "rule", "rule_title", "outcome",
+                            "outcome_label", "waived", "waiver", "evidence", "page", "section", "message")
+HEADINGS = {
+    "sv": {"path": "Sökväg", "title": "Dokumenttitel", "doc_type": "Dokumenttyp", "lang": "Språk",
+           "status": "Status", "rule": "Regel", "rule_title": "Kriterium", "outcome": "Utfall (id)",
+           "outcome_label": "Bedömning", "waived": "Undantag", "waiver": "Undantagets motivering",
+           "evidence": "Belägg", "page": "Sida", "section": "Avsnitt", "message": "Meddelande"},
+    "en": {"path": "Path", "title": "Document title", "doc_type": "Document type", "lang": "Language",
+           "status": "Status", "rule": "Rule", "rule_title": "Criterion", "outcome": "Outcome (id)",
+           "outcome_label": "Outcome", "waived": "Waived", "waiver": "Waiver justification",
+           "evidence": "Evidence", "page": "Page", "section": "Section", "message": "Message"},
+}
+JOIN = " | "
+
+
+def rows(report: ScanReport, lang: str) -> list[dict[str, Any]]:
+    """One flat row per document x rule, in matrix order.
+
+    Several quotes are joined with " | ", and their pages and sections likewise, position for position,
+    so a reader can pair quote 2 with page 2. Numbers stay numbers when there is a single page.
+    """
+    titles = {r.id: pick(r.title, lang) for r in report.rules}
+    out: list[dict[str, Any]] = []
+    for doc in report.documents:
+        for res in doc.results:
+            evs = res.evidence
+            pages = [str(e.page_label or e.page) if e.page else "" for e in evs]
+            sections = [e.section or "" for e in evs]
+            page: int | str = (evs[0].page or "") if len(evs) == 1 else _joined(pages)
+            out.append({
+                "path": doc.path, "title": doc.title or "", "doc_type": doc.doc_type or "", "lang": doc.lang or "",
+                "status": doc.status, "rule": res.rule, "rule_title": titles.get(res.rule, res.rule),
+                "outcome": res.outcome, "outcome_label": label(res.outcome, lang),
+                "waived": ("ja" if lang == "sv" else "yes") if res.waived is not None else "",  # empty = not waived
+                "waiver": waiver_text(res.waived, lang) if res.waived is not None else "",
+                "evidence": JOIN.join(e.text for e in evs),
+                "page": page,
+                "section": _joined(sections),
+                "message": res.message,
+            })
+    return out
+
+
+def _joined(values: list[str]) -> str:
+    """Values joined position for position, or "" when none is known (no row of bare separators)."""
+    return JOIN.join(values) if any(values) else ""
+
+
+# --- reading a saved JSON report back ----------------------------------------------------------------
+
+
+def load_report(data: dict) -> ScanReport:
+    """A ScanReport from the JSON report (`--format json`), so any format can be rendered from it later.
+
+    The JSON does not carry the dominant language; it is recomputed the way the scan computes it.
+    """
+    docs = []
+    for d in data.get("documents", []):
+        results = [
+            RuleResult(rule=r["rule"], outcome=r["outcome"], message=r.get("message", ""), waived=r.get("waived"),
+                       evidence=[Evidence(text=e["text"], page=e.get("page"), section=e.get("section"),
+                                          page_label=e.get("page_label"), kind=e.get("kind"),
+                                          ocr=bool(e.get("ocr", False))) for e in r.get("evidence", [])])
+            for r in d.get("results", [])
+        ]
+        docs.append(DocumentResult(
+            path=d["path"], status=d["status"], reason=d.get("reason"), format=d.get("format"), lang=d.get("lang"),
+            doc_type=d.get("doc_type"), title=d.get("title"), results=results, pages=d.get("pages"),
+            engine=d.get("engine"), ocr=bool(d.get("ocr", False)),
+        ))
+    rules = [RuleInfo(id=r["id"], pack=r.get("pack", ""), title=r.get("title", {}),
+                      description=r.get("description", {}), recommendation=r.get("recommendation", {}),
+                      source=r.get("source", ""), applies_to=r.get("applies_to"), kind=r.get("kind", "graded"))
+             for r in data.get("rules", [])]
+    langs = [d.lang for d in docs if d.lang]
+    return ScanReport(tool=data.get("tool", {}), as_of=data.get("as_of", ""), rulesets=data.get("rulesets", []),
+                      rules=rules, documents=docs, roots=data.get("roots", []),
+                      lang=max(sorted(set(langs)), key=langs.count) if langs else None)

@@ -1,0 +1,321 @@
+"""The HTML report: one self-contained file an auditor can open, filter, click through and print.
+
+Everything is inline (CSS, script, no fonts or images) so the file works offline, from an e-mail
+attachment or a CI artifact, and never calls home. A Content-Security-Policy with hashes of exactly
+our style and script blocks backs that up: the page may load nothing, and if escaping ever failed,
+text injected by a document could still not run as script.
+
+Documents are hostile input: all document text goes through html.escape, and the script only ever
+moves already-escaped elements around (cloneNode), never builds HTML from strings.
+
+Layout: scope, the matrix with filters (outcome / rule / document type), a side panel that shows the
+clicked cell's evidence, the set-level judgement, then the evidence per document (which is also what
+the panel clones, and what gets printed).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+
+from govcheck.model import DocumentResult, RuleInfo, RuleResult, ScanReport
+from govcheck.report import ReportOptions
+from govcheck.report import common as c
+
+CSS = """
+:root { --met:#1a7f37; --partial:#b7791f; --not_met:#c53030; --cannot_assess:#6b46c1; --not_applicable:#718096; }
+* { box-sizing: border-box; }
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 auto; padding: 1rem 2rem;
+       max-width: 1400px; color: #1a202c; }
+[hidden] { display: none !important; }
+h1 { font-size: 1.6rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #e2e8f0; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: .5rem 0; }
+dl.facts dt { font-weight: 600; } dl.facts dd { margin: 0; }
+#filters { display: flex; flex-wrap: wrap; gap: 1rem; align-items: end; margin: .5rem 0 1rem; }
+#filters label { display: flex; flex-direction: column; font-size: .85rem; }
+.wrap { overflow-x: auto; }
+table { border-collapse: collapse; }
+th, td { border: 1px solid #e2e8f0; padding: .25rem .45rem; text-align: left; vertical-align: top; }
+thead th { background: #f7fafc; position: sticky; top: 0; }
+#matrix td.cell { text-align: center; cursor: pointer; font-size: 1.1rem; min-width: 2rem; }
+#matrix td.cell:hover, #matrix td.cell:focus { outline: 2px solid #2b6cb0; }
+#matrix td.cell.selected { background: #ebf8ff; }
+#matrix td.cell.off { visibility: hidden; }
+.o-met { color: var(--met); } .o-partial { color: var(--partial); } .o-not_met { color: var(--not_met); }
+.o-cannot_assess { color: var(--cannot_assess); } .o-not_applicable { color: var(--not_applicable); }
+.waived { font-size: .8em; vertical-align: super; }
+#panel { position: fixed; right: 1rem; top: 1rem; bottom: 1rem; width: min(32rem, 45vw); overflow-y: auto;
+         background: #fff; border: 1px solid #cbd5e0; border-radius: 6px; padding: 1rem;
+         box-shadow: 0 4px 18px rgba(0,0,0,.18); }
+#panel .docname { display: block; }
+#close { float: right; }
+.detail { border-left: 4px solid #e2e8f0; padding: .1rem .8rem; margin: .6rem 0; }
+.detail.o-met { border-color: var(--met); } .detail.o-partial { border-color: var(--partial); }
+.detail.o-not_met { border-color: var(--not_met); } .detail.o-cannot_assess { border-color: var(--cannot_assess); }
+.detail h4 { margin: .3rem 0; color: #1a202c; } .detail .docname { display: none; color: #4a5568; }
+.detail, .detail p, .detail blockquote { color: #1a202c; }
+blockquote { margin: .4rem 0; padding: .2rem .8rem; background: #f7fafc; border-radius: 4px; }
+.where { color: #4a5568; font-size: .85rem; }
+.verdict { font-weight: 600; }
+.found { color: var(--met); font-weight: 600; } .missing { color: var(--not_met); font-weight: 600; }
+@media print {
+  body { padding: 0; max-width: none; font-size: 10pt; }
+  #filters, #panel, .hint { display: none !important; }
+  #matrix td.cell { font-size: 9pt; min-width: 0; }
+  thead th { position: static; }
+  .detail.o-met, .detail.o-not_applicable { display: none; }
+  section.doc { break-inside: avoid-page; }
+  a { color: inherit; text-decoration: none; }
+}
+"""
+
+JS = """
+(() => {
+  const $ = (sel, el = document) => el.querySelector(sel);
+  const $$ = (sel, el = document) => Array.from(el.querySelectorAll(sel));
+  const outcome = $('#f-outcome'), rule = $('#f-rule'), type = $('#f-type');
+  const panel = $('#panel'), body = $('#panel-body'), count = $('#f-count');
+  const wanted = (o) => !outcome.value || (outcome.value === 'gaps' ? (o === 'partial' || o === 'not_met')
+                                                                   : o === outcome.value);
+  function apply() {
+    const r = rule.value, t = type.value;
+    $$('#matrix [data-rule]').forEach((el) => { el.hidden = Boolean(r) && el.dataset.rule !== r; });
+    let shown = 0;
+    $$('#matrix tbody tr').forEach((row) => {
+      let any = false;
+      $$('td.cell', row).forEach((cell) => {
+        const ok = wanted(cell.dataset.outcome);
+        cell.classList.toggle('off', !ok);
+        if (ok && !cell.hidden) any = true;
+      });
+      row.hidden = !any || (Boolean(t) && row.dataset.type !== t);
+      if (!row.hidden) shown += 1;
+    });
+    $$('.detail').forEach((d) => {
+      d.hidden = !wanted(d.dataset.outcome) || (Boolean(r) && d.dataset.rule && d.dataset.rule !== r)
+                 || (Boolean(t) && d.dataset.type !== t);
+    });
+    count.textContent = String(shown);
+  }
+  function show(cell) {
+    const src = document.getElementById(cell.dataset.target);
+    if (!src) return;
+    const copy = src.cloneNode(true);
+    copy.removeAttribute('id');
+    copy.hidden = false;
+    body.replaceChildren(copy);
+    $$('#matrix td.selected').forEach((el) => el.classList.remove('selected'));
+    cell.classList.add('selected');
+    panel.hidden = false;
+  }
+  $('#matrix').addEventListener('click', (ev) => {
+    const cell = ev.target.closest('td.cell');
+    if (cell) show(cell);
+  });
+  $('#matrix').addEventListener('keydown', (ev) => {
+    const cell = ev.target.closest('td.cell');
+    if (cell && (ev.key === 'Enter' || ev.key === ' ')) { ev.preventDefault(); show(cell); }
+  });
+  $('#close').addEventListener('click', () => { panel.hidden = true; });
+  document.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') panel.hidden = true; });
+  [outcome, rule, type].forEach((el) => el.addEventListener('change', apply));
+  apply();
+})();
+"""
+
+
+def _csp_hash(source: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+CSP = f"default-src 'none'; style-src {_csp_hash(CSS)}; script-src {_csp_hash(JS)}; base-uri 'none'; form-action 'none'"
+
+
+def e(text: object) -> str:
+    """Escape for element content and quoted attribute values alike."""
+    return html.escape(str(text), quote=True)
+
+
+def write(report: ScanReport, options: ReportOptions | None = None) -> str:
+    options = options or ReportOptions()
+    lang = c.report_lang(report, options)
+    w = c.WORDS[lang]
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{lang}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(w['title'])}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{e(w['title'])}</h1>",
+        _facts(c.scope(report, options, lang)),
+        _matrix(report, lang),
+        _set_level(report, lang),
+        _details(report, lang),
+        _unreadable(report, lang),
+        _expired(options.expired_waivers, lang),
+        f"<script>{JS}</script>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(p for p in parts if p) + "\n"
+
+
+def _facts(rows: list[tuple[str, str, str]]) -> str:
+    items = "".join(f'<dt>{e(name)}</dt><dd class="{e(key)}">{e(value)}</dd>' for key, name, value in rows)
+    return f'<dl class="facts">{items}</dl>'
+
+
+def _options(pairs: list[tuple[str, str]], all_label: str) -> str:
+    return f'<option value="">{e(all_label)}</option>' + "".join(
+        f'<option value="{e(v)}">{e(t)}</option>' for v, t in pairs)
+
+
+def _matrix(report: ScanReport, lang: str) -> str:
+    w = c.WORDS[lang]
+    outcomes = [("gaps", w["gaps_only"]), *[(o, c.label(o, lang)) for o in c.SYMBOLS]]
+    rules = [(r.id, f"{i}. {c.pick(r.title, lang)}") for i, r in enumerate(report.rules, 1)]
+    types = sorted({d.doc_type for d in report.documents if d.doc_type})
+    filters = (
+        f'<form id="filters" role="search" aria-label="{e(w["filter"])}">'
+        f'<label>{e(w["outcome"])}<select id="f-outcome">{_options(outcomes, w["all"])}</select></label>'
+        f'<label>{e(w["rule"])}<select id="f-rule">{_options(rules, w["all"])}</select></label>'
+        f'<label>{e(w["type"])}<select id="f-type">'
+        f'{_options([(t, c.doc_type_label(t, lang)) for t in types], w["all"])}</select></label>'
+        f'<span><span id="f-count">{len(report.documents)}</span> / {len(report.documents)} '
+        f'{e(w["documents"].lower())} {e(w["shown"])}</span></form>'
+    )
+    legend = " · ".join(f'<span class="o-{o}">{s}</span> {e(c.label(o, lang))}' for o, s in c.SYMBOLS.items())
+    legend += f" · {c.WAIVED_MARK} {e(c.TEXT[lang]['waived'])}"
+    head = "".join(f'<th data-rule="{e(r.id)}" title="{e(c.pick(r.title, lang))}">{i}</th>'
+                   for i, r in enumerate(report.rules, 1))
+    rows = "\n".join(_matrix_row(n, doc, report.rules, lang) for n, doc in enumerate(report.documents))
+    return (
+        f'<section id="matrix-section"><h2>{e(w["matrix"])}</h2>{filters}'
+        f'<p class="legend">{e(w["legend"])}: {legend}</p><p class="hint">{e(w["click_hint"])}</p>'
+        f'<div class="wrap"><table id="matrix"><thead><tr><th>{e(w["doc"])}</th><th>{e(w["type"])}</th>{head}'
+        f"</tr></thead><tbody>\n{rows}\n</tbody></table></div>"
+        f'<aside id="panel" hidden aria-live="polite"><button type="button" id="close">{e(w["close"])}</button>'
+        f'<div id="panel-body"></div></aside></section>'
+    )
+
+
+def _matrix_row(n: int, doc: DocumentResult, rules: list[RuleInfo], lang: str) -> str:
+    by_rule = c.cells(doc)
+    tds = []
+    for j, rule in enumerate(rules):
+        res = by_rule.get(rule.id)
+        outcome = res.outcome if res else "cannot_assess"
+        target = f"d{n}-r{j}" if doc.status == "ok" else f"d{n}"
+        mark = f'<span class="waived" title="{e(c.TEXT[lang]["waived"])}">{c.WAIVED_MARK}</span>' \
+            if res is not None and res.waived is not None else ""
+        tds.append(
+            f'<td class="cell o-{e(outcome)}" data-rule="{e(rule.id)}" data-outcome="{e(outcome)}" '
+            f'data-target="{target}" tabindex="0" role="button" '
+            f'title="{e(c.pick(rule.title, lang))}: {e(c.label(outcome, lang))}">'
+            f"{c.SYMBOLS.get(outcome, '·')}{mark}</td>")
+    return (f'<tr data-type="{e(doc.doc_type or "")}" data-status="{e(doc.status)}">'
+            f'<th scope="row"><a href="#doc-{n}">{e(doc.path)}</a></th>'
+            f"<td>{e(c.doc_type_label(doc.doc_type, lang))}</td>{''.join(tds)}</tr>")
+
+
+def _set_level(report: ScanReport, lang: str) -> str:
+    w = c.WORDS[lang]
+    items = []
+    for rule in report.rules:
+        text = e(c.set_judgement(rule, c.counts(report, rule.id), lang))
+        waived = c.waived_count(report, rule.id)
+        if waived:
+            text += f" {c.WAIVED_MARK} {waived} {e(c.TEXT[lang]['waived'])}."
+        items.append(f"<li>{text}</li>")
+    out = f'<section id="set"><h2>{e(w["set"])}</h2><ul>{"".join(items)}</ul>'
+    unreadable = sum(1 for d in report.documents if d.status != "ok")
+    if unreadable:
+        out += f"<p>{e(w['unreadable_note'].format(n=unreadable))}</p>"
+    checks = c.set_checks(report, lang)
+    if checks:
+        rows = []
+        for chk in checks:
+            if chk.found:
+                result, where = f'<span class="found">{e(w["found"])}</span>', chk.met_in
+            else:
+                result = f'<span class="missing">{e(w["missing"])}</span>'
+                if chk.partial_in:
+                    result += f" ({e(w['partly_in'].format(n=len(chk.partial_in)))})"
+                where = chk.partial_in
+            rows.append(f"<tr><td>{e(chk.title)}</td><td>{result}</td><td>{e(', '.join(where) or '–')}</td></tr>")
+        out += (f'<h3>{e(w["checks"])}</h3><table id="checks"><thead><tr><th>{e(w["check"])}</th>'
+                f'<th>{e(w["result"])}</th><th>{e(w["where"])}</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    return out + "</section>"
+
+
+def _details(report: ScanReport, lang: str) -> str:
+    """Every cell's evidence, grouped by document: what the panel shows and what gets printed."""
+    w = c.WORDS[lang]
+    rules = report.rules
+    sections = []
+    for n, doc in enumerate(report.documents):
+        title = f'<p class="title"><em>{e(doc.title)}</em></p>' if doc.title else ""
+        head = f'<section class="doc" id="doc-{n}"><h3>{e(doc.path)}</h3>{title}'
+        docname = f'<strong class="docname">{e(doc.path)}{" — " + e(doc.title) if doc.title else ""}</strong>'
+        if doc.status != "ok":
+            sections.append(
+                f'{head}<article class="detail o-cannot_assess" id="d{n}" data-outcome="cannot_assess" '
+                f'data-type="{e(doc.doc_type or "")}">{docname}<h4>{e(c.label("cannot_assess", lang))}</h4>'
+                f"<p>{e(w['reason'])}: {e(doc.reason or w['unknown'])}</p></article></section>")
+            continue
+        by_rule = c.cells(doc)
+        articles = [_cell_detail(n, j, doc, rule, by_rule[rule.id], docname, lang)
+                    for j, rule in enumerate(rules) if rule.id in by_rule]
+        sections.append(f"{head}{_facts(c.document_facts(doc, lang))}{''.join(articles)}</section>")
+    return f'<section id="details"><h2>{e(w["details"])}</h2>{"".join(sections)}</section>'
+
+
+def _cell_detail(n: int, j: int, doc: DocumentResult, rule: RuleInfo, res: RuleResult, docname: str,
+                 lang: str) -> str:
+    """One cell in context: criterion, outcome, quotes with page/heading, message, recommendation."""
+    t = c.TEXT[lang]
+    parts = [docname, f'<h4>{e(c.pick(rule.title, lang))} — <span class="o-{e(res.outcome)}">'
+                      f"{c.SYMBOLS.get(res.outcome, '·')} {e(c.label(res.outcome, lang))}</span></h4>"]
+    if res.waived is not None:
+        parts.append(f'<p class="waiver">{c.WAIVED_MARK} {e(c.waiver_text(res.waived, lang))}</p>')
+    if res.evidence and rule.kind == "forbidden" and res.outcome == "not_met":
+        parts.append(f"<p>{e(t['found_instead'])}:</p>")
+    for ev in res.evidence:
+        place = c.where(ev, lang)
+        parts.append(f"<blockquote>“{e(ev.text)}”</blockquote>"
+                     + (f'<p class="where">{e(place)}</p>' if place else ""))
+    note = c.cell_note(res, rule, doc, lang)
+    if note:
+        parts.append(f'<p class="message">{e(note)}</p>')
+    recommendation = c.pick(rule.recommendation, lang)
+    if recommendation and c.is_gap(res):
+        parts.append(f'<p class="recommendation"><strong>{e(t["recommendation"])}:</strong> {e(recommendation)}</p>')
+    return (f'<article class="detail o-{e(res.outcome)}" id="d{n}-r{j}" data-outcome="{e(res.outcome)}" '
+            f'data-rule="{e(rule.id)}" data-type="{e(doc.doc_type or "")}">{"".join(parts)}</article>')
+
+
+def _unreadable(report: ScanReport, lang: str) -> str:
+    w = c.WORDS[lang]
+    bad = [d for d in report.documents if d.status != "ok"]
+    if not bad:
+        return ""
+    rows = "".join(f"<tr><td>{e(d.path)}</td><td>{e(d.reason or w['unknown'])}</td></tr>" for d in bad)
+    return (f'<section id="unreadable"><h2>{e(w["unreadable"])}</h2><table><thead><tr><th>{e(w["doc"])}</th>'
+            f'<th>{e(w["reason"])}</th></tr></thead><tbody>{rows}</tbody></table></section>')
+
+
+def _expired(expired: tuple[dict, ...], lang: str) -> str:
+    if not expired:
+        return ""
+    w = c.WORDS[lang]
+    keys = ("rule", "path", "decided_by", "expires", "justification")
+    head = "".join(f"<th>{e(w[k])}</th>" for k in keys)
+    rows = "".join("<tr>" + "".join(f"<td>{e(x.get(k, ''))}</td>" for k in keys) + "</tr>" for x in expired)
+    return (f'<section id="expired"><h2>{e(w["expired"])}</h2><p>{e(w["expired_note"])}</p>'
+            f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>")
