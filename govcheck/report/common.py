@@ -93,7 +93,7 @@ WORDS = {
         "reason": "Orsak", "expired": "Undantag som har gått ut",
         "expired_note": "Dessa undantag gäller inte längre; cellerna bedöms som vanligt.",
         "rule": "Regel", "path": "Sökväg", "decided_by": "Beslutat av", "expires": "Gick ut",
-        "justification": "Motivering", "waived_gaps": "Brister med beslutat undantag",
+        "justification": "Motivering", "defined_in": "Angivet i", "waived_gaps": "Brister med beslutat undantag",
         "unknown": "okänt", "langs": {"sv": "svenska", "en": "engelska"},
         "filter": "Filtrera", "outcome": "Bedömning", "gaps_only": "brister (delvis + ej uppfyllt)",
         "evidence": "Belägg", "details": "Belägg per dokument", "click_hint": "Klicka på en cell för att se beläggen.",
@@ -117,7 +117,7 @@ WORDS = {
         "reason": "Reason", "expired": "Expired waivers",
         "expired_note": "These waivers no longer apply; their cells are judged as usual.",
         "rule": "Rule", "path": "Path", "decided_by": "Decided by", "expires": "Expired",
-        "justification": "Justification", "waived_gaps": "Gaps with an agreed waiver",
+        "justification": "Justification", "defined_in": "Defined in", "waived_gaps": "Gaps with an agreed waiver",
         "unknown": "unknown", "langs": {"sv": "Swedish", "en": "English"},
         "filter": "Filter", "outcome": "Outcome", "gaps_only": "gaps (partial + not met)",
         "evidence": "Evidence", "details": "Evidence per document", "click_hint": "Click a cell to see its evidence.",
@@ -296,7 +296,7 @@ def set_judgement(rule: RuleInfo, c: dict[str, int], lang: str) -> str:
     if rule.kind == "forbidden":
         if lang == "sv":
             return f"{title} förekommer i {c['not_met']} av {judged} dokument."
-        return f"{title} is cited in {c['not_met']} of {judged} {noun}."
+        return f"{title}: cited in {c['not_met']} of {judged} {noun}."
     extra = []
     if lang == "sv":
         text = f"{title} har arbetats in i {c['met']} av {judged} dokument"
@@ -305,7 +305,7 @@ def set_judgement(rule: RuleInfo, c: dict[str, int], lang: str) -> str:
         if c["not_met"]:
             extra.append(f"saknas i {c['not_met']}")
     else:
-        text = f"{title} is addressed in {c['met']} of {judged} {noun}"
+        text = f"{title}: addressed in {c['met']} of {judged} {noun}"
         if c["partial"]:
             extra.append(f"partly in {c['partial']}")
         if c["not_met"]:

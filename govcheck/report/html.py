@@ -58,6 +58,7 @@ thead th { background: #f7fafc; position: sticky; top: 0; }
 blockquote { margin: .4rem 0; padding: .2rem .8rem; background: #f7fafc; border-radius: 4px; }
 .where { color: #4a5568; font-size: .85rem; }
 .verdict { font-weight: 600; }
+ol.criteria { columns: 2; font-size: .9rem; } ol.criteria code { color: #4a5568; }
 .found { color: var(--met); font-weight: 600; } .missing { color: var(--not_met); font-weight: 600; }
 @media print {
   body { padding: 0; max-width: none; font-size: 10pt; }
@@ -195,11 +196,13 @@ def _matrix(report: ScanReport, lang: str) -> str:
     head = "".join(f'<th data-rule="{e(r.id)}" title="{e(c.pick(r.title, lang))}">{i}</th>'
                    for i, r in enumerate(report.rules, 1))
     rows = "\n".join(_matrix_row(n, doc, report.rules, lang) for n, doc in enumerate(report.documents))
+    criteria = "".join(f"<li>{e(c.pick(r.title, lang))} <code>{e(r.id)}</code></li>" for r in report.rules)
     return (
         f'<section id="matrix-section"><h2>{e(w["matrix"])}</h2>{filters}'
         f'<p class="legend">{e(w["legend"])}: {legend}</p><p class="hint">{e(w["click_hint"])}</p>'
         f'<div class="wrap"><table id="matrix"><thead><tr><th>{e(w["doc"])}</th><th>{e(w["type"])}</th>{head}'
         f"</tr></thead><tbody>\n{rows}\n</tbody></table></div>"
+        f'<h3>{e(w["criteria"])}</h3><ol class="criteria">{criteria}</ol>'
         f'<aside id="panel" hidden aria-live="polite"><button type="button" id="close">{e(w["close"])}</button>'
         f'<div id="panel-body"></div></aside></section>'
     )
@@ -314,8 +317,8 @@ def _expired(expired: tuple[dict, ...], lang: str) -> str:
     if not expired:
         return ""
     w = c.WORDS[lang]
-    keys = ("rule", "path", "decided_by", "expires", "justification")
-    head = "".join(f"<th>{e(w[k])}</th>" for k in keys)
+    keys = ("rule", "path", "decided_by", "expires", "justification", "where")
+    head = "".join(f"<th>{e(w['defined_in' if k == 'where' else k])}</th>" for k in keys)
     rows = "".join("<tr>" + "".join(f"<td>{e(x.get(k, ''))}</td>" for k in keys) + "</tr>" for x in expired)
     return (f'<section id="expired"><h2>{e(w["expired"])}</h2><p>{e(w["expired_note"])}</p>'
             f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>")

@@ -199,9 +199,9 @@ def _expired(expired: tuple[dict, ...], lang: str) -> list[str]:
         return []
     w = c.WORDS[lang]
     out = [f"## {w['expired']}", "", w["expired_note"], "",
-           _row([w["rule"], w["path"], w["decided_by"], w["expires"], w["justification"]]),
-           _row(["---"] * 5)]
+           _row([w["rule"], w["path"], w["decided_by"], w["expires"], w["justification"], w["defined_in"]]),
+           _row(["---"] * 6)]
     for x in expired:
         out.append(_row([code(x.get("rule", ""), True), code(x.get("path", ""), True), esc(x.get("decided_by", "")),
-                         esc(x.get("expires", "")), esc(x.get("justification", ""))]))
+                         esc(x.get("expires", "")), esc(x.get("justification", "")), code(x.get("where", ""), True)]))
     return [*out, ""]

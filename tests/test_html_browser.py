@@ -1,0 +1,149 @@
+"""The HTML report in a real browser: headless Chromium through chromedriver, as a user would open it.
+
+Static checks cannot tell whether the filters and the evidence panel work, or whether the page logs
+errors (a blocked resource, a script error, a CSP violation). This test fails, never skips, when
+Chromium or chromedriver is missing: CI installs them with `make system-deps`.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
+
+from govcheck.model import ScanReport
+from govcheck.report import ReportOptions, render
+from govcheck.report.common import load_report
+
+REPO = Path(__file__).parents[1]
+DEV_DOCS = REPO / ".." / "shared" / "corpus" / "dev" / "docs"
+AS_OF = "2026-11-22"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--window-size=1400,1000")
+HOSTILE = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>'
+
+
+@pytest.fixture(scope="module")
+def report() -> ScanReport:
+    proc = subprocess.run(
+        [sys.executable, "-m", "govcheck", "scan", str(DEV_DOCS), "--as-of", AS_OF, "--format", "json", "-q"],
+        capture_output=True, text=True, timeout=300, cwd=REPO,
+    )
+    assert proc.returncode in (0, 1), proc.stderr  # 1 = findings at or above --fail-on
+    data = load_report(json.loads(proc.stdout))
+    # hostile text in a quote and a title: it must show as text and never run
+    doc = next(d for d in data.documents if d.status == "ok")
+    next(r for r in doc.results if r.evidence).evidence[0].text += " " + HOSTILE
+    doc.title = (doc.title or "") + HOSTILE
+    return data
+
+
+@pytest.fixture(scope="module")
+def page(report: ScanReport, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("html") / "report.html"
+    path.write_text(render(report, "html", ReportOptions(lang="en")), encoding="utf-8")
+    return path
+
+
+def chromium_binary() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.fail("Chromium is not installed: run `make system-deps` (Debian packages chromium chromium-driver)")
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[webdriver.Chrome]:
+    binary = chromium_binary()
+    if not Path(CHROMEDRIVER).exists():
+        pytest.fail(f"{CHROMEDRIVER} is missing: run `make system-deps` (Debian package chromium-driver)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    profile = tempfile.mkdtemp(prefix="govcheck-chromium-")
+    options.add_argument(f"--user-data-dir={profile}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    drv = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        yield drv
+    finally:
+        drv.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def loaded(driver: webdriver.Chrome, page: Path) -> webdriver.Chrome:
+    driver.get(page.as_uri())
+    return driver
+
+
+def visible(driver: webdriver.Chrome, css: str) -> list:
+    return [el for el in driver.find_elements(By.CSS_SELECTOR, css) if el.is_displayed()]
+
+
+def test_loads_without_console_errors_and_hostile_text_stays_text(loaded: webdriver.Chrome,
+                                                                   report: ScanReport) -> None:
+    severe = [entry for entry in loaded.get_log("browser") if entry["level"] == "SEVERE"]
+    assert severe == []
+    assert loaded.execute_script("return window.pwned === undefined")
+    assert len(visible(loaded, "#matrix tbody tr")) == len(report.documents)
+    assert HOSTILE in loaded.find_element(By.ID, "details").text
+
+
+def test_outcome_filter_hides_rows_and_cells(loaded: webdriver.Chrome, report: ScanReport) -> None:
+    Select(loaded.find_element(By.ID, "f-outcome")).select_by_value("not_met")
+    rows = visible(loaded, "#matrix tbody tr")
+    with_not_met = [d for d in report.documents if any(r.outcome == "not_met" for r in d.results)]
+    assert 0 < len(rows) == len(with_not_met) < len(report.documents)
+    cells = visible(loaded, "#matrix td.cell")
+    assert len(cells) == sum(r.outcome == "not_met" for d in report.documents for r in d.results)
+    assert {c.get_attribute("data-outcome") for c in cells} == {"not_met"}
+    assert loaded.find_element(By.ID, "f-count").text == str(len(rows))
+    # the rule filter narrows it to one column; the type filter to one kind of document
+    Select(loaded.find_element(By.ID, "f-outcome")).select_by_value("")
+    Select(loaded.find_element(By.ID, "f-rule")).select_by_value("cost-sharing")
+    assert {c.get_attribute("data-rule") for c in visible(loaded, "#matrix td.cell")} == {"cost-sharing"}
+    Select(loaded.find_element(By.ID, "f-type")).select_by_value("routine")
+    routines = [d for d in report.documents if d.doc_type == "routine"]
+    assert len(visible(loaded, "#matrix tbody tr")) == len(routines)
+
+
+def test_clicking_a_cell_shows_its_evidence(loaded: webdriver.Chrome, report: ScanReport) -> None:
+    panel = loaded.find_element(By.ID, "panel")
+    assert not panel.is_displayed()
+    n, doc = next((n, d) for n, d in enumerate(report.documents)
+                  if any(r.outcome == "partial" and r.evidence for r in d.results))
+    j, res = next((j, r) for j, r in enumerate(doc.results) if r.outcome == "partial" and r.evidence)
+    row = loaded.find_elements(By.CSS_SELECTOR, "#matrix tbody tr")[n]
+    row.find_elements(By.CSS_SELECTOR, "td.cell")[j].click()
+    assert panel.is_displayed()
+    text = panel.text
+    assert res.evidence[0].text.split(HOSTILE)[0].strip() in text
+    assert doc.path in text and "partial" in text and "Recommendation" in text
+    loaded.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+    assert not panel.is_displayed()
+
+
+def test_print_layout_hides_controls_and_met_cells(loaded: webdriver.Chrome) -> None:
+    loaded.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not loaded.find_element(By.ID, "filters").is_displayed()
+        assert visible(loaded, ".detail.o-not_met")
+        assert not visible(loaded, ".detail.o-met")
+    finally:
+        loaded.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
