@@ -133,6 +133,8 @@ def load_config(path: Path) -> Config:
                 message = f"unknown key {unexpected[0]!r}"
         elif err.validator == "pattern" and key.endswith(("as_of", "expires")):
             message = f"{err.instance!r} is not a valid date (YYYY-MM-DD)"
+        elif err.validator in ("pattern", "minLength") and err.validator_value in ("\\S", 1):
+            message = "must not be blank"
         raise ConfigError(f"{cfg.where(key)}: {key or '(top)'}: {message}")
     assert isinstance(data, dict)
 
