@@ -24,7 +24,7 @@ from selenium.webdriver.support.ui import Select
 
 from govcheck.model import ScanReport
 from govcheck.report import ReportOptions, render
-from govcheck.report.common import load_report
+from govcheck.report.common import report_from_json
 
 REPO = Path(__file__).parents[1]
 DEV_DOCS = REPO / ".." / "shared" / "corpus" / "dev" / "docs"
@@ -43,7 +43,7 @@ def report() -> ScanReport:
         capture_output=True, text=True, timeout=300, cwd=REPO,
     )
     assert proc.returncode in (0, 1), proc.stderr  # 1 = findings at or above --fail-on
-    data = load_report(json.loads(proc.stdout))
+    data = report_from_json(json.loads(proc.stdout))
     # hostile text in a quote and a title: it must show as text and never run
     doc = next(d for d in data.documents if d.status == "ok")
     next(r for r in doc.results if r.evidence).evidence[0].text += " " + HOSTILE

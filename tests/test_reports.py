@@ -27,7 +27,7 @@ from markdown_it import MarkdownIt
 from govcheck.model import Evidence, ScanReport
 from govcheck.report import ReportOptions, render
 from govcheck.report import sarif as sarif_writer
-from govcheck.report.common import load_report
+from govcheck.report.common import report_from_json
 
 REPO = Path(__file__).parents[1]
 SHARED = REPO / ".." / "shared"
@@ -54,7 +54,7 @@ def dev_json() -> dict:
 
 @pytest.fixture
 def report(dev_json: dict) -> ScanReport:
-    return load_report(copy.deepcopy(dev_json))
+    return report_from_json(copy.deepcopy(dev_json))
 
 
 def outcomes(data: dict) -> Counter:
@@ -217,7 +217,7 @@ def test_sarif_text_documents_point_at_the_quoted_line_and_survive_edits(tmp_pat
     folder.mkdir()
     doc = folder / "rutin.md"
     shutil.copy(EXAMPLE_MD, doc)
-    report = load_report(scan_json(folder))
+    report = report_from_json(scan_json(folder))
     first = json.loads(sarif_writer.write(report, ReportOptions(base=str(tmp_path))))["runs"][0]["results"]
     assert first
     lines = doc.read_text(encoding="utf-8").splitlines()

@@ -12,9 +12,12 @@ import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govcheck.model import OUTCOMES, DocumentResult, Evidence, RuleInfo, RuleResult, ScanReport
+
+if TYPE_CHECKING:
+    from govcheck.report import ReportOptions
 
 LANGS = ("sv", "en")
 
@@ -96,8 +99,8 @@ WORDS = {
         "justification": "Motivering", "defined_in": "Angivet i", "waived_gaps": "Brister med beslutat undantag",
         "unknown": "okänt", "langs": {"sv": "svenska", "en": "engelska"},
         "filter": "Filtrera", "outcome": "Bedömning", "gaps_only": "brister (delvis + ej uppfyllt)",
-        "evidence": "Belägg", "details": "Belägg per dokument", "click_hint": "Klicka på en cell för att se beläggen.",
-        "no_evidence": "Inga citat.", "close": "Stäng", "shown": "visas",
+        "details": "Belägg per dokument", "click_hint": "Klicka på en cell för att se beläggen.",
+        "close": "Stäng", "shown": "visas",
     },
     "en": {
         "title": "Governance document review – gap report",
@@ -120,8 +123,8 @@ WORDS = {
         "justification": "Justification", "defined_in": "Defined in", "waived_gaps": "Gaps with an agreed waiver",
         "unknown": "unknown", "langs": {"sv": "Swedish", "en": "English"},
         "filter": "Filter", "outcome": "Outcome", "gaps_only": "gaps (partial + not met)",
-        "evidence": "Evidence", "details": "Evidence per document", "click_hint": "Click a cell to see its evidence.",
-        "no_evidence": "No quotes.", "close": "Close", "shown": "shown",
+        "details": "Evidence per document", "click_hint": "Click a cell to see its evidence.",
+        "close": "Close", "shown": "shown",
     },
 }
 
@@ -238,7 +241,7 @@ def cell_note(res: RuleResult, rule: RuleInfo | None, doc: DocumentResult, lang:
 
 def waiver_text(waived: dict, lang: str) -> str:
     t = TEXT[lang]
-    out = f"{t['waived']}: {waived.get('justification', '')}".rstrip(": ")
+    out = t["waived"] + (f": {waived['justification']}" if waived.get("justification") else "")
     if waived.get("decided_by"):
         out += f" ({t['decided_by']} {waived['decided_by']}"
         out += f", {t['expires']} {waived['expires']})" if waived.get("expires") else ")"
@@ -445,7 +448,7 @@ def verdict(doc: DocumentResult, lang: str) -> str:
 # --- facts shared by the Markdown and HTML reports --------------------------------------------------
 
 
-def scope(report: ScanReport, options: object, lang: str) -> list[tuple[str, str, str]]:
+def scope(report: ScanReport, options: ReportOptions, lang: str) -> list[tuple[str, str, str]]:
     """(key, label, plain value) rows describing what was reviewed, when and against what.
 
     Writers format values themselves (Markdown puts folders in code spans); the key tells which is which.
@@ -454,7 +457,7 @@ def scope(report: ScanReport, options: object, lang: str) -> list[tuple[str, str
     unreadable = sum(1 for d in report.documents if d.status != "ok")
     docs = str(len(report.documents)) + (f" ({w['of_which'].format(n=unreadable)})" if unreadable else "")
     packs = [f"{rs.get('id', '?')}, version {rs.get('version', '?')}" for rs in report.rulesets]
-    date = getattr(options, "date", None) or dt.date.today().isoformat()
+    date = options.date or dt.date.today().isoformat()
     rows = [
         ("folders", w["folders"], ", ".join(report.roots) or "–"),
         ("date", w["date"], date),
@@ -462,9 +465,8 @@ def scope(report: ScanReport, options: object, lang: str) -> list[tuple[str, str
         ("packs", w["packs"], "; ".join(packs) or "–"),
         ("documents", w["documents"], docs),
     ]
-    config = getattr(options, "config", None)
-    if config:
-        rows.append(("config", w["config"], config))
+    if options.config:
+        rows.append(("config", w["config"], options.config))
     rows.append(("tool", w["tool"], f"{report.tool.get('name', 'govcheck')} {report.tool.get('version', '')}"))
     return rows
 
@@ -513,7 +515,7 @@ def rows(report: ScanReport, lang: str) -> list[dict[str, Any]]:
             evs = res.evidence
             pages = [str(e.page_label or e.page) if e.page else "" for e in evs]
             sections = [e.section or "" for e in evs]
-            page: int | str = (evs[0].page or "") if len(evs) == 1 else _joined(pages)
+            page: int | str = (evs[0].page_label or evs[0].page or "") if len(evs) == 1 else _joined(pages)
             out.append({
                 "path": doc.path, "title": doc.title or "", "doc_type": doc.doc_type or "", "lang": doc.lang or "",
                 "status": doc.status, "rule": res.rule, "rule_title": titles.get(res.rule, res.rule),
@@ -536,7 +538,7 @@ def _joined(values: list[str]) -> str:
 # --- reading a saved JSON report back ----------------------------------------------------------------
 
 
-def load_report(data: dict) -> ScanReport:
+def report_from_json(data: dict) -> ScanReport:
     """A ScanReport from the JSON report (`--format json`), so any format can be rendered from it later.
 
     The JSON does not carry the dominant language; it is recomputed the way the scan computes it.
