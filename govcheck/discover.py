@@ -8,6 +8,7 @@ folder). A file is recognised by its content first, then by its extension.
 from __future__ import annotations
 
 import os
+import stat
 from fnmatch import fnmatch
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def discover(
     for root in paths:
         if not root.exists() and not root.is_symlink():
             raise FileNotFoundError(f"{root}: no such file or folder")
-        if root.is_file():
+        if root.is_file() or (root.exists() and not root.is_dir()):  # a file, or a FIFO/device by name
             candidates = [(root, root.name)]
         else:
             candidates = list(_walk(root, follow_symlinks, notes))
@@ -47,11 +48,22 @@ def discover(
             if key in seen:
                 continue
             seen.add(key)
-            fmt = detect_format(path)
+            fmt = detect_format(path, None if _is_regular(path) else b"")
             if fmt is None:
                 continue
             sources.append(Source(path=str(path), rel=rel, format=fmt))
     return sources, notes
+
+
+def _is_regular(path: Path) -> bool:
+    """Only regular files are sniffed here. Opening a FIFO blocks until a writer appears and a device
+    can stream forever, so such a file named like a document is passed on by its extension alone:
+    the scan reads it in a worker under a deadline and reports it unreadable, instead of hanging
+    discovery or skipping it silently."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True  # let detect_format report what it can
 
 
 def _walk(root: Path, follow_symlinks: bool, notes: list[str]):

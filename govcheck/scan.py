@@ -2,26 +2,40 @@
 
     Source -> extract -> normalise -> segment -> language/type -> rules -> DocumentResult
 
-Each document is analysed independently (worker processes in parallel); a document that cannot be
-read yields `unreadable` with its reason and `cannot_assess` on every rule - never `not_met`.
+Each document is analysed independently. A document that cannot be read yields `unreadable` with
+its reason and `cannot_assess` on every rule - never `not_met`.
+
+Documents are hostile input: a PDF can hang pdfium, crash it, or make it allocate gigabytes; a FIFO
+named `x.txt` blocks open() forever. So every document is read in a worker process under a deadline
+(`timeout`) and an address-space limit (`memory_limit`); a worker that hangs is killed, one that
+dies is replaced, and its document becomes `unreadable` with a one-line reason while the scan goes
+on. concurrent.futures is not used because one dead worker breaks its whole pool
+(BrokenProcessPool) and a running task cannot be cancelled; the pool here is a few processes with a
+pipe each, watched with multiprocessing.connection.wait.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import multiprocessing as mp
 import os
+import pickle
+import signal
+import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from govcheck import __version__
+from govcheck.cache import Cache, Prepared, cache_key, default_dir, file_digest
 from govcheck.classify import classify_type, detect_language
 from govcheck.extract import ExtractOptions, extract
 from govcheck.model import Document, DocumentResult, RuleResult, ScanReport, Source, Unreadable
 from govcheck.normalize import normalise_blocks
-from govcheck.rules import Pack, evaluate, load_packs
+from govcheck.rules import Pack, evaluate
 from govcheck.segment import segment
 
 
@@ -33,6 +47,35 @@ class ScanOptions:
     doc_types: list[tuple[str, str]] = field(default_factory=list)  # (glob, type) overrides
     doc_langs: list[tuple[str, str]] = field(default_factory=list)  # (glob, lang) overrides
     jobs: int = 0  # 0 = one per core
+    timeout: float | None = 60.0  # seconds per document; None/0 = unbounded (and, with jobs 1, in-process)
+    memory_limit: int | None = 2048  # MB of address space per worker; None/0 = unlimited
+    cache: bool = True
+    cache_dir: str | None = None  # None = the per-user cache folder
+
+
+@dataclass
+class ScanStats:
+    """What a scan did, for tests and the benchmark (worker times are summed over workers)."""
+
+    documents: int = 0
+    cache_hits: int = 0
+    cache_misses: int = 0
+    cache_write_errors: int = 0
+    timeouts: int = 0
+    crashes: int = 0
+    prepare_seconds: float = 0.0  # extract + normalise + segment, or loading the cache entry
+    rules_seconds: float = 0.0  # language, type and rule evaluation
+
+
+@dataclass(slots=True)
+class _Info:
+    """Per-document facts a worker sends back with the result."""
+
+    cache: str = "off"  # off | hit | miss
+    cache_write_failed: bool = False
+    prepare_seconds: float = 0.0
+    rules_seconds: float = 0.0
+    fatal: bool = False  # the worker should not be trusted with another document
 
 
 def _override(rel: str, table: list[tuple[str, str]]) -> str | None:
@@ -51,18 +94,55 @@ def unreadable(source: Source, reason: str, packs: list[Pack], doc_type: str | N
     )
 
 
-def build_document(source: Source, options: ScanOptions, packs: list[Pack]) -> Document:
-    """Extract and prepare one document; raises Unreadable."""
+def prepare(source: Source, options: ExtractOptions) -> Prepared:
+    """Extract, normalise and segment: the pack-independent (cacheable) part. Raises Unreadable."""
     assert source.format is not None
-    extracted = extract(Path(source.path), source.format, options.extract)
+    extracted = extract(Path(source.path), source.format, options)
     blocks = normalise_blocks(extracted.blocks)
     sentences = segment(blocks)
     if not sentences:
         raise Unreadable("no text")
+    return Prepared(blocks=blocks, sentences=sentences, title=extracted.title, pages=extracted.pages,
+                    engine=extracted.engine)
+
+
+def _prepare_cached(source: Source, options: ScanOptions, cache: Cache | None, info: _Info) -> Prepared:
+    if cache is None:
+        return prepare(source, options.extract)
+    assert source.format is not None
+    try:
+        digest = file_digest(Path(source.path))
+    except OSError as exc:
+        raise Unreadable(f"cannot open file: {exc.strerror or exc}") from None
+    key = cache_key(digest, source.format, options.extract)
+    entry = cache.get(key)
+    if entry is not None:
+        info.cache = "hit"
+        if isinstance(entry, str):
+            raise Unreadable(entry)
+        return entry
+    info.cache = "miss"
+    try:
+        prepared = prepare(source, options.extract)
+    except Unreadable as exc:  # "encrypted", "no text layer": as stable as the text itself
+        info.cache_write_failed = not cache.put(key, str(exc) or "unreadable")
+        raise
+    info.cache_write_failed = not cache.put(key, prepared)
+    return prepared
+
+
+def build_document(
+    source: Source, options: ScanOptions, packs: list[Pack], prepared: Prepared | None = None,
+) -> Document:
+    """A document ready for the rules; raises Unreadable."""
+    assert source.format is not None
+    if prepared is None:
+        prepared = prepare(source, options.extract)
+    blocks, sentences = prepared.blocks, prepared.sentences
     lang = _override(source.rel, options.doc_langs) or detect_language(
         [s.text for s in sentences], default=packs[0].languages[0] if packs else "sv"
     )
-    title = extracted.title or next((b.text for b in blocks if b.kind in ("title", "heading")), None)
+    title = prepared.title or next((b.text for b in blocks if b.kind in ("title", "heading")), None)
     vocab: dict[str, dict[str, list[str]]] = {}
     for pack in packs:
         for doc_type, langs in pack.doc_types.items():
@@ -71,22 +151,43 @@ def build_document(source: Source, options: ScanOptions, packs: list[Pack]) -> D
     doc_type = _override(source.rel, options.doc_types) or classify_type(title, blocks, vocab, lang)
     return Document(
         path=source.rel, format=source.format, blocks=blocks, sentences=sentences, lang=lang,
-        doc_type=doc_type, title=title, pages=extracted.pages, engine=extracted.engine,
+        doc_type=doc_type, title=title, pages=prepared.pages, engine=prepared.engine,
     )
 
 
-def analyse(source: Source, options: ScanOptions, packs: list[Pack]) -> DocumentResult:
+def _memory_reason(options: ScanOptions) -> str:
+    return f"exceeded the memory limit ({options.memory_limit} MB)" if options.memory_limit else \
+        "exceeded the available memory"
+
+
+def analyse(
+    source: Source, options: ScanOptions, packs: list[Pack], cache: Cache | None = None,
+    info: _Info | None = None,
+) -> DocumentResult:
+    """One document, end to end. Never raises for a bad document; `info` collects cache/timing facts."""
+    info = info if info is not None else _Info()
     doc_type = _override(source.rel, options.doc_types)
+    t0 = time.perf_counter()
+    stage = "extraction"
     try:
-        doc = build_document(source, options, packs)
+        prepared = _prepare_cached(source, options, cache, info)
+        t1 = time.perf_counter()
+        info.prepare_seconds = t1 - t0
+        stage = "analysis"
+        doc = build_document(source, options, packs, prepared)
+        results = evaluate(packs, doc, options.as_of)
+        info.rules_seconds = time.perf_counter() - t1
     except Unreadable as exc:
         return unreadable(source, str(exc) or "unreadable", packs, doc_type)
     except MemoryError:
-        return unreadable(source, "too large to read within the memory limit", packs, doc_type)
+        info.fatal = True  # a worker that ran out of memory may be in a bad state: replace it
+        return unreadable(source, _memory_reason(options), packs, doc_type)
     except Exception as exc:  # an extractor bug must not stop the scan or pass as "not met"
-        reason = f"extraction failed: {type(exc).__name__}: {str(exc)[:160]}"
+        reason = f"{stage} failed: {type(exc).__name__}: {str(exc)[:160]}"
         return unreadable(source, reason.replace("\n", " "), packs, doc_type)
-    results = evaluate(packs, doc, options.as_of)
+    finally:
+        if stage == "extraction":
+            info.prepare_seconds = time.perf_counter() - t0
     return DocumentResult(
         path=doc.path, status="ok", reason=None, format=doc.format, lang=doc.lang, doc_type=doc.doc_type,
         title=doc.title, results=results, pages=doc.pages, engine=doc.engine,
@@ -94,47 +195,245 @@ def analyse(source: Source, options: ScanOptions, packs: list[Pack]) -> Document
     )
 
 
+def _open_cache(options: ScanOptions) -> Cache | None:
+    if not options.cache:
+        return None
+    return Cache(Path(options.cache_dir) if options.cache_dir else default_dir())
+
+
 # --- worker processes ----------------------------------------------------------------------------
 
-_WORKER: tuple[ScanOptions, list[Pack]] | None = None
+
+def _limit_memory(megabytes: int | None) -> None:
+    if not megabytes:
+        return
+    import resource
+
+    limit = megabytes * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _init_worker(options: ScanOptions) -> None:
-    global _WORKER
-    _WORKER = (options, load_packs(options.packs))
+def _worker_main(conn: Connection, payload: bytes) -> None:
+    """Read (index, source) from the pipe, answer (index, result, info) until told to stop."""
+    if hasattr(os, "setpgid"):
+        # Own process group: Ctrl-C reaches only the parent (which stops us), and a timeout kills
+        # any helper we started (tesseract) along with us.
+        os.setpgid(0, 0)
+    options, packs = pickle.loads(payload)
+    _limit_memory(options.memory_limit)
+    cache = _open_cache(options)
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return
+        if msg is None:
+            return
+        index, source = msg
+        info = _Info()
+        try:
+            result = analyse(source, options, packs, cache, info)
+        except MemoryError:
+            info.fatal = True
+            result = unreadable(source, _memory_reason(options), packs, _override(source.rel, options.doc_types))
+        except Exception as exc:  # a rule engine bug: report it on this document, keep scanning
+            reason = f"analysis failed: {type(exc).__name__}: {str(exc)[:160]}".replace("\n", " ")
+            result = unreadable(source, reason, packs, _override(source.rel, options.doc_types))
+        try:
+            conn.send((index, result, info))
+        except MemoryError:
+            return  # the parent sees the exit and reports the document
+        if info.fatal:
+            return
 
 
-def _work(source: Source) -> DocumentResult:
-    assert _WORKER is not None
-    options, packs = _WORKER
-    return analyse(source, options, packs)
+def _context() -> mp.context.BaseContext:
+    """forkserver: workers fork from a clean, single-threaded server that has already imported govcheck
+    (fast restarts, and no fork of a parent with a progress-bar thread); spawn where unavailable."""
+    if "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["govcheck.scan"])
+        return ctx
+    return mp.get_context("spawn")
+
+
+class _Worker:
+    def __init__(self, ctx: mp.context.BaseContext, payload: bytes) -> None:
+        parent, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, payload), daemon=True)  # type: ignore[attr-defined]
+        self.proc.start()
+        child.close()
+        self.conn: Connection = parent
+        self.task: int | None = None
+        self.deadline: float | None = None
+
+    def submit(self, index: int, source: Source, timeout: float | None) -> bool:
+        """False if the worker is gone (killed from outside while idle)."""
+        self.task = index
+        self.deadline = time.monotonic() + timeout if timeout else None
+        try:
+            self.conn.send((index, source))
+        except OSError:
+            return False
+        return True
+
+    def kill(self) -> None:
+        pid = self.proc.pid
+        if pid is not None and self.proc.exitcode is None:
+            if hasattr(os, "killpg"):
+                with contextlib.suppress(OSError):
+                    os.killpg(pid, signal.SIGKILL)  # the worker and anything it started
+            self.proc.kill()
+        self.proc.join()
+        self.conn.close()
+
+    def ask_to_stop(self) -> None:
+        with contextlib.suppress(OSError):
+            self.conn.send(None)
+
+
+def _crash_reason(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        return f"worker crashed (signal {-exitcode})"
+    return f"worker crashed (exit code {exitcode})"
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
 
 
 def run(
     sources: list[Source], options: ScanOptions, packs: list[Pack],
-    progress: Callable[[DocumentResult], None] | None = None,
+    progress: Callable[[DocumentResult], None] | None = None, stats: ScanStats | None = None,
 ) -> Iterator[DocumentResult]:
-    """Analyse sources, yielding results in source order (stable reports whatever the job count)."""
-    jobs = options.jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(sources) <= 1:
-        for source in sources:
-            result = analyse(source, options, packs)
-            if progress:
-                progress(result)
-            yield result
+    """Analyse sources, yielding results in source order (stable reports whatever the job count).
+
+    progress is called as each document finishes (completion order), so it ticks even while an
+    earlier, slower document holds back the ordered stream.
+    """
+    stats = stats if stats is not None else ScanStats()
+    jobs = options.jobs or _cpu_count()
+    if jobs <= 1 and not options.timeout:
+        yield from _run_in_process(sources, options, packs, progress, stats)
+    else:
+        yield from _run_isolated(sources, options, packs, progress, stats, jobs)
+
+
+def _record(stats: ScanStats, info: _Info) -> None:
+    stats.documents += 1
+    stats.cache_hits += info.cache == "hit"
+    stats.cache_misses += info.cache == "miss"
+    stats.cache_write_errors += info.cache_write_failed
+    stats.prepare_seconds += info.prepare_seconds
+    stats.rules_seconds += info.rules_seconds
+
+
+def _run_in_process(
+    sources: list[Source], options: ScanOptions, packs: list[Pack],
+    progress: Callable[[DocumentResult], None] | None, stats: ScanStats,
+) -> Iterator[DocumentResult]:
+    """No isolation (debugging, profiling, tests): --jobs 1 --timeout 0."""
+    cache = _open_cache(options)
+    for source in sources:
+        info = _Info()
+        result = analyse(source, options, packs, cache, info)
+        _record(stats, info)
+        if progress:
+            progress(result)
+        yield result
+
+
+def _run_isolated(
+    sources: list[Source], options: ScanOptions, packs: list[Pack],
+    progress: Callable[[DocumentResult], None] | None, stats: ScanStats, jobs: int,
+) -> Iterator[DocumentResult]:
+    if not sources:
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(options,)) as pool:
-        for result in pool.map(_work, sources, chunksize=1):
-            if progress:
-                progress(result)
-            yield result
+    ctx = _context()
+    payload = pickle.dumps((options, packs))
+    workers = [_Worker(ctx, payload) for _ in range(min(jobs, len(sources)))]
+    # Dispatch at most this far ahead of the next result to yield: bounded buffering behind a slow file.
+    window = max(8 * len(workers), 16)
+    done: dict[int, DocumentResult] = {}
+    next_submit = next_yield = 0
+
+    def finish(index: int, result: DocumentResult, info: _Info) -> None:
+        done[index] = result
+        _record(stats, info)
+        if progress:
+            progress(result)
+
+    def fail(worker: _Worker, reason: str) -> _Worker:
+        assert worker.task is not None
+        index = worker.task
+        worker.kill()
+        source = sources[index]
+        finish(index, unreadable(source, reason, packs, _override(source.rel, options.doc_types)), _Info())
+        return _Worker(ctx, payload)
+
+    try:
+        while next_yield < len(sources):
+            for i, w in enumerate(workers):
+                if w.task is None and next_submit < len(sources) and next_submit < next_yield + window:
+                    if not w.submit(next_submit, sources[next_submit], options.timeout):
+                        w.kill()
+                        w = workers[i] = _Worker(ctx, payload)
+                        w.submit(next_submit, sources[next_submit], options.timeout)
+                    next_submit += 1
+            while next_yield in done:
+                yield done.pop(next_yield)
+                next_yield += 1
+            busy = [w for w in workers if w.task is not None]
+            if not busy:
+                continue
+            deadlines = [w.deadline for w in busy if w.deadline is not None]
+            wait_for = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+            ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], wait_for))
+            now = time.monotonic()
+            for w in busy:
+                i = workers.index(w)
+                if w.conn in ready:
+                    try:
+                        index, result, info = w.conn.recv()
+                    except (EOFError, OSError):
+                        w.proc.join(1)
+                        workers[i] = fail(w, _crash_reason(w.proc.exitcode))
+                        stats.crashes += 1
+                        continue
+                    w.task = w.deadline = None
+                    finish(index, result, info)
+                    if info.fatal:  # it exits after a MemoryError: do not hand it the next file
+                        w.kill()
+                        workers[i] = _Worker(ctx, payload)
+                elif w.proc.sentinel in ready:
+                    w.proc.join(1)
+                    workers[i] = fail(w, _crash_reason(w.proc.exitcode))
+                    stats.crashes += 1
+                elif w.deadline is not None and now >= w.deadline:
+                    workers[i] = fail(w, f"timed out after {options.timeout:g} s")
+                    stats.timeouts += 1
+    finally:
+        for w in workers:
+            if w.task is None:
+                w.ask_to_stop()
+        give_up = time.monotonic() + 2
+        for w in workers:
+            if w.task is None:
+                w.proc.join(max(0.0, give_up - time.monotonic()))
+            w.kill()
 
 
 def scan(
     sources: list[Source], options: ScanOptions, packs: list[Pack], roots: list[str],
-    progress: Callable[[DocumentResult], None] | None = None,
+    progress: Callable[[DocumentResult], None] | None = None, stats: ScanStats | None = None,
 ) -> ScanReport:
-    documents = list(run(sources, options, packs, progress))
+    documents = list(run(sources, options, packs, progress, stats))
     langs = [d.lang for d in documents if d.lang]
     return ScanReport(
         tool={"name": "govcheck", "version": __version__},

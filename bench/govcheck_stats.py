@@ -1,0 +1,35 @@
+"""`govcheck` exactly as installed, plus a stats sink: where the benchmark's scan time goes.
+
+    python bench/govcheck_stats.py STATS.json scan FOLDER --format json ...
+
+Runs the real CLI (same options, same output); afterwards writes govcheck.scan.ScanStats (cache
+hits/misses, timeouts, crashes, worker seconds in preparation vs. rule evaluation) to STATS.json.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+
+import govcheck.cli as cli
+from govcheck.scan import ScanStats, scan
+
+
+def main() -> None:
+    target, sys.argv = sys.argv[1], [sys.argv[0], *sys.argv[2:]]
+    stats = ScanStats()
+
+    def scan_with_stats(*args, **kwargs):  # type: ignore[no-untyped-def]
+        return scan(*args, **kwargs, stats=stats)
+
+    cli.scan = scan_with_stats  # type: ignore[assignment]
+    try:
+        cli.main()
+    finally:
+        with open(target, "w", encoding="utf-8") as fh:
+            json.dump(dataclasses.asdict(stats), fh)
+
+
+if __name__ == "__main__":
+    main()
