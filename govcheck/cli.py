@@ -98,6 +98,15 @@ def scan_cmd(
     doc_lang: Annotated[list[str], typer.Option("--doc-lang", help="Override the detected language: "
                                                 "GLOB=sv|en.")] = [],  # noqa: B006
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0 = one per core).")] = 0,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds one document may take before it is "
+                                           "reported unreadable (0 = no limit; with --jobs 1 also no "
+                                           "worker process).")] = 60.0,
+    memory_limit: Annotated[int, typer.Option("--memory-limit", help="Address space in MB for each worker "
+                                              "process; a document needing more is reported unreadable "
+                                              "(0 = no limit).")] = 2048,
+    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="Cache of extracted text (default: "
+                                                   "the per-user cache folder).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
     pdf_engine: Annotated[str, typer.Option(help="PDF text engine: pdfium (fast, default) or "
                                             "pdfplumber (slower layout analysis).")] = "pdfium",
     ocr: Annotated[bool, typer.Option("--ocr", help="Read pages without a text layer with Tesseract.")] = False,
@@ -130,6 +139,10 @@ def scan_cmd(
     lang = lang or cfg.lang
     if pdf_engine not in ("pdfium", "pdfplumber"):
         raise fail(f"--pdf-engine {pdf_engine!r}: choose pdfium or pdfplumber")
+    if timeout < 0:
+        raise fail(f"--timeout {timeout:g}: seconds, 0 or more")
+    if memory_limit < 0 or 0 < memory_limit < 256:
+        raise fail(f"--memory-limit {memory_limit}: at least 256 (MB), or 0 for no limit")
     formats = fmt or ["terminal"]
     for f in formats:
         if f not in FORMATS:
@@ -169,6 +182,8 @@ def scan_cmd(
     options = ScanOptions(
         as_of=as_of_date, packs=[str(p.path) for p in packs],
         extract=ExtractOptions(pdf_engine=pdf_engine, ocr=ocr), doc_types=types, doc_langs=langs, jobs=jobs,
+        timeout=timeout or None, memory_limit=memory_limit or None, cache=not no_cache,
+        cache_dir=str(cache_dir) if cache_dir else None,
     )
     roots = [str(p) for p in paths]
     started = time.monotonic()
