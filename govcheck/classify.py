@@ -14,6 +14,8 @@ import re
 from govcheck.model import Block
 
 _WORD = re.compile(r"[^\W\d_]+")
+_TITLE_CHARS = 1000  # a type word further into a "title" than this is in body text that lost its breaks
+_OPENING_CHARS = 300  # the type must be among a block's first four words
 
 STOPWORDS: dict[str, frozenset[str]] = {
     "sv": frozenset(
@@ -85,10 +87,12 @@ def classify_type(
     by_type = {t: list(langs.get(lang, [])) + [p for k, v in langs.items() if k != lang for p in v]
                for t, langs in vocab.items()}
     if title:
-        hit = find_type(title, by_type)
+        hit = find_type(title[:_TITLE_CHARS], by_type)
         if hit:
             return hit[1]
-    opening = [b.text for b in blocks[:12] if b.kind not in ("header", "footer")]
+    # Only the first words of a block count, and find_type costs words x phrases: a text file with no line
+    # breaks is one multi-megabyte block.
+    opening = [b.text[:_OPENING_CHARS] for b in blocks[:12] if b.kind not in ("header", "footer")]
     for text in opening:
         hit = find_type(text, by_type)
         if hit and hit[0] <= 3:

@@ -68,8 +68,11 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
     with zf:
         _zip.check_xml_parts(zf, LABEL)
     document = _open(path)
-    # python-docx parses with resolve_entities=False, so nothing leaks; a DTD hidden past the prolog
-    # window of the pre-scan is still refused, so hostile files are reported as such.
+    root = document.element
+    if root.tag != _W + "document" or root.find(_W + "body") is None:
+        raise Unreadable(f"corrupt DOCX: the main part is not a Word document body ({_zip._one_line(root.tag)[:80]})")
+    # python-docx parses with resolve_entities=False, so nothing leaks; this is a backstop to the pre-scan
+    # (check_xml_parts), so a hostile file is reported as such whatever slips past it.
     for part in document.part.package.iter_parts():
         element = getattr(part, "element", None)
         if element is not None and element.getroottree().docinfo.internalDTD is not None:
@@ -96,7 +99,7 @@ def _open(path: Path):  # -> docx.document.Document
     except (zipfile.BadZipFile, KeyError) as exc:
         raise Unreadable(f"corrupt DOCX: missing or damaged part ({_zip._one_line(exc)})") from None
     except etree.XMLSyntaxError as exc:
-        raise Unreadable(f"corrupt DOCX: malformed XML ({_zip._one_line(exc)})") from None
+        raise Unreadable(_zip.xml_error(LABEL, "a part", exc)) from None
     except ValueError as exc:  # e.g. a .docm/.dotx or an XLSX: "file is not a Word file, content type is ..."
         raise Unreadable(f"not a Word document: {_zip._one_line(exc)}") from None
     except Exception as exc:  # python-docx raises its own PackageNotFoundError and assorted others
@@ -201,12 +204,20 @@ class _Reader:
         title = next((b.text.strip() for b in body if b.kind == "title" and b.text.strip()), None)
         if not title:
             title = next((b.text.strip() for b in body if b.kind == "heading" and b.level == 1), None)
-        if not title:
+        if not title and self._has_core_properties():
             try:
                 title = (self.doc.core_properties.title or "").strip() or None
             except Exception:
                 title = None
         return blocks, title
+
+    def _has_core_properties(self) -> bool:
+        """python-docx invents core properties titled "Word Document" for a package without them."""
+        try:
+            rels = self.part.package.rels.values()
+        except Exception:
+            return False
+        return any(str(r.reltype).endswith("/metadata/core-properties") for r in rels)
 
     def _walk(self, parent: etree._Element, out: list[Block]) -> None:
         for child in _block_children(parent):

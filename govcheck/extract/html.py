@@ -13,6 +13,7 @@ from pathlib import Path
 from lxml import etree
 from lxml import html as lxml_html
 
+from govcheck.extract._zip import DEEP
 from govcheck.extract.base import ExtractOptions
 from govcheck.extract.text import read_text
 from govcheck.model import Block, Extracted, Unreadable
@@ -82,6 +83,9 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
         raise Unreadable(f"corrupt HTML: {exc}") from None
     if root is None:
         raise Unreadable("no text")
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        # libxml2 stops at 256 levels and drops the rest of the page: better no verdict than "not met"
+        raise Unreadable(DEEP)
 
     page_title = None
     title_el = root.find(".//head/title")  # not an <svg><title>, which is a tooltip

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from govcheck.extract.base import ExtractOptions
-from govcheck.extract.text import read_text
+from govcheck.extract.text import parse_plain, read_text
 from govcheck.model import Block, Extracted, Unreadable
 
 FORMAT = "md"
@@ -19,6 +19,11 @@ EXTENSIONS: tuple[str, ...] = (".md", ".markdown")
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _FM_TITLE = re.compile(r"^title:\s*(.+?)\s*$", re.MULTILINE)
 _TAGS = re.compile(r"<!--.*?-->|<[^>]+>", re.DOTALL)
+_MAX_NESTING = 20  # markdown-it's CommonMark default; past it the parser skips content without a word
+
+
+class _TooDeep(Exception):
+    """The token stream reached the nesting limit, so markdown-it may have dropped text."""
 
 
 def sniff(head: bytes) -> bool:
@@ -35,22 +40,32 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
         if m:
             front_title = m.group(1).strip().strip("\"'") or None
         text = text[fm.end() :]
-    blocks = parse_markdown(text)
+    warnings: list[str] = []
+    try:
+        blocks = parse_markdown(text)
+    except _TooDeep:
+        # markdown-it silently drops whatever lies past its nesting limit; plain text keeps every word.
+        blocks = parse_plain(text)
+        warnings.append(f"nesting deeper than {_MAX_NESTING} levels: read as plain text")
     if not blocks:
         raise Unreadable("no text")
     title = next((b.text.strip() for b in blocks if b.kind == "heading" and b.level == 1), None)
     title = title or front_title or next((b.text.strip() for b in blocks if b.kind == "heading"), None)
-    return Extracted(format=FORMAT, blocks=blocks, title=title, engine=f"markdown-it-py ({enc})")
+    return Extracted(
+        format=FORMAT, blocks=blocks, title=title, engine=f"markdown-it-py ({enc})", warnings=warnings
+    )
 
 
 def parse_markdown(text: str) -> list[Block]:
     from markdown_it import MarkdownIt
 
-    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": _MAX_NESTING}).enable("table")
     try:
         tokens = md.parse(text)
     except RecursionError:  # markdown-it caps nesting; this is the backstop
         raise Unreadable("document nesting too deep") from None
+    if any(tok.level >= _MAX_NESTING - 1 for tok in tokens):
+        raise _TooDeep
     blocks: list[Block] = []
     list_depth = 0
     table_no = -1

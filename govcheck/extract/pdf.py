@@ -127,15 +127,10 @@ def sniff(head: bytes) -> bool:
 
 def extract(path: Path, options: ExtractOptions) -> Extracted:
     """Read a PDF into blocks; raise Unreadable with a one-line reason when there is no text to read."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise Unreadable(f"cannot open file: {exc.strerror or exc}") from None
-    if size == 0:
-        raise Unreadable("empty file")
+    head, tail = _ends(path)
     warnings: list[str] = []
     if options.pdf_engine == "pdfplumber":
-        doc = _open(_read_plumber, path)
+        doc = _open(_read_plumber, path, head, tail)
         engine = "pdfplumber"
     else:
         engine = "pypdfium2"
@@ -150,7 +145,7 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
             except (_Broken, _Encrypted):
                 doc = None
             if doc is None or not any(p.lines for p in doc.pages):
-                raise Unreadable(f"corrupt PDF: {exc.args[0]}") from None
+                raise Unreadable(_corrupt(exc.args[0], head, tail)) from None
             engine = "pdfplumber"
             warnings.append(
                 f"pypdfium2 could not read the file ({exc.args[0]}); text recovered by pdfplumber"
@@ -180,13 +175,39 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
     )
 
 
-def _open(reader, path: Path) -> _Doc:
+def _open(reader, path: Path, head: bytes, tail: bytes) -> _Doc:
     try:
         return reader(path)
     except _Encrypted:
         raise Unreadable("encrypted (password required)") from None
     except _Broken as exc:
-        raise Unreadable(f"corrupt PDF: {exc.args[0]}") from None
+        raise Unreadable(_corrupt(exc.args[0], head, tail)) from None
+
+
+def _ends(path: Path) -> tuple[bytes, bytes]:
+    """The first and last KB of the file, read in Python so that a permission problem is reported as such
+    (pdfium would say "File access error", and the fallback "corrupt")."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+            fh.seek(0, 2)
+            size = fh.tell()
+            fh.seek(max(0, size - 1024))
+            tail = fh.read(1024)
+    except OSError as exc:
+        raise Unreadable(f"cannot open file: {exc.strerror or exc}") from None
+    if not head:
+        raise Unreadable("empty file")
+    return head, tail
+
+
+def _corrupt(detail: str, head: bytes, tail: bytes) -> str:
+    """Why a PDF could not be opened, in the user's terms: backends only say "Data format error"."""
+    if not sniff(head):
+        return "not a PDF: no %PDF- header (damaged, or another format named .pdf)"
+    if b"%%EOF" not in tail:
+        return f"corrupt PDF: truncated (no end-of-file marker; {detail})"
+    return f"corrupt PDF: {detail}"
 
 
 # --------------------------------------------------------------------------------------------------

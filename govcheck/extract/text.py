@@ -121,6 +121,7 @@ _UNDERLINE = re.compile(r"^\s*(=+|-+)\s*$")
 _TERMINAL = (".", "!", "?", ":", ";", ",")
 _DATE_OR_NUMBER = re.compile(r"^[\d\s./:\-–§]+$")
 HEADING_MAX = 80
+TITLE_MAX = 300
 
 
 def extract(path: Path, options: ExtractOptions) -> Extracted:
@@ -129,6 +130,8 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
     if not blocks:
         raise Unreadable("no text")
     title = next((line.strip() for line in text.split("\n") if line.strip()), None)
+    if title and len(title) > TITLE_MAX:
+        title = None  # a first line this long is body text that lost its line breaks
     if blocks[0].kind == "heading" and blocks[0].text.strip() == title:
         blocks[0].kind, blocks[0].level = "title", None
     return Extracted(format=FORMAT, blocks=blocks, title=title, engine=f"text ({enc})")
