@@ -164,10 +164,18 @@ class Index:
         self.by_stem = by_stem
         self.rstems = sorted(s[::-1] for s in by_stem)
         self._cache: dict[str, dict[int, list[Span]]] = {}
+        self._words: dict[WordPattern, set[str]] = {}
         self._joined: str | None = None
         self._starts: list[int] = []
 
-    def _words_for(self, wp: WordPattern) -> list[str]:
+    def _words_for(self, wp: WordPattern) -> set[str]:
+        """Vocabulary words a word pattern matches; memoised (packs repeat "och", "ansvar*", ...)."""
+        found = self._words.get(wp)
+        if found is None:
+            found = self._words[wp] = set(self._match_words(wp))
+        return found
+
+    def _match_words(self, wp: WordPattern) -> list[str] | set[str]:
         if wp.mode == "word":
             # Inflections, not derivations: same stem, and the word keeps the whole term (a final
             # vowel may change: party -> parties) - "samordnar" must not reach "samordnad".
@@ -178,7 +186,7 @@ class Index:
                 found &= _english_forms(wp.text)
             if wp.text in self.positions:
                 found.add(wp.text)
-            return list(found)
+            return found
         if wp.mode == "prefix":
             lo = bisect.bisect_left(self.vocab, wp.text)
             out = []
@@ -197,7 +205,7 @@ class Index:
                 out.update(_ends_with(self.rvocab, key))
                 for rstem in _ends_with(self.rstems, key):
                     out.update(self.by_stem[rstem])
-            return list(out)
+            return out
         return [w for w in self.vocab if wp.text in w]
 
     def find(self, term: Term) -> dict[int, list[Span]]:
@@ -210,9 +218,10 @@ class Index:
             for si, start, end in self._regex_matches(term.regex):
                 hits[si].append(self._char_span_to_tokens(si, start, end))
         else:
-            first = term.words[0]
-            cand: set[str] = set(self._words_for(first))
-            rest = [set(self._words_for(wp)) for wp in term.words[1:]]
+            cand = self._words_for(term.words[0])
+            rest = [self._words_for(wp) for wp in term.words[1:]] if cand else []
+            if any(not r for r in rest):
+                cand = set()
             for w in cand:
                 for si, ti in self.positions[w]:
                     toks = self.tokens[si]
