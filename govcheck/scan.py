@@ -216,12 +216,47 @@ def _limit_memory(megabytes: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _worker_main(conn: Connection, payload: bytes) -> None:
+def _exit_with(scan_pid: int) -> None:
+    """Die (with any helper in our process group) when the scanning process is gone - killed outright,
+    say - even while the main thread is stuck in open() on a FIFO. The forkserver parent cannot do
+    this for us: every worker holds its lifeline open, so it outlives the scan too."""
+    import threading
+
+    pidfd = None
+    if hasattr(os, "pidfd_open"):
+        try:
+            pidfd = os.pidfd_open(scan_pid)
+        except OSError:
+            pidfd = None
+
+    def watch() -> None:
+        if pidfd is not None:
+            import select
+
+            select.select([pidfd], [], [])  # readable when the process exits
+        else:
+            while True:
+                time.sleep(1)
+                try:
+                    os.kill(scan_pid, 0)
+                except ProcessLookupError:
+                    break
+                except PermissionError:
+                    continue
+        with contextlib.suppress(OSError):
+            os.killpg(os.getpid(), signal.SIGKILL)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="govcheck-lifeline", daemon=True).start()
+
+
+def _worker_main(conn: Connection, payload: bytes, scan_pid: int) -> None:
     """Read (index, source) from the pipe, answer (index, result, info) until told to stop."""
     if hasattr(os, "setpgid"):
         # Own process group: Ctrl-C reaches only the parent (which stops us), and a timeout kills
         # any helper we started (tesseract) along with us.
         os.setpgid(0, 0)
+    _exit_with(scan_pid)
     options, packs = pickle.loads(payload)
     _limit_memory(options.memory_limit)
     cache = _open_cache(options)
@@ -263,7 +298,7 @@ def _context() -> mp.context.BaseContext:
 class _Worker:
     def __init__(self, ctx: mp.context.BaseContext, payload: bytes) -> None:
         parent, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, payload), daemon=True)  # type: ignore[attr-defined]
+        self.proc = ctx.Process(target=_worker_main, args=(child, payload, os.getpid()), daemon=True)  # type: ignore[attr-defined]
         self.proc.start()
         child.close()
         self.conn: Connection = parent
