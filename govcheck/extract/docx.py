@@ -276,16 +276,29 @@ class _Reader:
                         continue
                     done.add((kind, rid))
                     part = self.part.related_parts.get(rid)
-                    if part is None:
+                    root = self._part_root(part, kind) if part is not None else None
+                    if root is None:
                         continue
                     lines: list[Block] = []
-                    self._walk(part.element, lines)
+                    self._walk(root, lines)
                     for b in lines:
                         key = " ".join(b.text.split())
                         if key and key not in seen[kind]:
                             seen[kind].add(key)
                             out[kind].append(Block(text=b.text, kind=kind))
         return out["header"], out["footer"]
+
+    def _part_root(self, part, what: str) -> etree._Element | None:
+        """The XML of a related part. python-docx gives a plain, unparsed Part when the content type does
+        not match its name (a renamed or damaged package), so parse it ourselves, safely."""
+        element = getattr(part, "element", None)
+        if element is not None:
+            return element
+        try:
+            return _zip.parse_xml(part.blob, str(getattr(part, "partname", what)), LABEL)
+        except Unreadable as exc:
+            self.warnings.append(f"{what} skipped: {exc}")
+            return None
 
     def _notes(self, which: str) -> list[Block]:
         """Footnotes/endnotes from their part; python-docx exposes them only as opaque parts."""
