@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fuzz.builders import AGREEMENT, W_NS, make_docx
+from fuzz.builders import AGREEMENT, W_NS, make_docx, make_pdf
 
 from govcheck.extract import ExtractOptions, detect_format, extract
 from govcheck.model import Extracted, Unreadable
@@ -59,3 +59,15 @@ def test_docx_header_part_with_unmatched_content_type(tmp_path: Path) -> None:
     ex = extract(path, "docx")
     assert [b.text for b in ex.blocks if b.kind == "header"] == ["Region Västerdal · Överenskommelse"]
     assert ex.blocks[1].text == AGREEMENT[0]
+
+
+def test_pdf_page_without_mediabox_in_pdfplumber(tmp_path: Path) -> None:
+    """Found by extract-pdf: a damaged /MediaBox key made pdfplumber fail on the page and then fail again
+    inside its own close() (TypeError/AttributeError escaped the extractor). pdfium repairs such pages, so
+    the pdfplumber engine now falls back to it, with a warning."""
+    path = tmp_path / "no-mediabox.pdf"
+    path.write_bytes(make_pdf([AGREEMENT]).replace(b"/MediaBox", b".MediaBox"))
+    for engine in ("pdfium", "pdfplumber"):
+        ex = extract(path, "pdf", ExtractOptions(pdf_engine=engine))
+        assert ex.blocks[0].text.startswith(AGREEMENT[0])
+    assert any("pdfplumber could not read" in w for w in ex.warnings)

@@ -24,7 +24,9 @@ plain `get_text_range()` 560 pages/s; this default path 245 pages/s (2.3x the pl
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import logging
 import math
 import re
 import statistics
@@ -130,8 +132,18 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
     head, tail = _ends(path)
     warnings: list[str] = []
     if options.pdf_engine == "pdfplumber":
-        doc = _open(_read_plumber, path, head, tail)
         engine = "pdfplumber"
+        try:
+            doc = _read_plumber(path)
+            if doc.pages and all(pg.error for pg in doc.pages):
+                raise _Broken(doc.pages[0].error or "no page could be read")
+        except _Encrypted:
+            raise Unreadable("encrypted (password required)") from None
+        except _Broken as exc:
+            # pdfminer gives up on page trees pdfium repairs (a missing /MediaBox): the text still counts.
+            doc = _open(_read_pdfium, path, head, tail)
+            engine = "pypdfium2"
+            warnings.append(f"pdfplumber could not read the file ({exc.args[0]}); text read by pypdfium2")
     else:
         engine = "pypdfium2"
         try:
@@ -712,6 +724,10 @@ def _pdfium_detail(msg: str) -> str:
 def _read_plumber(path: Path) -> _Doc:
     import pdfplumber
 
+    # pdfminer logs every repair it makes ("MediaBox missing ...") as a warning: noise on the user's
+    # terminal for a file whose problems end up in the report anyway.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
     try:
         pdf = pdfplumber.open(str(path))
     except Exception as exc:
@@ -742,6 +758,13 @@ def _read_plumber(path: Path) -> _Doc:
             raise _Encrypted() from None
         raise _Broken(_short(exc)) from None
     finally:
+        _close_quietly(pdf)
+
+
+def _close_quietly(pdf) -> None:
+    """pdfplumber's close() builds the page list it closes: on a broken page tree it raises what opening
+    the pages raised (found by fuzzing: a damaged /MediaBox -> TypeError). The reason is already known."""
+    with contextlib.suppress(Exception):
         pdf.close()
 
 
