@@ -198,8 +198,11 @@ def mutated_pack(draw: st.DrawFn) -> str:
         for key in path[:-1]:
             parent = parent[key]
         key = path[-1]
-        op = draw(st.sampled_from(["replace", "delete", "duplicate", "swap-type"]))
-        if op == "delete":
+        op = draw(st.sampled_from(["same-type", "same-type", "same-type", "replace", "delete", "duplicate",
+                                   "swap-type"]))
+        if op == "same-type":  # stays valid for the schema, so the damage reaches the term/condition compilers
+            parent[key] = draw(_same_type(parent[key]))
+        elif op == "delete":
             del parent[key]
         elif op == "duplicate" and isinstance(parent, list):
             parent.append(copy.deepcopy(parent[key]))
@@ -212,6 +215,27 @@ def mutated_pack(draw: st.DrawFn) -> str:
     if draw(st.booleans()):  # and some raw text damage: YAML syntax, anchors, tabs, odd bytes
         text = _mutate_text(draw, text)
     return text
+
+
+STRINGS = st.one_of(
+    st.sampled_from([
+        "re:(a+)+$", "re:(?i)\\bx", "re:a{0,99999}", "re:(?=x)", "re:\\p{L}+", "re:[^\\W\\d]", "re:.*" * 30,
+        "*", "**", "*a", "a*", "*a*", "a b c d e f g h", "ä*ö", "x" * 300, "-", "'", "…", "§", "2 kap. 7 §", "",
+    ]),
+    st.text(max_size=20),
+)  # fmt: skip
+
+
+def _same_type(value: object) -> st.SearchStrategy:
+    if isinstance(value, bool):
+        return st.booleans()
+    if isinstance(value, int):
+        return st.sampled_from([0, 1, -1, 2, 50, 10**6, 2**63, value])
+    if isinstance(value, str):
+        return STRINGS
+    if isinstance(value, list):
+        return st.sampled_from([[], value[:1], value * 2, list(reversed(value))]) if value else st.just([])
+    return st.just(value)
 
 
 def _mutate_text(draw: st.DrawFn, text: str) -> str:
