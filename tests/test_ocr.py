@@ -177,3 +177,19 @@ def test_parse_hocr_bullets_section_signs_and_noise() -> None:
     assert first.base == pytest.approx((3508 - 1776) * 72 / 300)
     assert first.top > first.base > first.bottom
     assert ocr_mod.parse_hocr(HOCR.encode(), 300 / 72, 3508)[1].text == "15 $"
+
+
+def test_poster_sized_page_is_rendered_within_the_pixel_budget(tmp_path: Path) -> None:
+    """A 200-inch page at 300 dpi would be 3.7 gigapixels; it is rendered coarser instead."""
+    _require_tesseract()
+    from fuzz.builders import make_pdf
+
+    path = tmp_path / "poster.pdf"
+    path.write_bytes(make_pdf([[]]).replace(b"/MediaBox [0 0 595 842]", b"/MediaBox [0 0 14400 14400]"))
+    with pytest.raises(Unreadable, match="no text layer, and OCR found no text"):
+        extract(path, "pdf", ExtractOptions(ocr=True))
+    pdf = pdfium.PdfDocument(str(path))
+    image, _scale = ocr_mod._render(pdf, 0, ocr_mod.DPI)
+    pdf.close()
+    width, height = ocr_mod._image_size(image)
+    assert width * height <= ocr_mod.MAX_PIXELS * 1.001 and width > 5000  # pdfium rounds each side up
