@@ -99,4 +99,4 @@ def test_a_catastrophic_regex_cannot_hang_a_scan(tmp_path: Path) -> None:
     docs.mkdir()
     (docs / "a.txt").write_text("a" * 200_000 + "!\n\n" + "x" * 100_000 + "\n", encoding="utf-8")
     proc = govcheck("scan", str(docs), "--rules", str(path), "--format", "json", "-q", timeout=60)
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode in (0, 1), proc.stderr
