@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import tempfile
 import sys
 from pathlib import Path
 
@@ -14,6 +16,9 @@ SHARED = ROOT.parent / "shared"
 DEV = SHARED / "corpus" / "dev"
 WILD = SHARED / "corpus" / "wild"
 AS_OF = "2026-11-22"
+
+# Every CLI run of the tests (they inherit this) caches in a throwaway folder, not the user's own.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="govcheck-test-cache-")
 
 
 def govcheck(*args: str, timeout: float = 300, cwd: Path | None = None) -> subprocess.CompletedProcess:
