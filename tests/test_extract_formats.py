@@ -794,3 +794,18 @@ def test_sniffers_reject_other_zips_and_text():
     assert html_ext.sniff("<!doctype html>".encode("utf-16"))
     assert not html_ext.sniff(b"# Rubrik\n\n<html> in prose")
     assert not md_ext.sniff(b"# Rubrik") and not text_ext.sniff(b"Text")
+
+
+def test_plain_text_caps_headings_and_label_fields() -> None:
+    """Typed documents put an ALL-CAPS heading right above its list; "Owner: X" is a field, not a heading."""
+    from govcheck.extract.text import parse_plain
+
+    blocks = parse_plain(
+        "ARDVALE COUNCIL\nPROCEDURE 12: REFERRALS\n\nOwner: Head of Inclusion\n\n"
+        "RESPONSIBILITIES\n- The school refers.\n- CAMHS assesses.\n"
+    )
+    kinds = [(b.kind, b.text) for b in blocks]
+    assert kinds[0] == ("heading", "ARDVALE COUNCIL")
+    assert ("paragraph", "Owner: Head of Inclusion") in kinds
+    assert ("heading", "RESPONSIBILITIES") in kinds
+    assert ("list-item", "The school refers.") in kinds and ("list-item", "CAMHS assesses.") in kinds

@@ -121,6 +121,7 @@ _UNDERLINE = re.compile(r"^\s*(=+|-+)\s*$")
 _TERMINAL = (".", "!", "?", ":", ";", ",")
 _DATE_OR_NUMBER = re.compile(r"^[\d\s./:\-–§]+$")
 HEADING_MAX = 80
+_LABEL_FIELD = re.compile(r"^[^\W\d][\w ]{0,29}:\s+\S")
 TITLE_MAX = 300
 
 
@@ -186,6 +187,9 @@ def _plain(lines: list[str]) -> list[Block]:
         level = heading_level(lines[0])
         if level:
             return [Block(text=lines[0].strip(), kind="heading", level=level)]
+    elif _is_caps_heading(lines[0]) and not _BULLET.match(lines[0]):
+        # a heading typed straight above its text, without a blank line
+        return [Block(text=lines[0].strip(), kind="heading", level=1), *_plain(lines[1:])]
     if all(_BULLET.match(line) or line.startswith((" ", "\t")) for line in lines) and _BULLET.match(lines[0]):
         return _list_items(lines)
     if len(lines) > 1 and sum(bool(_NUMBERED.match(line)) for line in lines) == len(lines):
@@ -224,4 +228,13 @@ def heading_level(line: str) -> int | None:
         return min(m.group(1).count(".") + 1, 6)
     if not s[0].isalpha() or not s[0].isupper() or len(s.split()) > 12:
         return None
+    if _LABEL_FIELD.match(s):
+        return None  # "Owner: Head of Inclusion Services" is a field of the document, not a heading
     return 1
+
+
+def _is_caps_heading(line: str) -> bool:
+    """An ALL-CAPS line ("RESPONSIBILITIES", "PROCEDURE HV-12: REFERRAL ...") heads what follows it."""
+    s = line.strip()
+    letters = [c for c in s if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters) and len(s) <= 120 and not s.endswith((".", ","))
