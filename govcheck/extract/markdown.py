@@ -104,6 +104,9 @@ def parse_markdown(text: str) -> list[Block]:
                 blocks.append(Block(text=content, kind="heading", level=heading_level))
             elif list_depth:
                 blocks.append(Block(text=content, kind="list-item"))
+            elif len(lines := content.split("\n")) > 1 and all(_FIELD.match(x) for x in lines):
+                # a metadata block ("Beslutad av: X" / "Datum: Y" on consecutive lines): one field each
+                blocks.extend(Block(text=x.strip(), kind="paragraph") for x in lines)
             else:
                 blocks.append(Block(text=content, kind="paragraph"))
         elif t in ("fence", "code_block"):
@@ -118,6 +121,9 @@ def parse_markdown(text: str) -> list[Block]:
     for i, block in enumerate(blocks):
         block.index = i
     return blocks
+
+
+_FIELD = re.compile(r"^\s*[^\W\d][\w ./()-]{0,39}:(?:\s|$)")
 
 
 def inline_text(tok) -> str:

@@ -194,6 +194,8 @@ def _plain(lines: list[str]) -> list[Block]:
         return _list_items(lines)
     if len(lines) > 1 and sum(bool(_NUMBERED.match(line)) for line in lines) == len(lines):
         return _list_items(lines)  # consecutive numbered lines: an ordered list
+    if len(lines) > 1 and all(_LABEL_FIELD.match(line.strip()) for line in lines):
+        return [Block(text=line.strip(), kind="paragraph") for line in lines]  # "Owner: X" / "Date: Y"
     return [Block(text="\n".join(lines), kind="paragraph")]
 
 
