@@ -8,6 +8,8 @@ STAMP := $(VENV)/.installed
 AS_OF ?= 2026-11-22
 # Debian packages: OCR (tesseract with Swedish and English) and headless Chromium for the HTML report test.
 APT_PACKAGES := tesseract-ocr tesseract-ocr-swe tesseract-ocr-eng chromium chromium-driver
+# Only the benchmark's peer (pdftotext + grep) needs these.
+BENCH_PACKAGES := poppler-utils unzip
 
 .PHONY: demo test lint system-deps bench clean
 
@@ -19,10 +21,13 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	@mkdir -p out
-	$(BIN)/govcheck scan examples --exclude README.md --as-of $(AS_OF) \
+	$(BIN)/govcheck scan examples --exclude README.md --exclude 'policy-repo/*' --as-of $(AS_OF) \
+		--fail-on never --no-config \
 		--format json --output out/examples-report.json \
+		--format markdown --output out/examples-report.md \
+		--format html --output out/examples-report.html \
 		--format terminal
-	@echo "JSON report: out/examples-report.json"
+	@echo "reports: out/examples-report.json, out/examples-report.md, out/examples-report.html"
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

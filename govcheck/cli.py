@@ -222,9 +222,9 @@ def scan_cmd(
         for d in unreadable:
             err.print(f"govcheck: {d.path}: unreadable: {d.reason}", markup=False)
         waived = sum(1 for d in report.documents for r in d.results if r.waived is not None)
-        err.print(f"govcheck: {len(report.documents)} documents, {len(unreadable)} unreadable, "
-                  f"{len(failing)} findings at or above {fail_level}"
-                  f"{f' ({waived} waived)' if waived else ''}, {elapsed:.1f} s", markup=False)
+        gate = "" if fail_level == "never" else f"{len(failing)} findings at or above {fail_level}, "
+        err.print(f"govcheck: {len(report.documents)} documents, {len(unreadable)} unreadable, {gate}"
+                  f"{f'{waived} waived, ' if waived else ''}{elapsed:.1f} s", markup=False)
     if failing:
         raise typer.Exit(1)
 

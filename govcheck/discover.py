@@ -16,6 +16,16 @@ from govcheck.extract import detect_format
 from govcheck.model import Source
 
 
+def display_name(rel: str) -> str:
+    """A path as reports show it. Names that are not UTF-8 on disk (latin-1 "å" from an old archive)
+    arrive as lone surrogates, which no report can encode: read them as cp1252, the likely origin."""
+    try:
+        rel.encode("utf-8")
+        return rel
+    except UnicodeEncodeError:
+        return os.fsencode(rel).decode("cp1252", errors="replace")
+
+
 def _matches(rel: str, patterns: list[str]) -> bool:
     name = rel.rsplit("/", 1)[-1]
     return any(fnmatch(rel, p) or fnmatch(name, p) for p in patterns)
@@ -51,7 +61,7 @@ def discover(
             fmt = detect_format(path, None if _is_regular(path) else b"")
             if fmt is None:
                 continue
-            sources.append(Source(path=str(path), rel=rel, format=fmt))
+            sources.append(Source(path=str(path), rel=display_name(rel), format=fmt))
     return sources, notes
 
 
