@@ -1,8 +1,16 @@
-"""Cache of prepared documents: extraction is the cost of a scan, rules are cheap to re-run.
+"""Cache of prepared documents and of their results: a warm scan reads, it neither extracts nor judges.
 
-What is cached is the pack-independent stage - normalised blocks, sentences, extracted title, pages,
-engine - or the one-line reason a file is unreadable. Language, document type and rule outcomes are
-recomputed on every scan (they depend on packs, overrides and --as-of).
+Two kinds of entry share the folder:
+
+- prepared document (`KEY.json.z`): the pack-independent stage - normalised blocks, sentences,
+  extracted title, pages, engine - or the one-line reason a file is unreadable. A scan with other
+  packs, overrides or --as-of starts from it instead of extracting again.
+- document result (`KEY.res.z`): the finished DocumentResult (language, type, every rule outcome and
+  its evidence), without its path. Its key (`result_key`) is the prepared document's key plus
+  everything else the result depends on: a hash of the loaded packs' files and of the rules selected
+  from them, --as-of, the --doc-type/--doc-lang overrides that apply to this path, and a fingerprint
+  of all of govcheck's code. Waivers and rules.enable/disable filtering of the report are applied to
+  the results after the scan, so they need no part in the key.
 
 Key: sha256 of the file's bytes + EXTRACTOR_VERSION + a fingerprint of the extraction code and its
 libraries + the options that change extraction (PDF engine, OCR, zip guards) + the detected format.
@@ -33,16 +41,19 @@ from pathlib import Path
 import govcheck.extract as extract_pkg
 from govcheck import __version__
 from govcheck.extract.base import ExtractOptions
-from govcheck.model import Block, Sentence
+from govcheck.model import Block, DocumentResult, Evidence, RuleResult, Sentence
 
 FORMAT_VERSION = 1
 _MAGIC = b"govcheck-cache\x00" + str(FORMAT_VERSION).encode() + b"\n"
+_RESULT_MAGIC = b"govcheck-result\x00" + str(FORMAT_VERSION).encode() + b"\n"
+_RESULT_SUFFIX = ".res.z"
 _DIGEST = 32
-_READ_CHUNK = 1 << 20
 # Code and libraries whose change can change what a document extracts to.
 _CODE = ("extract", "normalize.py", "segment.py", "model.py", "cache.py")
 _LIBRARIES = ("pypdfium2", "pdfplumber", "pdfminer.six", "python-docx", "lxml", "markdown-it-py",
               "charset-normalizer", "pytesseract")
+# ... and whose change can change a document's result (language, type, rules).
+_RULE_LIBRARIES = ("google-re2", "snowballstemmer", "PyYAML", "jsonschema")
 
 
 class CacheCorrupt(Exception):
@@ -87,13 +98,54 @@ def _fingerprint() -> str:
     return h.hexdigest()
 
 
+@lru_cache(maxsize=1)
+def engine_fingerprint() -> str:
+    """Hash of all of govcheck's code and of the libraries extraction and rules use: a changed rule
+    engine, classifier or pipeline never serves a stale result."""
+    h = hashlib.sha256(b"result\0" + _fingerprint().encode())
+    root = Path(__file__).resolve().parent
+    for f in sorted(root.rglob("*.py")):
+        try:
+            h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
+        except OSError:
+            h.update(b"?")
+    for lib in _RULE_LIBRARIES:
+        try:
+            h.update(f"{lib}={importlib.metadata.version(lib)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            h.update(f"{lib}=-".encode())
+    return h.hexdigest()
+
+
+def packs_digest(packs: list) -> str | None:
+    """Hash of the packs a scan runs: each pack file's bytes and the ids of the rules selected from it
+    (rules.enable/disable), in order. None when a pack file cannot be read back: no result caching."""
+    h = hashlib.sha256()
+    for pack in packs:
+        try:
+            data = Path(pack.path).read_bytes()
+        except OSError:
+            return None
+        h.update(hashlib.sha256(data).digest())
+        h.update(json.dumps([pack.id, [r.id for r in pack.rules]]).encode())
+    return h.hexdigest()
+
+
+def result_key(doc_key: str, packs: str, as_of: str, doc_type: str | None, doc_lang: str | None) -> str:
+    """Key of a document's result: its prepared document's key and everything else the result depends on."""
+    parts = ["result", doc_key, packs, as_of, json.dumps([doc_type, doc_lang]), engine_fingerprint()]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
 def file_digest(path: Path) -> str:
     """sha256 of a file's bytes. Opening a FIFO blocks here: call it under the worker's deadline."""
-    h = hashlib.sha256()
     with open(path, "rb") as fh:
-        while chunk := fh.read(_READ_CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
+        return fileobj_digest(fh)
+
+
+def fileobj_digest(fh) -> str:
+    """sha256 of what is left to read in a binary file (hashlib.file_digest: one reused buffer)."""
+    return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def cache_key(content_digest: str, fmt: str, options: ExtractOptions) -> str:
@@ -109,8 +161,8 @@ class Cache:
     def __init__(self, directory: Path) -> None:
         self.dir = directory / f"v{FORMAT_VERSION}"
 
-    def _path(self, key: str) -> Path:
-        return self.dir / key[:2] / f"{key}.json.z"
+    def _path(self, key: str, suffix: str = ".json.z") -> Path:
+        return self.dir / key[:2] / f"{key}{suffix}"
 
     def get(self, key: str) -> Prepared | str | None:
         """The prepared document, the unreadable reason (str), or None on a miss or a bad entry."""
@@ -123,15 +175,35 @@ class Cache:
         except CacheCorrupt:
             return None
 
+    def get_result(self, key: str, rel: str) -> DocumentResult | None:
+        """The cached result, with `rel` as its path; None on a miss or a bad entry."""
+        try:
+            data = self._path(key, _RESULT_SUFFIX).read_bytes()
+        except OSError:
+            return None
+        try:
+            return decode_result(data, rel)
+        except CacheCorrupt:
+            return None
+
     def put(self, key: str, value: Prepared | str) -> bool:
         """Store atomically; False if the folder is not writable (the scan goes on without)."""
-        path = self._path(key)
+        return self._write(self._path(key), encode(value))
+
+    def put_result(self, key: str, result: DocumentResult) -> bool:
+        try:
+            data = encode_result(result)
+        except (ValueError, TypeError):
+            return False
+        return self._write(self._path(key, _RESULT_SUFFIX), data)
+
+    def _write(self, path: Path, data: bytes) -> bool:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
             try:
                 with os.fdopen(fd, "wb") as fh:
-                    fh.write(encode(value))
+                    fh.write(data)
                 os.replace(tmp, path)
             except BaseException:
                 with contextlib.suppress(OSError):
@@ -222,3 +294,56 @@ def decode(data: bytes) -> Prepared | str:
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise CacheCorrupt from exc
     return Prepared(blocks=blocks, sentences=sentences, title=title, pages=pages, engine=engine)
+
+
+# --- result entries ------------------------------------------------------------------------------
+
+
+def encode_result(result: DocumentResult) -> bytes:
+    """A DocumentResult without its path (the same bytes at another path share the entry). ASCII JSON:
+    a lone surrogate in a quote survives the round trip."""
+    obj = {
+        "status": result.status, "reason": result.reason, "format": result.format, "lang": result.lang,
+        "doc_type": result.doc_type, "title": result.title, "pages": result.pages, "engine": result.engine,
+        "ocr": result.ocr,
+        "results": [[r.rule, r.outcome, r.message,
+                     [[e.text, e.page, e.section, e.page_label, e.kind, e.ocr] for e in r.evidence]]
+                    for r in result.results],
+    }
+    if any(r.waived is not None for r in result.results):
+        raise ValueError("waived results are not cached")  # waivers are applied after the scan
+    body = zlib.compress(json.dumps(obj, separators=(",", ":")).encode("ascii"), 6)
+    return _RESULT_MAGIC + hashlib.sha256(body).digest() + body
+
+
+def decode_result(data: bytes, rel: str) -> DocumentResult:
+    """Inverse of encode_result, with `rel` as the path; raises CacheCorrupt on anything unexpected."""
+    _check(data.startswith(_RESULT_MAGIC) and len(data) > len(_RESULT_MAGIC) + _DIGEST)
+    digest, body = data[len(_RESULT_MAGIC):len(_RESULT_MAGIC) + _DIGEST], data[len(_RESULT_MAGIC) + _DIGEST:]
+    _check(hashlib.sha256(body).digest() == digest)
+    try:
+        obj = json.loads(zlib.decompress(body))
+    except (zlib.error, ValueError, RecursionError) as exc:
+        raise CacheCorrupt from exc
+    _check(isinstance(obj, dict))
+    try:
+        status, reason, fmt, lang = obj["status"], obj["reason"], obj["format"], obj["lang"]
+        doc_type, title, pages, engine, ocr = obj["doc_type"], obj["title"], obj["pages"], obj["engine"], obj["ocr"]
+        _check(status in ("ok", "unreadable") and _opt(reason, str) and _opt(fmt, str) and _opt(lang, str)
+               and _opt(doc_type, str) and _opt(title, str) and _opt(pages, int) and _opt(engine, str)
+               and isinstance(ocr, bool) and isinstance(obj["results"], list))
+        results = []
+        for rule, outcome, message, evidence in obj["results"]:
+            _check(isinstance(rule, str) and isinstance(outcome, str) and isinstance(message, str)
+                   and isinstance(evidence, list))
+            found = []
+            for text, page, section, label, kind, e_ocr in evidence:
+                _check(isinstance(text, str) and _opt(page, int) and _opt(section, str) and _opt(label, str)
+                       and _opt(kind, str) and isinstance(e_ocr, bool))
+                found.append(Evidence(text=text, page=page, section=section, page_label=label, kind=kind,
+                                      ocr=e_ocr))
+            results.append(RuleResult(rule=rule, outcome=outcome, evidence=found, message=message))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CacheCorrupt from exc
+    return DocumentResult(path=rel, status=status, reason=reason, format=fmt, lang=lang, doc_type=doc_type,
+                          title=title, results=results, pages=pages, engine=engine, ocr=ocr)

@@ -12,6 +12,10 @@ dies is replaced, and its document becomes `unreadable` with a one-line reason w
 on. concurrent.futures is not used because one dead worker breaks its whole pool
 (BrokenProcessPool) and a running task cannot be cancelled; the pool here is a few processes with a
 pipe each, watched with multiprocessing.connection.wait.
+
+With the cache on, the scanning process itself first hashes each regular file and looks up its
+finished result (see govcheck.cache): a hit is done there and then, and only misses go to workers,
+which are started when the first miss needs one - a warm scan of unchanged files starts none.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ import multiprocessing as mp
 import os
 import pickle
 import signal
+import stat
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
@@ -30,7 +36,16 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from govcheck import __version__
-from govcheck.cache import Cache, Prepared, cache_key, default_dir, file_digest
+from govcheck.cache import (
+    Cache,
+    Prepared,
+    cache_key,
+    default_dir,
+    file_digest,
+    fileobj_digest,
+    packs_digest,
+    result_key,
+)
 from govcheck.classify import classify_type, detect_language
 from govcheck.extract import ExtractOptions, extract
 from govcheck.model import Document, DocumentResult, RuleResult, ScanReport, Source, Unreadable
@@ -58,20 +73,24 @@ class ScanStats:
     """What a scan did, for tests and the benchmark (worker times are summed over workers)."""
 
     documents: int = 0
-    cache_hits: int = 0
-    cache_misses: int = 0
+    cache_hits: int = 0  # documents read from the cache (a finished result or a prepared document)
+    cache_misses: int = 0  # documents extracted
+    result_hits: int = 0  # finished results read from the cache (no extraction, no rules)
     cache_write_errors: int = 0
     timeouts: int = 0
     crashes: int = 0
     prepare_seconds: float = 0.0  # extract + normalise + segment, or loading the cache entry
     rules_seconds: float = 0.0  # language, type and rule evaluation
+    probe_seconds: float = 0.0  # the scanning process hashing files and reading result entries
+    workers_started: int = 0
 
 
 @dataclass(slots=True)
 class _Info:
     """Per-document facts a worker sends back with the result."""
 
-    cache: str = "off"  # off | hit | miss
+    cache: str = "off"  # off | hit | miss: the document came from the cache (result or prepared)
+    result_hit: bool = False  # ... as a finished result
     cache_write_failed: bool = False
     prepare_seconds: float = 0.0
     rules_seconds: float = 0.0
@@ -106,15 +125,51 @@ def prepare(source: Source, options: ExtractOptions) -> Prepared:
                     engine=extracted.engine)
 
 
-def _prepare_cached(source: Source, options: ScanOptions, cache: Cache | None, info: _Info) -> Prepared:
-    if cache is None:
-        return prepare(source, options.extract)
+def _keys(source: Source, options: ScanOptions, packs_key: str | None, digest: str) -> tuple[str, str | None]:
+    """(prepared-document key, result key or None when results are not cached)."""
     assert source.format is not None
-    try:
-        digest = file_digest(Path(source.path))
-    except OSError as exc:
-        raise Unreadable(f"cannot open file: {exc.strerror or exc}") from None
     key = cache_key(digest, source.format, options.extract)
+    if packs_key is None:
+        return key, None
+    rkey = result_key(key, packs_key, options.as_of.isoformat(), _override(source.rel, options.doc_types),
+                      _override(source.rel, options.doc_langs))
+    return key, rkey
+
+
+_PROBE_MAX = 256 << 20  # larger files are hashed in a worker, under its deadline
+
+
+def _probe(
+    source: Source, options: ScanOptions, cache: Cache, packs_key: str,
+) -> tuple[DocumentResult | None, str | None]:
+    """In the scanning process: (cached result or None, the file's digest or None).
+
+    Only regular files of bounded size are read here, opened non-blocking so that a file swapped for a
+    FIFO cannot hang the scan; anything else (and any error) is left to a worker to read and report."""
+    if source.format is None:
+        return None, None
+    try:
+        fd = os.open(source.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None, None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > _PROBE_MAX:
+            return None, None
+        with open(fd, "rb", closefd=False) as fh:
+            digest = fileobj_digest(fh)
+    except (OSError, ValueError):
+        return None, None
+    finally:
+        os.close(fd)
+    _, rkey = _keys(source, options, packs_key, digest)
+    return (cache.get_result(rkey, source.rel) if rkey else None), digest
+
+
+def _prepare_cached(source: Source, options: ScanOptions, cache: Cache | None, info: _Info,
+                    key: str | None = None) -> Prepared:
+    if cache is None or key is None:
+        return prepare(source, options.extract)
     entry = cache.get(key)
     if entry is not None:
         info.cache = "hit"
@@ -162,15 +217,33 @@ def _memory_reason(options: ScanOptions) -> str:
 
 def analyse(
     source: Source, options: ScanOptions, packs: list[Pack], cache: Cache | None = None,
-    info: _Info | None = None,
+    info: _Info | None = None, packs_key: str | None = None, digest: str | None = None,
 ) -> DocumentResult:
-    """One document, end to end. Never raises for a bad document; `info` collects cache/timing facts."""
+    """One document, end to end. Never raises for a bad document; `info` collects cache/timing facts.
+
+    packs_key (govcheck.cache.packs_digest of `packs`) turns the result cache on. A given digest means
+    the scanning process has hashed the file and already looked its result up (a miss)."""
     info = info if info is not None else _Info()
     doc_type = _override(source.rel, options.doc_types)
     t0 = time.perf_counter()
     stage = "extraction"
+    rkey: str | None = None
     try:
-        prepared = _prepare_cached(source, options, cache, info)
+        key = None
+        if cache is not None:
+            probed = digest is not None
+            if digest is None:
+                try:
+                    digest = file_digest(Path(source.path))
+                except OSError as exc:
+                    raise Unreadable(f"cannot open file: {exc.strerror or exc}") from None
+            key, rkey = _keys(source, options, packs_key, digest)
+            if rkey is not None and not probed:
+                hit = cache.get_result(rkey, source.rel)
+                if hit is not None:
+                    info.cache, info.result_hit = "hit", True
+                    return hit
+        prepared = _prepare_cached(source, options, cache, info, key)
         t1 = time.perf_counter()
         info.prepare_seconds = t1 - t0
         stage = "analysis"
@@ -178,7 +251,10 @@ def analyse(
         results = evaluate(packs, doc, options.as_of)
         info.rules_seconds = time.perf_counter() - t1
     except Unreadable as exc:
-        return unreadable(source, str(exc) or "unreadable", packs, doc_type)
+        result = unreadable(source, str(exc) or "unreadable", packs, doc_type)
+        if rkey is not None and cache is not None:  # the text's own verdict: as stable as the text
+            info.cache_write_failed |= not cache.put_result(rkey, result)
+        return result
     except MemoryError:
         info.fatal = True  # a worker that ran out of memory may be in a bad state: replace it
         return unreadable(source, _memory_reason(options), packs, doc_type)
@@ -188,17 +264,24 @@ def analyse(
     finally:
         if stage == "extraction":
             info.prepare_seconds = time.perf_counter() - t0
-    return DocumentResult(
+    result = DocumentResult(
         path=doc.path, status="ok", reason=None, format=doc.format, lang=doc.lang, doc_type=doc.doc_type,
         title=doc.title, results=results, pages=doc.pages, engine=doc.engine,
         ocr=any(b.ocr for b in doc.blocks),
     )
+    if rkey is not None and cache is not None:
+        info.cache_write_failed |= not cache.put_result(rkey, result)
+    return result
 
 
 def _open_cache(options: ScanOptions) -> Cache | None:
     if not options.cache:
         return None
     return Cache(Path(options.cache_dir) if options.cache_dir else default_dir())
+
+
+def _packs_key(cache: Cache | None, packs: list[Pack]) -> str | None:
+    return packs_digest(packs) if cache is not None else None
 
 
 # --- worker processes ----------------------------------------------------------------------------
@@ -251,13 +334,13 @@ def _exit_with(scan_pid: int) -> None:
 
 
 def _worker_main(conn: Connection, payload: bytes, scan_pid: int) -> None:
-    """Read (index, source) from the pipe, answer (index, result, info) until told to stop."""
+    """Read (index, source, digest) from the pipe, answer (index, result, info) until told to stop."""
     if hasattr(os, "setpgid"):
         # Own process group: Ctrl-C reaches only the parent (which stops us), and a timeout kills
         # any helper we started (tesseract) along with us.
         os.setpgid(0, 0)
     _exit_with(scan_pid)
-    options, packs = pickle.loads(payload)
+    options, packs, packs_key = pickle.loads(payload)
     _limit_memory(options.memory_limit)
     cache = _open_cache(options)
     while True:
@@ -267,10 +350,10 @@ def _worker_main(conn: Connection, payload: bytes, scan_pid: int) -> None:
             return
         if msg is None:
             return
-        index, source = msg
+        index, source, digest = msg
         info = _Info()
         try:
-            result = analyse(source, options, packs, cache, info)
+            result = analyse(source, options, packs, cache, info, packs_key, digest)
         except MemoryError:
             info.fatal = True
             result = unreadable(source, _memory_reason(options), packs, _override(source.rel, options.doc_types))
@@ -305,12 +388,12 @@ class _Worker:
         self.task: int | None = None
         self.deadline: float | None = None
 
-    def submit(self, index: int, source: Source, timeout: float | None) -> bool:
+    def submit(self, index: int, source: Source, digest: str | None, timeout: float | None) -> bool:
         """False if the worker is gone (killed from outside while idle)."""
         self.task = index
         self.deadline = time.monotonic() + timeout if timeout else None
         try:
-            self.conn.send((index, source))
+            self.conn.send((index, source, digest))
         except OSError:
             return False
         return True
@@ -364,6 +447,7 @@ def _record(stats: ScanStats, info: _Info) -> None:
     stats.documents += 1
     stats.cache_hits += info.cache == "hit"
     stats.cache_misses += info.cache == "miss"
+    stats.result_hits += info.result_hit
     stats.cache_write_errors += info.cache_write_failed
     stats.prepare_seconds += info.prepare_seconds
     stats.rules_seconds += info.rules_seconds
@@ -375,9 +459,10 @@ def _run_in_process(
 ) -> Iterator[DocumentResult]:
     """No isolation (debugging, profiling, tests): --jobs 1 --timeout 0."""
     cache = _open_cache(options)
+    packs_key = _packs_key(cache, packs)
     for source in sources:
         info = _Info()
-        result = analyse(source, options, packs, cache, info)
+        result = analyse(source, options, packs, cache, info, packs_key)
         _record(stats, info)
         if progress:
             progress(result)
@@ -391,12 +476,21 @@ def _run_isolated(
     if not sources:
         return
     ctx = _context()
-    payload = pickle.dumps((options, packs))
-    workers = [_Worker(ctx, payload) for _ in range(min(jobs, len(sources)))]
+    cache = _open_cache(options)
+    packs_key = _packs_key(cache, packs)
+    payload = pickle.dumps((options, packs, packs_key))
+    cap = min(jobs, len(sources))
+    workers: list[_Worker] = []  # started when a document needs one: a warm scan may need none
+
+    def start() -> _Worker:
+        stats.workers_started += 1
+        return _Worker(ctx, payload)
+
     # Dispatch at most this far ahead of the next result to yield: bounded buffering behind a slow file.
-    window = max(8 * len(workers), 16)
+    window = max(8 * cap, 16)
     done: dict[int, DocumentResult] = {}
-    next_submit = next_yield = 0
+    pending: deque[tuple[int, str | None]] = deque()  # (index, digest): misses waiting for a worker
+    next_probe = next_yield = 0
 
     def finish(index: int, result: DocumentResult, info: _Info) -> None:
         done[index] = result
@@ -410,17 +504,36 @@ def _run_isolated(
         worker.kill()
         source = sources[index]
         finish(index, unreadable(source, reason, packs, _override(source.rel, options.doc_types)), _Info())
-        return _Worker(ctx, payload)
+        return start()
 
     try:
         while next_yield < len(sources):
+            while next_probe < len(sources) and next_probe < next_yield + window:
+                index, source = next_probe, sources[next_probe]
+                next_probe += 1
+                if cache is None or packs_key is None:
+                    pending.append((index, None))
+                    continue
+                t0 = time.perf_counter()
+                result, digest = _probe(source, options, cache, packs_key)
+                spent = time.perf_counter() - t0
+                stats.probe_seconds += spent
+                if result is None:
+                    pending.append((index, digest))
+                else:
+                    finish(index, result, _Info(cache="hit", result_hit=True, prepare_seconds=spent))
             for i, w in enumerate(workers):
-                if w.task is None and next_submit < len(sources) and next_submit < next_yield + window:
-                    if not w.submit(next_submit, sources[next_submit], options.timeout):
+                if w.task is None and pending:
+                    index, digest = pending.popleft()
+                    if not w.submit(index, sources[index], digest, options.timeout):
                         w.kill()
-                        w = workers[i] = _Worker(ctx, payload)
-                        w.submit(next_submit, sources[next_submit], options.timeout)
-                    next_submit += 1
+                        w = workers[i] = start()
+                        w.submit(index, sources[index], digest, options.timeout)
+            while pending and len(workers) < cap:
+                index, digest = pending.popleft()
+                w = start()
+                workers.append(w)
+                w.submit(index, sources[index], digest, options.timeout)
             while next_yield in done:
                 yield done.pop(next_yield)
                 next_yield += 1
@@ -445,7 +558,7 @@ def _run_isolated(
                     finish(index, result, info)
                     if info.fatal:  # it exits after a MemoryError: do not hand it the next file
                         w.kill()
-                        workers[i] = _Worker(ctx, payload)
+                        workers[i] = start()
                 elif w.proc.sentinel in ready:
                     w.proc.join(1)
                     workers[i] = fail(w, _crash_reason(w.proc.exitcode))

@@ -1,5 +1,5 @@
-"""The extraction cache: hits skip the extractor, any change misses, bad entries are rebuilt, and
-scans sharing a cache folder do not disturb each other."""
+"""The cache: hits skip the extractor (and, for finished results, the rules), any change misses, bad
+entries are rebuilt, and scans sharing a cache folder do not disturb each other."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from conftest import govcheck as cli
 
 import govcheck.extract
 import govcheck.scan
-from govcheck.cache import _MAGIC, Cache, CacheCorrupt, decode, encode
+from govcheck.cache import _MAGIC, _RESULT_MAGIC, Cache, CacheCorrupt, decode, decode_result, encode, encode_result
 from govcheck.discover import discover
 from govcheck.model import DocumentResult
 from govcheck.rules import load_packs
@@ -41,17 +41,19 @@ def docs(tmp_path: Path) -> Path:
     return folder
 
 
-def scan_in_process(folder: Path, cache_dir: Path) -> tuple[list[dict], ScanStats]:
-    """One scan without worker processes, so monkeypatches reach the pipeline."""
+def scan_in_process(folder: Path, cache_dir: Path, jobs: int = 1, **options: object) -> tuple[list[dict], ScanStats]:
+    """One scan; with jobs 1 without worker processes, so monkeypatches reach the pipeline."""
     sources, _ = discover([folder])
     stats = ScanStats()
-    options = ScanOptions(as_of=dt.date.fromisoformat(AS_OF), jobs=1, timeout=None, cache_dir=str(cache_dir))
-    results = [r.to_json() for r in run(sources, options, PACKS, stats=stats)]
+    settings: dict = {"timeout": None if jobs == 1 else 60, **options}
+    opts = ScanOptions(as_of=dt.date.fromisoformat(AS_OF), jobs=jobs, cache_dir=str(cache_dir), **settings)
+    results = [r.to_json() for r in run(sources, opts, PACKS, stats=stats)]
     return results, stats
 
 
-def entries(cache_dir: Path) -> dict[Path, int]:
-    return {p: p.stat().st_mtime_ns for p in cache_dir.rglob("*.json.z")}
+def entries(cache_dir: Path, pattern: str = "*.z") -> dict[Path, int]:
+    """Cache entries: prepared documents (*.json.z) and finished results (*.res.z)."""
+    return {p: p.stat().st_mtime_ns for p in cache_dir.rglob(pattern)}
 
 
 def test_second_scan_is_served_from_the_cache(docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -64,8 +66,9 @@ def test_second_scan_is_served_from_the_cache(docs: Path, tmp_path: Path, monkey
         raise AssertionError("the extractor ran on a cached document")
 
     monkeypatch.setattr(govcheck.scan, "extract", no_extraction)
+    monkeypatch.setattr(govcheck.scan, "evaluate", no_extraction)  # nor the rules: the result is cached
     second, stats = scan_in_process(docs, cache_dir)
-    assert (stats.cache_hits, stats.cache_misses) == (5, 0)
+    assert (stats.cache_hits, stats.cache_misses, stats.result_hits) == (5, 0, 5)
     assert second == first
 
 
@@ -76,7 +79,7 @@ def test_cli_second_scan_reads_without_rewriting(docs: Path, tmp_path: Path) -> 
     first = cli(*args)
     assert first.returncode == 0, first.stderr
     written = entries(cache_dir)
-    assert len(written) == 5
+    assert len(entries(cache_dir, "*.json.z")) == len(entries(cache_dir, "*.res.z")) == 5
     second = cli(*args)
     assert second.returncode == 0, second.stderr
     assert second.stdout == first.stdout
@@ -103,11 +106,8 @@ def test_new_extractor_version_misses(docs: Path, tmp_path: Path, monkeypatch: p
     assert again == first
 
 
-@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty", "valid-header-bad-body"])
-def test_a_damaged_entry_is_ignored_and_rebuilt(docs: Path, tmp_path: Path, damage: str) -> None:
-    cache_dir = tmp_path / "cache"
-    clean, _ = scan_in_process(docs, cache_dir)
-    for path in entries(cache_dir):
+def damage_entries(cache_dir: Path, damage: str, pattern: str = "*.z") -> None:
+    for path in entries(cache_dir, pattern):
         data = path.read_bytes()
         if damage == "truncate":
             data = data[: len(data) // 2]
@@ -117,17 +117,49 @@ def test_a_damaged_entry_is_ignored_and_rebuilt(docs: Path, tmp_path: Path, dama
             data = b"\x80\x04\x95 not a cache entry at all"
         elif damage == "empty":
             data = b""
-        else:  # the right header and digest around a body that is not what we write
+        elif path.name.endswith(".res.z"):  # the right header and digest around a body we never write
+            body = zlib.compress(b'{"status": "ok", "results": [["owner", "met", "", [[1, 2]]]]}')
+            data = _RESULT_MAGIC + hashlib.sha256(body).digest() + body
+        else:
             body = zlib.compress(b'{"blocks": [["x"]], "heads": 7, "sentences": [[0, 0, 99]]}')
             data = _MAGIC + hashlib.sha256(body).digest() + body
         path.write_bytes(data)
+
+
+DAMAGES = ["truncate", "flip", "garbage", "empty", "valid-header-bad-body"]
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_a_damaged_entry_is_ignored_and_rebuilt(docs: Path, tmp_path: Path, damage: str) -> None:
+    cache_dir = tmp_path / "cache"
+    clean, _ = scan_in_process(docs, cache_dir)
+    damage_entries(cache_dir, damage)
     results, stats = scan_in_process(docs, cache_dir)
     assert stats.cache_misses == 5 and stats.cache_hits == 0
     assert results == clean
     for path in entries(cache_dir):  # rebuilt: every entry reads back
-        decode(path.read_bytes())
+        data = path.read_bytes()
+        decode_result(data, "x") if path.name.endswith(".res.z") else decode(data)
     _, stats = scan_in_process(docs, cache_dir)
-    assert stats.cache_hits == 5
+    assert stats.cache_hits == stats.result_hits == 5
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_a_damaged_result_falls_back_to_the_prepared_document(docs: Path, tmp_path: Path, damage: str,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    cache_dir = tmp_path / "cache"
+    clean, _ = scan_in_process(docs, cache_dir)
+    damage_entries(cache_dir, damage, "*.res.z")
+
+    def no_extraction(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the extractor ran on a cached document")
+
+    monkeypatch.setattr(govcheck.scan, "extract", no_extraction)
+    results, stats = scan_in_process(docs, cache_dir)
+    assert (stats.cache_hits, stats.result_hits) == (5, 0)  # rules re-run on the cached text
+    assert results == clean
+    _, stats = scan_in_process(docs, cache_dir)
+    assert stats.result_hits == 5
 
 
 def test_entries_round_trip_and_reject_tampering() -> None:
@@ -140,6 +172,20 @@ def test_entries_round_trip_and_reject_tampering() -> None:
         decode(data[:-1])
     with pytest.raises(CacheCorrupt):
         decode(data.replace(b"govcheck-cache", b"govcheck-cachf", 1))
+
+
+def test_results_round_trip_and_reject_tampering() -> None:
+    sources = discover([DEV / "docs"])[0][:3] + discover([WILD / "empty.pdf"])[0]
+    options = ScanOptions(as_of=dt.date.fromisoformat(AS_OF), jobs=1, timeout=None, cache=False)
+    for result in run(sources, options, PACKS):
+        assert any(r.evidence for r in result.results) or result.status == "unreadable"
+        data = encode_result(result)
+        assert decode_result(data, result.path) == result
+        assert decode_result(data, "elsewhere/copy.pdf").path == "elsewhere/copy.pdf"  # the path is not stored
+        with pytest.raises(CacheCorrupt):
+            decode_result(data[:-1], result.path)
+        with pytest.raises(CacheCorrupt):
+            decode(data)  # a result is no prepared document, and the other way round
 
 
 def test_no_cache_writes_nothing(docs: Path, tmp_path: Path) -> None:
@@ -176,4 +222,146 @@ def test_concurrent_scans_share_a_cache_folder(tmp_path: Path) -> None:
                         "never", "--no-cache")
     assert json.loads(outs[0][0]) == json.loads(uncached.stdout)
     assert not list(cache_dir.rglob("*.part"))  # no temp file left behind
-    assert len(entries(cache_dir)) == len(list((DEV / "docs").iterdir()))
+    assert len(entries(cache_dir, "*.json.z")) == len(entries(cache_dir, "*.res.z")) == len(
+        list((DEV / "docs").iterdir()))
+
+
+# --- the result cache: what a result depends on ---------------------------------------------------
+
+PACK = """\
+id: cache-test
+version: "1"
+title: {{en: Cache test}}
+languages: [en]
+rules:
+  - id: mentions-term
+    title: {{en: Mentions the term}}
+    description: {{en: The text mentions the term.}}
+    met: {{find: [{term}]}}
+  - id: review-date
+    title: {{en: Review date}}
+    description: {{en: A date on or after the as-of date.}}
+    met: {{date: on_or_after_as_of}}
+"""
+
+POLICY = ("Data protection policy\n\nThe data protection officer owns this policy. The policy is reviewed "
+          "each year and the next review takes place on 2026-06-30.\n")
+
+
+def cli_scan(folder: Path, cache_dir: Path, *extra: str) -> dict:
+    proc = cli("scan", str(folder), "--format", "json", "-q", "--fail-on", "never", "--cache-dir",
+               str(cache_dir), *extra)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def outcomes(report: dict) -> dict[tuple[str, str], str]:
+    return {(d["path"], r["rule"]): r["outcome"] for d in report["documents"] for r in d["results"]}
+
+
+@pytest.fixture()
+def policy(tmp_path: Path) -> Path:
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    (folder / "policy.txt").write_text(POLICY, encoding="utf-8")
+    (folder / "copy.txt").write_text(POLICY, encoding="utf-8")  # the same bytes at another path
+    return folder
+
+
+def test_a_changed_pack_is_re_evaluated(policy: Path, tmp_path: Path) -> None:
+    cache_dir, pack = tmp_path / "cache", tmp_path / "pack.yaml"
+    pack.write_text(PACK.format(term="data protection officer"), encoding="utf-8")
+    first = cli_scan(policy, cache_dir, "--rules", str(pack), "--as-of", "2026-01-01")
+    assert outcomes(first)[("policy.txt", "mentions-term")] == "met"
+    assert first["documents"][0]["path"] == "copy.txt"  # served from policy.txt's entry, path its own
+    pack.write_text(PACK.format(term="chief executive"), encoding="utf-8")
+    second = cli_scan(policy, cache_dir, "--rules", str(pack), "--as-of", "2026-01-01")
+    assert outcomes(second)[("policy.txt", "mentions-term")] == "not_met"
+    assert outcomes(second)[("policy.txt", "review-date")] == "met"
+
+
+def test_a_changed_as_of_is_re_evaluated(policy: Path, tmp_path: Path) -> None:
+    cache_dir, pack = tmp_path / "cache", tmp_path / "pack.yaml"
+    pack.write_text(PACK.format(term="data protection officer"), encoding="utf-8")
+    before = cli_scan(policy, cache_dir, "--rules", str(pack), "--as-of", "2026-01-01")
+    after = cli_scan(policy, cache_dir, "--rules", str(pack), "--as-of", "2027-01-01")
+    assert outcomes(before)[("policy.txt", "review-date")] == "met"
+    assert outcomes(after)[("policy.txt", "review-date")] == "not_met"
+    assert after["as_of"] == "2027-01-01"
+    again = cli_scan(policy, cache_dir, "--rules", str(pack), "--as-of", "2026-01-01")
+    assert again == before
+
+
+def test_a_changed_override_is_re_evaluated(policy: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    plain = cli_scan(policy, cache_dir, "--as-of", AS_OF)
+    typed = cli_scan(policy, cache_dir, "--as-of", AS_OF, "--doc-type", "policy.txt=agreement", "--doc-lang",
+                     "policy.txt=en")
+    docs = {d["path"]: d for d in typed["documents"]}
+    assert (docs["policy.txt"]["doc_type"], docs["policy.txt"]["lang"]) == ("agreement", "en")
+    assert docs["copy.txt"] == {d["path"]: d for d in plain["documents"]}["copy.txt"]  # override not on it
+    uncached = cli("scan", str(policy), "--format", "json", "-q", "--fail-on", "never", "--no-cache", "--as-of",
+                   AS_OF, "--doc-type", "policy.txt=agreement", "--doc-lang", "policy.txt=en")
+    assert json.loads(uncached.stdout) == typed
+
+
+def test_same_inputs_give_identical_json_warm_and_cold(docs: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    args = ("scan", str(docs), "--format", "json", "--as-of", AS_OF, "-q", "--fail-on", "never", "--jobs", "2")
+    uncached = cli(*args, "--no-cache")
+    cold = cli(*args, "--cache-dir", str(cache_dir))
+    warm = cli(*args, "--cache-dir", str(cache_dir))
+    assert uncached.returncode == cold.returncode == warm.returncode == 0, warm.stderr
+    assert cold.stdout == warm.stdout == uncached.stdout
+
+
+def test_waivers_and_rule_selection_apply_to_cached_results(docs: Path, tmp_path: Path) -> None:
+    """govcheck.yaml filters rules and marks waived cells after the scan: a warm scan honours both, and a
+    config change needs no fresh evaluation to show."""
+    cache_dir = tmp_path / "cache"
+    full = cli_scan(docs, cache_dir, "--as-of", AS_OF, "--no-config")
+    gaps = [(d["path"], r["rule"]) for d in full["documents"] for r in d["results"]
+            if d["status"] == "ok" and r["outcome"] in ("not_met", "partial")]
+    assert gaps
+    path, rule = gaps[0]
+    dropped = next(r["rule"] for r in full["documents"][0]["results"] if r["rule"] != rule)
+    config = tmp_path / "govcheck.yaml"
+    config.write_text(
+        f"rules:\n  disable: [{dropped}]\nwaivers:\n  - rule: {rule}\n    path: {path}\n"
+        "    justification: Replaced this year.\n    decided_by: Board, minutes 2026-03-04\n"
+        "    expires: 2030-12-31\n", encoding="utf-8")
+    args = ("--as-of", AS_OF, "--config", str(config))
+    warm = cli_scan(docs, cache_dir, *args)
+    warm_again = cli_scan(docs, cache_dir, *args)
+    uncached = json.loads(cli("scan", str(docs), "--format", "json", "-q", "--fail-on", "never", "--no-cache",
+                              *args).stdout)
+    assert warm == warm_again == uncached
+    assert dropped not in {r["rule"] for d in warm["documents"] for r in d["results"]}
+    waived = [(d["path"], r["rule"]) for d in warm["documents"] for r in d["results"] if r.get("waived")]
+    assert (path, rule) in waived
+
+
+def test_a_warm_scan_starts_no_worker(docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache_dir = tmp_path / "cache"
+    cold, stats = scan_in_process(docs, cache_dir, jobs=2)
+    assert stats.workers_started == 2 and stats.cache_misses == 5
+    warm, stats = scan_in_process(docs, cache_dir, jobs=2)
+    assert (stats.workers_started, stats.result_hits, stats.cache_misses) == (0, 5, 0)
+    assert warm == cold
+    (docs / "rutin.txt").write_text(POLICY, encoding="utf-8")  # one changed file: one worker for it
+    changed, stats = scan_in_process(docs, cache_dir, jobs=2)
+    assert (stats.workers_started, stats.result_hits, stats.cache_misses) == (1, 4, 1)
+    assert changed[:-1] == cold[:-1]  # rutin.txt sorts last
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs FIFOs")
+def test_the_cache_probe_does_not_open_a_fifo(docs: Path, tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(docs / "m.txt")
+    cache_dir = tmp_path / "cache"
+    for _ in range(2):
+        results, stats = scan_in_process(docs, cache_dir, jobs=2, timeout=2)
+        found = {d["path"]: d for d in results}
+        assert found["m.txt"]["reason"] == "timed out after 2 s"
+    assert stats.result_hits == 5 and stats.timeouts == 1  # the timeout is not cached
