@@ -364,6 +364,50 @@ def _read_pdfium(path: Path) -> _Doc:
         pdf.close()
 
 
+class _OpaquePointer(ctypes.c_void_p):
+    """A handle a function returns: a subclass stays a ctypes object (a plain c_void_p would come back
+    as a Python int, which an argtypes-free call would pass on as a 32-bit int)."""
+
+
+# PDFium functions called once per line, rect, char or page object, with their C return types.
+_HOT_CALLS = {
+    "FPDFText_CountRects": ctypes.c_int, "FPDFText_GetRect": ctypes.c_int, "FPDFText_GetCharBox": ctypes.c_int,
+    "FPDFText_GetFontSize": ctypes.c_double, "FPDFText_GetMatrix": ctypes.c_int,
+    "FPDFText_GetFontInfo": ctypes.c_ulong, "FPDFText_GetUnicode": ctypes.c_uint,
+    "FPDFPage_GetObject": _OpaquePointer, "FPDFFormObj_GetObject": _OpaquePointer,
+    "FPDFFormObj_CountObjects": ctypes.c_int, "FPDFPageObj_GetType": ctypes.c_int,
+    "FPDFPageObj_GetBounds": ctypes.c_int, "FPDFPageObj_GetMatrix": ctypes.c_int,
+}
+_API: object | None = None
+
+
+def _api(raw) -> object:
+    """The hot PDFium functions without ctypes argument conversion: pypdfium2 declares argtypes, and
+    checking and converting six arguments costs more than pdfium's own work for a GetRect (~1.7 vs
+    ~0.7 us a call on the benchmark machine). Same C functions, same arguments (ints for indices,
+    ctypes objects for handles and out-parameters), same results. Falls back to pypdfium2's typed
+    functions when its library object is not where this version keeps it. Handles from these
+    functions go only to these functions."""
+    global _API
+    if _API is not None:
+        return _API
+    api = type("_Api", (), {})()
+    try:
+        import pypdfium2_raw.bindings as bindings
+
+        lib = bindings._libs["pdfium"]
+        for name, restype in _HOT_CALLS.items():
+            fn = lib[name]  # a new function object: pypdfium2's own stays typed
+            fn.restype = restype
+            setattr(api, name, fn)
+    except Exception:
+        api = type("_Api", (), {})()
+        for name in _HOT_CALLS:
+            setattr(api, name, getattr(raw, name))
+    _API = api
+    return api
+
+
 class _PdfiumReader:
     """Per-line geometry through the raw PDFium API, with reusable ctypes out-parameters."""
 
@@ -371,6 +415,7 @@ class _PdfiumReader:
         import pypdfium2.raw as raw
 
         self.raw = raw
+        self.api = _api(raw)
         self.d = [ctypes.c_double() for _ in range(4)]
         self.refs = [ctypes.byref(d) for d in self.d]
         self.f = [ctypes.c_float() for _ in range(4)]
@@ -379,7 +424,10 @@ class _PdfiumReader:
         self.matrix_ref = ctypes.byref(self.matrix)
         self.xf = _Transform(0, 0, 0, 0, 0)
         self.font_buf = ctypes.create_string_buffer(128)
+        self.font_len = ctypes.c_ulong(len(self.font_buf))
         self.flags = ctypes.c_int()
+        self.flags_ref = ctypes.byref(self.flags)
+        self.bold_of: dict[tuple[bytes, int], bool] = {}  # (font name, flags) -> bold
         self.gaps: list[tuple[float, float, float]] = []  # wide gaps in lines of the current page
 
     def page(self, pdf, i: int) -> _Page:
@@ -418,13 +466,13 @@ class _PdfiumReader:
 
     def objects(self, page_raw, xf: _Transform):
         """(has drawn content, horizontal rules, vertical rules) from path objects, forms included."""
-        raw = self.raw
+        raw, api = self.raw, self.api
         hr: list[tuple[float, float, float]] = []
         vr: list[tuple[float, float, float]] = []
         n = raw.FPDFPage_CountObjects(page_raw)
         if n <= 0:
             return False, hr, vr
-        get_type, get_bounds = raw.FPDFPageObj_GetType, raw.FPDFPageObj_GetBounds
+        get_type, get_bounds = api.FPDFPageObj_GetType, api.FPDFPageObj_GetBounds  # type: ignore[attr-defined]
         path_t, form_t, text_t = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_TEXT
         f, frefs = self.f, self.frefs
         drawn = False
@@ -435,9 +483,9 @@ class _PdfiumReader:
         while todo and budget > 0:
             container, count, m, depth = todo.pop()
             if container is None:
-                get, owner = raw.FPDFPage_GetObject, page_raw
+                get, owner = api.FPDFPage_GetObject, page_raw  # type: ignore[attr-defined]
             else:
-                get, owner = raw.FPDFFormObj_GetObject, container
+                get, owner = api.FPDFFormObj_GetObject, container  # type: ignore[attr-defined]
             for k in range(min(count, budget)):
                 obj = get(owner, k)
                 kind = get_type(obj)
@@ -458,10 +506,10 @@ class _PdfiumReader:
                     if depth < 3:
                         fm = raw.FS_MATRIX()
                         own = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-                        if raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(fm)):
+                        if api.FPDFPageObj_GetMatrix(obj, ctypes.byref(fm)):  # type: ignore[attr-defined]
                             own = (fm.a, fm.b, fm.c, fm.d, fm.e, fm.f)
                         full = own if m is None else _compose(own, m)
-                        todo.append((obj, raw.FPDFFormObj_CountObjects(obj), full, depth + 1))
+                        todo.append((obj, api.FPDFFormObj_CountObjects(obj), full, depth + 1))  # type: ignore[attr-defined]
                 else:  # images, shadings
                     drawn = True
             budget -= count
@@ -499,20 +547,28 @@ class _PdfiumReader:
 
     def segment(self, tp, text, start, end, c0, c1, soft, xf, vrules, to_char, aligned) -> _Line | None:
         """One pdfium text line: its rects, size, baseline, boldness, and its runs split at gaps."""
-        raw = self.raw
+        raw, api = self.raw, self.api
         d = self.d
+        d0, d1, d2, d3 = d
+        refs = self.refs
+        r0, r1, r2, r3 = refs
         rects: list[tuple[float, float, float, float]] = []
-        get_rect, refs = raw.FPDFText_GetRect, self.refs
+        get_rect = api.FPDFText_GetRect  # type: ignore[attr-defined]
         upright = xf.rot == 0
         dx, dy = xf.left, xf.bottom
-        for k in range(raw.FPDFText_CountRects(tp, c0, c1 - c0 + 1)):
-            if get_rect(tp, k, *refs):  # left, top, right, bottom
-                if upright:
-                    box = (d[0].value - dx, d[3].value - dy, d[2].value - dx, d[1].value - dy)
-                else:
-                    box = xf.box(d[0].value, d[3].value, d[2].value, d[1].value)
-                if box[2] > box[0] or box[3] > box[1]:
-                    rects.append(box)
+        n_rects = api.FPDFText_CountRects(tp, c0, c1 - c0 + 1)  # type: ignore[attr-defined]
+        if upright:
+            for k in range(n_rects):
+                if get_rect(tp, k, r0, r1, r2, r3):  # left, top, right, bottom
+                    x0, y0, x1, y1 = d0.value - dx, d3.value - dy, d2.value - dx, d1.value - dy
+                    if x1 > x0 or y1 > y0:
+                        rects.append((x0, y0, x1, y1))
+        else:
+            for k in range(n_rects):
+                if get_rect(tp, k, r0, r1, r2, r3):
+                    box = xf.box(d0.value, d3.value, d2.value, d1.value)
+                    if box[2] > box[0] or box[3] > box[1]:
+                        rects.append(box)
         if not rects:
             return None
         seg = text[start:end]
@@ -520,10 +576,10 @@ class _PdfiumReader:
         rep = to_char(start + wm.start()) if wm else c0
         if rep < 0:
             rep = c0
-        size = raw.FPDFText_GetFontSize(tp, rep)
+        size = api.FPDFText_GetFontSize(tp, rep)  # type: ignore[attr-defined]
         mt = self.matrix
         base = None
-        if raw.FPDFText_GetMatrix(tp, rep, self.matrix_ref):
+        if api.FPDFText_GetMatrix(tp, rep, self.matrix_ref):  # type: ignore[attr-defined]
             size *= math.sqrt(abs(mt.a * mt.d - mt.b * mt.c)) or 1.0
             if upright and mt.b == 0 and mt.c == 0:
                 base = mt.f - dy  # the text object's origin: the baseline, one call cheaper than the char origin
@@ -565,15 +621,17 @@ class _PdfiumReader:
             elif k == 1 and narrow_first and gap >= 0.3 * size:
                 cuts.append((k, (a[2] + b[0]) / 2))
                 marker_cut = True
-        bottom = min(r[1] for r in rects)
-        top = max(r[3] for r in rects)
+        _lefts, bottoms, rights, tops = zip(*rects, strict=True)
+        bottom = min(bottoms)
+        top = max(tops)
         if not cuts:
-            return _make_line([(seg, rects[0][0], max(r[2] for r in rects))], bottom, top, base, size, bold, soft)
+            return _make_line([(seg, rects[0][0], max(rights))], bottom, top, base, size, bold, soft)
         pieces: list[tuple[str, float, float]] = []
         bounds = [0]  # text offsets in seg where runs start
         firsts = [0]  # rect index where runs start
+        centres: dict[int, float | None] = {}  # char boxes the searches of this line have fetched
         for k, x in cuts:
-            ti = self.split_at(tp, c0, c1, x, aligned)
+            ti = self.split_at(tp, c0, c1, x, aligned, centres)
             if ti is not None and bounds[-1] < ti - start < len(seg):
                 bounds.append(ti - start)
                 firsts.append(k)
@@ -589,30 +647,40 @@ class _PdfiumReader:
         )
         return _make_line(pieces, bottom, top, base, size, bold, soft, marker_ok, marker_cut)
 
-    def split_at(self, tp, c0: int, c1: int, x: float, aligned: bool) -> int | None:
+    def split_at(self, tp, c0: int, c1: int, x: float, aligned: bool,
+                 centres: dict[int, float | None] | None = None) -> int | None:
         """Text index of the first visible char right of x: a binary search, since the chars of
-        one line run left to right (generated spaces sort where they sit)."""
-        raw = self.raw
-        d, refs = self.d, self.refs
-        get_box = raw.FPDFText_GetCharBox  # left, right, bottom, top
-        upright = self.xf.rot == 0
+        one line run left to right (generated spaces sort where they sit). `centres` keeps the char
+        boxes fetched for earlier cuts of the same line (None: the char has no box)."""
+        raw, api = self.raw, self.api
+        d0, d1, d2, d3 = self.d
+        r0, r1, r2, r3 = self.refs
+        get_box = api.FPDFText_GetCharBox  # type: ignore[attr-defined]  # left, right, bottom, top
+        xf = self.xf
+        upright = xf.rot == 0
+        if centres is None:
+            centres = {}
         lo, hi = c0, c1 + 1
         while lo < hi:
             mid = (lo + hi) // 2
-            if get_box(tp, mid, *refs):
+            if mid in centres:
+                centre = centres[mid]
+            elif get_box(tp, mid, r0, r1, r2, r3):
                 if upright:
-                    cx = (d[0].value + d[1].value) / 2 - self.xf.left
+                    centre = centres[mid] = (d0.value + d1.value) / 2 - xf.left
                 else:
-                    box = self.xf.box(d[0].value, d[2].value, d[1].value, d[3].value)
-                    cx = (box[0] + box[2]) / 2
+                    box = xf.box(d0.value, d2.value, d1.value, d3.value)
+                    centre = centres[mid] = (box[0] + box[2]) / 2
             else:
-                cx = x - 1  # no box (generated char): treat as left of the cut
+                centre = centres[mid] = None
+            cx = x - 1 if centre is None else centre  # no box (generated char): left of the cut
             if cx >= x:
                 hi = mid
             else:
                 lo = mid + 1
         c = lo
-        while c <= c1 and raw.FPDFText_GetUnicode(tp, c) in (32, 0xA0, 13, 10):
+        get_unicode = api.FPDFText_GetUnicode  # type: ignore[attr-defined]
+        while c <= c1 and get_unicode(tp, c) in (32, 0xA0, 13, 10):
             c += 1
         if c > c1:
             return None
@@ -620,12 +688,14 @@ class _PdfiumReader:
         return ti if ti >= 0 else None
 
     def bold(self, tp, idx: int) -> bool:
-        raw = self.raw
-        n = raw.FPDFText_GetFontInfo(tp, idx, self.font_buf, len(self.font_buf), ctypes.byref(self.flags))
-        name = self.font_buf.value.decode("latin-1", "replace").lower() if n else ""
-        if any(w in name for w in ("bold", "black", "heavy", "semibold", "demi")):
-            return True
-        return bool(self.flags.value & 0x40000)  # FXFONT_FORCE_BOLD (weights are unreliable: 400 for bold)
+        n = self.api.FPDFText_GetFontInfo(tp, idx, self.font_buf, self.font_len, self.flags_ref)  # type: ignore[attr-defined]
+        key = (self.font_buf.value if n else b"", self.flags.value)
+        found = self.bold_of.get(key)
+        if found is None:
+            name = key[0].decode("latin-1", "replace").lower()
+            found = self.bold_of[key] = any(w in name for w in ("bold", "black", "heavy", "semibold", "demi")) or (
+                bool(key[1] & 0x40000))  # FXFONT_FORCE_BOLD (weights are unreliable: 400 for bold)
+        return found
 
 
 def _aligned_gaps(gaps: list[tuple[float, float, float]]) -> bool:
@@ -866,6 +936,8 @@ def _is_password_error(exc: BaseException) -> bool:
 
 
 def _clean(text: str) -> str:
+    if text.isprintable():  # no tab, line break or other control character: nothing to do
+        return text
     return _CTRL.sub("", text.replace("\r\n", "\n").replace("\t", " ").replace("\n", " "))
 
 

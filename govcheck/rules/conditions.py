@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import zip_longest
 
 from govcheck.model import Block
 from govcheck.rules.terms import Index, Span, Term, compile_term
@@ -53,6 +55,21 @@ class Context:
     _cues: list[tuple[dict[int, list[Span]], int | None]] | None = None
     _latest: dict[bool, list[dt.date | None]] = field(default_factory=dict)
     _sections: dict[tuple[tuple[str, ...], str], bool] = field(default_factory=dict)
+    _section_index: dict[tuple[str, ...], Index | None] = field(default_factory=dict)
+    _merged: dict[int, tuple[list[Term], Hits]] = field(default_factory=dict)
+    # Per sentence: None (no negation cue) or clause -> True (a cue without a window covers the clause)
+    # or [(window, cue starts ascending, running max of their ends)].
+    _cue_clauses: dict[int, dict[int, object] | None] = field(default_factory=dict)
+    _polarity: dict[int, tuple[list[Span], list[Span], list[Span]]] = field(default_factory=dict)
+    _finds: dict[tuple[int, str], tuple[list[Term], Hits]] = field(default_factory=dict)
+
+    def merged(self, terms: list[Term]) -> Hits:
+        """The union of the terms' hits (`_merge` order), once per document for each term list: many
+        conditions look for the same signal."""
+        entry = self._merged.get(id(terms))
+        if entry is None or entry[0] is not terms:
+            entry = self._merged[id(terms)] = (terms, _merge([self.index.find(t) for t in terms]))
+        return entry[1]
 
     def unit(self, si: int, scope: str) -> object:
         b = self.blocks[self.sentence_block[si]]
@@ -85,16 +102,69 @@ class Context:
     def negated(self, si: int, span: Span) -> bool:
         """Is a match inside a negated or deferred clause? Cues with a window must stand within that
         many words of the match ("reglerar inte kostnadsfördelningen"); cues without one (deferrals
-        such as "regleras i en särskild överenskommelse") cover their whole clause."""
+        such as "regleras i en särskild överenskommelse") cover their whole clause.
+
+        The cues of a sentence are grouped by clause once (`clause_cues`), so one question costs a
+        dictionary lookup and a bisection, not a walk over every cue of the sentence: a long sentence
+        with thousands of matches and cues stays linear."""
+        by_clause = self.clause_cues(si)
+        if by_clause is None:
+            return False
         ids = self.clause_ids(si)
-        clause = ids[span[0]] if span[0] < len(ids) else -1
+        return _negated_in(by_clause.get(ids[span[0]] if span[0] < len(ids) else -1), span)
+
+    def filter_polarity(self, si: int, spans: list[Span], want_negated: bool) -> list[Span]:
+        """The spans whose `negated` is want_negated: one sentence's worth of `negated` in one call,
+        memoised per span list (conditions on one signal share their lists, see `merged`)."""
+        by_clause = self.clause_cues(si)
+        if by_clause is None:  # no cue in the sentence: nothing is negated
+            return [] if want_negated else spans
+        memo = self._polarity.get(id(spans))
+        if memo is None or memo[0] is not spans:  # (the memo holds the list: its id stays its own)
+            ids = self.clause_ids(si)
+            n = len(ids)
+            get = by_clause.get
+            flags = [_negated_in(get(ids[sp[0]] if sp[0] < n else -1), sp) for sp in spans]
+            memo = self._polarity[id(spans)] = (
+                spans,
+                [sp for sp, neg in zip(spans, flags, strict=True) if not neg],
+                [sp for sp, neg in zip(spans, flags, strict=True) if neg],
+            )
+        return memo[2] if want_negated else memo[1]
+
+    def clause_cues(self, si: int) -> dict[int, object] | None:
+        """The sentence's negation cues by clause (see `_cue_clauses`); None when it has none."""
+        if si in self._cue_clauses:
+            return self._cue_clauses[si]
+        ids: list[int] | None = None
+        per: dict[int, dict[int | None, list[tuple[int, int]]]] = {}
         for cue_hits, window in self.cue_hits():
-            for start, end in cue_hits.get(si, ()):
-                if start >= len(ids) or ids[start] != clause:
+            spans = cue_hits.get(si)
+            if not spans:
+                continue
+            if ids is None:
+                ids = self.clause_ids(si)
+            for start, end in spans:
+                if start < len(ids):
+                    per.setdefault(ids[start], {}).setdefault(window, []).append((start, end))
+        found: dict[int, object] | None = None
+        if per:
+            found = {}
+            for clause, by_window in per.items():
+                if None in by_window:
+                    found[clause] = True
                     continue
-                if window is None or (start - span[1] < window and span[0] - end < window):
-                    return True
-        return False
+                entry = []
+                for window, cues in by_window.items():
+                    cues.sort()
+                    max_ends, top = [], None
+                    for _, end in cues:
+                        top = end if top is None or end > top else top
+                        max_ends.append(top)
+                    entry.append((window, [start for start, _ in cues], max_ends))
+                found[clause] = entry
+        self._cue_clauses[si] = found
+        return found
 
     def cue_hits(self) -> list[tuple[dict[int, list[Span]], int | None]]:
         """Each negation cue's matches, all its terms merged: looked up once per document, not once
@@ -116,6 +186,24 @@ class Context:
             cached = [max(ds) if (ds := find_dates(t, exact=exact)) else None for t in self.index.sentences]
             self._latest[exact] = cached
         return cached
+
+
+_NO_TERMS: list[Term] = []
+
+
+def _negated_in(entry: object, span: Span) -> bool:
+    """Does a clause's cue entry (see Context._cue_clauses) negate this span?"""
+    if entry is None:
+        return False
+    if entry is True:
+        return True
+    first, last = span
+    for window, starts, max_ends in entry:  # type: ignore[attr-defined]
+        # some cue with start - last < window and first - end < window
+        k = bisect_left(starts, last + window)
+        if k and max_ends[k - 1] > first - window:
+            return True
+    return False
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]")
@@ -140,14 +228,25 @@ class Condition:
 
 def _merge(parts: list[Hits]) -> Hits:
     """Union of hit sets. Order matters: sentences are interleaved part by part, so the first few
-    (which become the quoted evidence) show every facet that decided the outcome."""
+    (which become the quoted evidence) show every facet that decided the outcome.
+
+    Span lists are never changed once a condition has returned them, so a single part's lists are
+    shared, not copied."""
+    queues = [h for h in parts if h]
+    if not queues:
+        return {}
+    if len(queues) == 1:
+        return dict(queues[0])
     out: dict[int, list[Span]] = {}
-    queues = [list(h.items()) for h in parts if h]
-    for rank in range(max((len(q) for q in queues), default=0)):
-        for q in queues:
-            if rank < len(q):
-                si, spans = q[rank]
-                out.setdefault(si, []).extend(spans)
+    for row in zip_longest(*[h.items() for h in queues]):  # rank by rank, part by part
+        for item in row:
+            if item is not None:
+                si, spans = item
+                have = out.get(si)
+                if have is None:
+                    out[si] = list(spans)
+                else:
+                    have.extend(spans)
     return out
 
 
@@ -166,10 +265,21 @@ class Find(Condition):
         return self.terms.get(ctx.index.lang) or self.terms.get("*") or []
 
     def eval(self, ctx: Context) -> Hits:
-        merged = _merge([ctx.index.find(t) for t in self._terms(ctx)])
+        terms = self._terms(ctx)
+        if self.unless or self.in_section or self.outside_section:
+            return self._eval(ctx, terms)
+        # Plain finds of one term list with one polarity (a signal used by many rules) agree.
+        key = (id(terms), self.polarity)
+        memo = ctx._finds.get(key)
+        if memo is None or memo[0] is not terms:
+            memo = ctx._finds[key] = (terms, self._eval(ctx, terms))
+        return memo[1]
+
+    def _eval(self, ctx: Context, terms: list[Term]) -> Hits:
+        merged = ctx.merged(terms)
         hits = {si: merged[si] for si in sorted(merged)}  # one signal: document order
         if self.unless:
-            bad = _merge([ctx.index.find(t) for t in ctx.signals.get(self.unless, [])])
+            bad = ctx.merged(ctx.signals.get(self.unless, _NO_TERMS))
             hits = {si: sp for si, sp in hits.items() if si not in bad}
         if self.in_section or self.outside_section:
             hits = {si: sp for si, sp in hits.items() if self._section_ok(ctx, si)}
@@ -177,7 +287,7 @@ class Find(Condition):
             want_negated = self.polarity == "negated"
             kept: Hits = {}
             for si, spans in hits.items():
-                ok = [sp for sp in spans if ctx.negated(si, sp) == want_negated]
+                ok = ctx.filter_polarity(si, spans, want_negated)
                 if ok:
                     kept[si] = ok
             hits = kept
@@ -191,8 +301,11 @@ class Find(Condition):
             key = (path, signal)
             found = ctx._sections.get(key)
             if found is None:
-                heads = " / ".join(path)
-                idx = Index([heads], ctx.index.lang) if heads else None
+                if path in ctx._section_index:
+                    idx = ctx._section_index[path]
+                else:
+                    heads = " / ".join(path)
+                    idx = ctx._section_index[path] = Index([heads], ctx.index.lang) if heads else None
                 found = bool(idx) and any(idx.find(t) for t in ctx.signals.get(signal, []))
                 ctx._sections[key] = found
             return found
@@ -363,7 +476,7 @@ class Statute(Condition):
         out: list[Hits] = []
         bad: Hits = {}
         if self.unless:
-            bad = _merge([ctx.index.find(t) for t in ctx.signals.get(self.unless, [])])
+            bad = ctx.merged(ctx.signals.get(self.unless, _NO_TERMS))
         for row in ctx.tables.get(self.table, []):
             repealed = row.get("repealed")
             is_repealed = repealed is not None and _as_date(repealed) <= ctx.as_of

@@ -228,7 +228,7 @@ class Index:
                     if all(ti + k + 1 < len(toks) and toks[ti + k + 1][0] in r for k, r in enumerate(rest)):
                         hits[si].append((ti, ti + len(term.words)))
         # Sorted: candidate words come from sets, and evidence order must not depend on hash seeds.
-        result = {si: sorted(set(spans)) for si, spans in sorted(hits.items())}
+        result = {si: spans if len(spans) == 1 else sorted(set(spans)) for si, spans in sorted(hits.items())}
         self._cache[term.source] = result
         return result
 
