@@ -148,8 +148,13 @@ def fileobj_digest(fh) -> str:
     return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
+@lru_cache(maxsize=8)
+def _options_json(options: ExtractOptions) -> str:
+    return json.dumps(dataclasses.asdict(options), sort_keys=True)
+
+
 def cache_key(content_digest: str, fmt: str, options: ExtractOptions) -> str:
-    opts = json.dumps(dataclasses.asdict(options), sort_keys=True)
+    opts = _options_json(options)  # (frozen options: computed once per scan, not once per file)
     # Read the constant at call time: a bump (or a test's monkeypatch) takes effect at once.
     parts = [content_digest, str(extract_pkg.EXTRACTOR_VERSION), _fingerprint(), fmt, opts]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()

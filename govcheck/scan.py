@@ -139,29 +139,38 @@ def _keys(source: Source, options: ScanOptions, packs_key: str | None, digest: s
 _PROBE_MAX = 256 << 20  # larger files are hashed in a worker, under its deadline
 
 
-def _probe(
-    source: Source, options: ScanOptions, cache: Cache, packs_key: str,
-) -> tuple[DocumentResult | None, str | None]:
-    """In the scanning process: (cached result or None, the file's digest or None).
+def _digest_regular(source: Source) -> str | None:
+    """In the scanning process: the file's digest, or None to leave the file to a worker.
 
     Only regular files of bounded size are read here, opened non-blocking so that a file swapped for a
-    FIFO cannot hang the scan; anything else (and any error) is left to a worker to read and report."""
+    FIFO cannot hang the scan; anything else (and any error) is left to a worker to read and report.
+    (Hashing ahead on threads was tried: no faster, the GIL hands over too slowly between small files.)"""
     if source.format is None:
-        return None, None
+        return None
     try:
         fd = os.open(source.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError:
-        return None, None
+        return None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode) or st.st_size > _PROBE_MAX:
-            return None, None
+            return None
         with open(fd, "rb", closefd=False) as fh:
-            digest = fileobj_digest(fh)
+            return fileobj_digest(fh)
     except (OSError, ValueError):
-        return None, None
+        return None
     finally:
         os.close(fd)
+
+
+def _probe(
+    source: Source, options: ScanOptions, cache: Cache, packs_key: str, digest: str | None = None,
+) -> tuple[DocumentResult | None, str | None]:
+    """(cached result or None, the file's digest or None); digest: already computed by _digest_regular."""
+    if digest is None:
+        digest = _digest_regular(source)
+        if digest is None:
+            return None, None
     _, rkey = _keys(source, options, packs_key, digest)
     return (cache.get_result(rkey, source.rel) if rkey else None), digest
 
