@@ -222,11 +222,24 @@ class Index:
             rest = [self._words_for(wp) for wp in term.words[1:]] if cand else []
             if any(not r for r in rest):
                 cand = set()
-            for w in cand:
-                for si, ti in self.positions[w]:
-                    toks = self.tokens[si]
-                    if all(ti + k + 1 < len(toks) and toks[ti + k + 1][0] in r for k, r in enumerate(rest)):
-                        hits[si].append((ti, ti + len(term.words)))
+            n, positions, tokens = len(term.words), self.positions, self.tokens
+            if not rest:  # one word (the common case): every position is a hit
+                for w in cand:
+                    for si, ti in positions[w]:
+                        hits[si].append((ti, ti + n))
+            elif len(rest) == 1:  # two words: the next token must be one of the second word's forms
+                second = rest[0]
+                for w in cand:
+                    for si, ti in positions[w]:
+                        toks = tokens[si]
+                        if ti + 1 < len(toks) and toks[ti + 1][0] in second:
+                            hits[si].append((ti, ti + n))
+            else:
+                for w in cand:
+                    for si, ti in positions[w]:
+                        toks = tokens[si]
+                        if all(ti + k + 1 < len(toks) and toks[ti + k + 1][0] in r for k, r in enumerate(rest)):
+                            hits[si].append((ti, ti + n))
         # Sorted: candidate words come from sets, and evidence order must not depend on hash seeds.
         result = {si: spans if len(spans) == 1 else sorted(set(spans)) for si, spans in sorted(hits.items())}
         self._cache[term.source] = result
