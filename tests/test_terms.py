@@ -1,12 +1,23 @@
 """Terms survive inflection and Swedish compounding, without matching unrelated words."""
 
-from govcheck.rules.terms import Index, compile_term
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from govcheck.rules.terms import TOKEN, Index, Lexicon, compile_term, stem_words, word_matches
 
 
 def matches(term: str, text: str, lang: str = "sv") -> list[str]:
-    idx = Index([text], lang)
-    spans = idx.find(compile_term(term, lang)).get(0, [])
-    return [" ".join(w for w, _, _ in idx.tokens[0][a:b]) for a, b in spans]
+    """The matched words, found both ways - word by word, and through a scan-wide Lexicon - which
+    must agree (the lexicon is only an accelerator)."""
+    compiled = compile_term(term, lang)
+    found = []
+    for idx in (Index([text], lang), Index([text], lang, Lexicon(lang, [compiled]))):
+        spans = idx.find(compiled).get(0, [])
+        found.append([" ".join(idx.words[0][a:b]) for a, b in spans])
+    assert found[0] == found[1]
+    return found[0]
 
 
 def test_prefix_reaches_inflections_and_compounds() -> None:
@@ -45,3 +56,31 @@ def test_english_words_match_inflections_not_derivations() -> None:
     assert matches("approve", "It was approved and is approving.", "en") == ["approved", "approving"]
     assert matches("party", "Both parties agree.", "en") == ["parties"]
     assert matches("commit", "The board committed funds.", "en") == ["committed"]
+
+
+def test_regex_absent_from_the_document_is_ruled_out_by_the_set_and_found_when_present() -> None:
+    assert matches(r"re:\bSFS \d{4}:\d+", "Lagen (SFS 2001:453) gäller.") == ["sfs 2001 453"]
+    assert matches(r"re:\bSFS \d{4}:\d+", "Ingen lag nämns här.") == []
+    assert matches(r"re:^Lagen", "Lagen gäller.") == ["lagen"]  # anchored: searched per sentence
+
+
+def test_casefolding_keeps_tokens_when_characters_change_length() -> None:
+    assert matches("strasse", "Die STRASSE und die Straße.", "sv") == ["strasse", "strasse"]
+    assert matches("istanbul", "İstanbul", "en") == []  # İ folds to i + a combining dot: two tokens
+
+
+_WORDS = st.text(alphabet="abcdeklmnorstuvyåäö", min_size=1, max_size=12)
+_PATTERNS = st.tuples(st.sampled_from(["", "*"]), _WORDS, st.sampled_from(["", "*"])).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(patterns=st.lists(_PATTERNS, min_size=1, max_size=6), words=st.lists(_WORDS, min_size=1, max_size=20),
+       lang=st.sampled_from(["sv", "en"]))
+def test_lexicon_agrees_with_word_by_word_matching(patterns: list[str], words: list[str], lang: str) -> None:
+    terms = [compile_term(p, lang) for p in patterns]
+    lex = Lexicon(lang, terms)
+    for w, stem in zip(words, stem_words(words, lang), strict=True):
+        if not re.fullmatch(TOKEN, w):
+            continue
+        expected = {pid for pid, wp in enumerate(lex.patterns) if word_matches(wp, w, stem, lang)}
+        assert set(lex.match(w, stem)) == expected, (w, patterns)

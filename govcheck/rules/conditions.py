@@ -68,7 +68,7 @@ class Context:
         conditions look for the same signal."""
         entry = self._merged.get(id(terms))
         if entry is None or entry[0] is not terms:
-            entry = self._merged[id(terms)] = (terms, _merge([self.index.find(t) for t in terms]))
+            entry = self._merged[id(terms)] = (terms, _merge(self.index.find_many(terms)))
         return entry[1]
 
     def unit(self, si: int, scope: str) -> object:
@@ -89,9 +89,8 @@ class Context:
         if cached is not None:
             return cached
         text = self.index.sentences[si]
-        toks = self.index.tokens[si]
         ids, clause, prev_end = [], 0, 0
-        for w, s, e in toks:
+        for w, (s, e) in zip(self.index.words[si], self.index.offsets(si), strict=True):
             if _CLAUSE_BREAK.search(text, prev_end, s) or w in _CLAUSE_WORDS:
                 clause += 1
             ids.append(clause)
@@ -179,8 +178,8 @@ class Context:
             self._cues = []
             for cues, window in self.negation:
                 merged: dict[int, list[Span]] = defaultdict(list)
-                for term in cues:
-                    for si, spans in self.index.find(term).items():
+                for hits in self.index.find_many(cues):
+                    for si, spans in hits.items():
                         merged[si].extend(spans)
                 self._cues.append((merged, window))
         return self._cues
@@ -189,7 +188,12 @@ class Context:
         """The latest date each sentence carries (None: no date), computed once per document."""
         cached = self._latest.get(exact)
         if cached is None:
-            cached = [max(ds) if (ds := find_dates(t, exact=exact)) else None for t in self.index.sentences]
+            sentences = self.index.sentences
+            cached = [None] * len(sentences)
+            for si in self.index.sentences_with(_YEAR):  # every date has a year: most sentences have none
+                ds = find_dates(sentences[si], exact=exact)
+                if ds:
+                    cached[si] = max(ds)
             self._latest[exact] = cached
         return cached
 
@@ -312,7 +316,8 @@ class Find(Condition):
                     idx = ctx._section_index[path]
                 else:
                     heads = " / ".join(path)
-                    idx = ctx._section_index[path] = Index([heads], ctx.index.lang) if heads else None
+                    idx = Index([heads], ctx.index.lang, ctx.index.lexicon) if heads else None
+                    ctx._section_index[path] = idx
                 found = bool(idx) and any(idx.find(t) for t in ctx.signals.get(signal, []))
                 ctx._sections[key] = found
             return found
@@ -394,6 +399,21 @@ class Together(Condition):
         return any(all(any(abs(b[0] - a[0]) <= self.within for b in h.get(si, [])) for h in results[1:]) for a in first)
 
 
+def written_terms(cond: Condition) -> list[Term]:
+    """The terms written into a condition and its parts (signals are listed by the pack itself)."""
+    out: list[Term] = []
+    todo = [cond]
+    while todo:
+        c = todo.pop()
+        if isinstance(c, Find) and isinstance(c.terms, dict):
+            out.extend(t for terms in c.terms.values() for t in terms)
+        elif isinstance(c, Not):
+            todo.append(c.part)
+        elif isinstance(c, All | Any | Count | Together):
+            todo.extend(c.parts)
+    return out
+
+
 # --- dates -------------------------------------------------------------------------------------
 
 MONTHS = {
@@ -465,7 +485,7 @@ class DateCond(Condition):
                 or (self.relation == "on_or_after_as_of" and latest >= ctx.as_of)
                 or (self.relation == "before_as_of" and latest < ctx.as_of)
             ):
-                out[si] = [(0, len(ctx.index.tokens[si]))]
+                out[si] = [(0, len(ctx.index.words[si]))]
         return out
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 from govcheck.model import Document, Evidence, RuleResult
 from govcheck.rules.conditions import Context, Hits
 from govcheck.rules.loader import Pack, Rule
-from govcheck.rules.terms import Index
+from govcheck.rules.terms import Index, Lexicon
 
 MAX_EVIDENCE = 3
 # Body text is the better quote; running headers/footers and titles rank last.
@@ -21,8 +21,22 @@ _KIND_RANK = {"paragraph": 0, "list-item": 0, "table-cell": 1, "heading": 2, "ti
               "header": 3, "footer": 3}
 
 
-def build_index(doc: Document) -> Index:
-    return Index([s.text for s in doc.sentences], doc.lang)
+# (pack ids, language) -> (the packs, their lexicon): built once per scan in each process.
+_LEXICONS: dict[tuple[tuple[int, ...], str], tuple[list[Pack], Lexicon]] = {}
+
+
+def lexicon(packs: list[Pack], lang: str) -> Lexicon:
+    key = (tuple(id(p) for p in packs), lang)
+    entry = _LEXICONS.get(key)
+    if entry is None or len(entry[0]) != len(packs) or any(a is not b for a, b in zip(entry[0], packs, strict=True)):
+        if len(_LEXICONS) >= 8:
+            _LEXICONS.clear()
+        entry = _LEXICONS[key] = (list(packs), Lexicon(lang, [t for p in packs for t in p.terms()]))
+    return entry[1]
+
+
+def build_index(doc: Document, packs: list[Pack] | None = None) -> Index:
+    return Index([s.text for s in doc.sentences], doc.lang, lexicon(packs, doc.lang) if packs else None)
 
 
 def context(pack: Pack, doc: Document, index: Index, as_of: dt.date) -> Context:
@@ -95,7 +109,7 @@ def judge(rule: Rule, ctx: Context, doc: Document) -> RuleResult:
 
 
 def evaluate(packs: list[Pack], doc: Document, as_of: dt.date) -> list[RuleResult]:
-    index = build_index(doc)
+    index = build_index(doc, packs)
     results: list[RuleResult] = []
     for pack in packs:
         ctx = context(pack, doc, index, as_of)

@@ -17,7 +17,7 @@ import jsonschema
 import yaml
 
 from govcheck.model import RuleInfo
-from govcheck.rules.conditions import Condition, RuleError, compile_condition, compile_terms
+from govcheck.rules.conditions import Condition, RuleError, compile_condition, compile_terms, written_terms
 from govcheck.rules.terms import Term
 
 MAX_PACK_BYTES = 2 * 1024 * 1024
@@ -60,6 +60,17 @@ class Pack:
     negation: list[dict]  # [{signal: name, window: N | None}]
     tables: dict[str, list[dict]]
     rules: list[Rule] = field(default_factory=list)
+
+    def terms(self) -> list[Term]:
+        """Every term of the pack, in every language: signals, statute tables and terms written into
+        conditions."""
+        out = [t for per in self.signals.values() for terms in per.values() for t in terms]
+        out += [t for rows in self.tables.values() for row in rows for t in row["_terms"]]
+        for rule in self.rules:
+            for cond in (rule.met, rule.partial, rule.forbid, rule.evidence):
+                if cond is not None:
+                    out += written_terms(cond)
+        return out
 
     def signals_for(self, lang: str) -> dict[str, list[Term]]:
         fallback = self.languages[0] if self.languages else lang

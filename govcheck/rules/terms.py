@@ -53,11 +53,6 @@ def stem_words(words: list[str], lang: str) -> list[str]:
     return [cache[w] for w in words]
 
 
-def tokenize(text: str) -> list[tuple[str, int, int]]:
-    """Casefolded word tokens with their character offsets."""
-    return [(m.group().casefold(), m.start(), m.end()) for m in TOKEN.finditer(text)]
-
-
 @dataclass(frozen=True, slots=True)
 class WordPattern:
     mode: str  # "word" | "prefix" | "suffix" | "infix"
@@ -122,91 +117,253 @@ def _english_forms(word: str) -> set[str]:
     return forms
 
 
-def _common_prefix(a: str, b: str) -> str:
+def _common_prefix_len(a: str, b: str) -> int:
     n = 0
     for x, y in zip(a, b, strict=False):
         if x != y:
             break
         n += 1
-    return a[:n]
+    return n
 
 
-def _ends_with(reversed_sorted: list[str], suffix: str) -> list[str]:
-    """Entries (un-reversed) of a reversed, sorted list that end with suffix."""
-    rev = suffix[::-1]
-    lo = bisect.bisect_left(reversed_sorted, rev)
-    out = []
-    for r in reversed_sorted[lo:]:
-        if not r.startswith(rev):
-            break
-        out.append(r[::-1])
-    return out
+def _suffix_keys(wp: WordPattern) -> tuple[str, ...]:
+    """What a *suffix pattern's word or its stem must end with: "huvudmannaansvaret" has a stem ending in
+    "ansvar"; the pattern's own stem counts when it is not much shorter ("nämnden" -> "nämnd", but not
+    "styrelse" -> "styr")."""
+    if len(wp.stem) >= max(3, len(wp.text) - 2) and wp.stem != wp.text:
+        return (wp.text, wp.stem)
+    return (wp.text,)
+
+
+def word_matches(wp: WordPattern, word: str, stem: str, lang: str) -> bool:
+    """Does a casefolded document word (with its stem in the document's language) match the pattern?
+    The one definition of word matching; `Lexicon` only finds the candidates faster."""
+    if wp.mode == "word":
+        if word == wp.text:
+            return True
+        if stem != wp.stem:
+            return False
+        # Inflections, not derivations: same stem, and the word keeps the whole term (a final vowel
+        # may change: party -> parties) - "samordnar" must not reach "samordnad".
+        keep = len(wp.text) - (1 if wp.text[-1] in "aeiouyåäö" else 0)
+        if _common_prefix_len(word, wp.text) < keep or len(word) > len(wp.text) + 5:
+            return False
+        return lang != "en" or word in _english_forms(wp.text)
+    if wp.mode == "prefix":
+        return word.startswith(wp.text)
+    if wp.mode == "suffix":
+        return any(word.endswith(k) or stem.endswith(k) for k in _suffix_keys(wp))
+    return wp.text in word
+
+
+class Lexicon:
+    """Which of a rule set's word patterns each word matches, in one document language.
+
+    Built once per scan from every term of the loaded packs and shared by the documents a process
+    reads: a document's vocabulary is then matched with a few dictionary lookups per word (the answers
+    are memoised per word, and documents of one set share most of their words) instead of searching
+    the vocabulary once per pattern."""
+
+    def __init__(self, lang: str, terms: list[Term] = ()) -> None:  # type: ignore[assignment]
+        self.lang = lang
+        self.patterns: list[WordPattern] = []
+        self.ids: dict[WordPattern, int] = {}
+        self._exact: dict[str, list[int]] = defaultdict(list)  # word mode: the text itself
+        self._stem: dict[str, list[int]] = defaultdict(list)  # word mode: same stem (then checked)
+        self._prefix: dict[str, list[int]] = defaultdict(list)
+        self._suffix: dict[str, list[int]] = defaultdict(list)  # key a word or its stem ends with
+        self._infix: list[tuple[str, int]] = []
+        self._longest_prefix = 0
+        self._memo: dict[str, tuple[int, ...]] = {}
+        self._regex_ids: dict[str, int] = {}
+        self.regex_set: object | None = None
+        self._terms = list(terms)  # kept alive: `term_pids` is keyed by their ids
+        self.term_pids: dict[int, tuple[int, ...]] = {}  # id(term) -> its word patterns
+        self._terms_of: dict[int, list[int]] = defaultdict(list)  # first word pattern -> ids of terms
+        for term in self._terms:
+            for wp in term.words:
+                self._add(wp)
+            if term.words:
+                pids = self.term_pids[id(term)] = tuple(self.ids[wp] for wp in term.words)
+                self._terms_of[pids[0]].append(id(term))
+        self._compile_regex_set([t.regex for t in terms if t.regex is not None])
+
+    def _add(self, wp: WordPattern) -> None:
+        if wp in self.ids:
+            return
+        pid = self.ids[wp] = len(self.patterns)
+        self.patterns.append(wp)
+        if wp.mode == "word":
+            self._exact[wp.text].append(pid)
+            self._stem[wp.stem].append(pid)
+        elif wp.mode == "prefix":
+            self._prefix[wp.text].append(pid)
+            self._longest_prefix = max(self._longest_prefix, len(wp.text))
+        elif wp.mode == "suffix":
+            for key in _suffix_keys(wp):
+                self._suffix[key].append(pid)
+        else:
+            self._infix.append((wp.text, pid))
+
+    def _compile_regex_set(self, regexes: list) -> None:
+        """One RE2 set of the unanchored regex terms: a single pass over a document tells which of them
+        can match at all (most match nowhere), so only those are searched for their positions."""
+        patterns = sorted({r.pattern for r in regexes if not _anchored(r.pattern)})
+        if not patterns:
+            return
+        opts = _re2_options()
+        opts.max_mem = 64 << 20
+        try:
+            rset = re2.Set.SearchSet(opts)
+            ids = {p: rset.Add(p) for p in patterns}
+            rset.Compile()
+        except re2.error:  # type: ignore[attr-defined]
+            return  # no prefilter: every regex is searched
+        self._regex_ids, self.regex_set = ids, rset
+
+    def live_terms(self, by_pattern: dict[int, list[str]]) -> set[int]:
+        """Ids of the word terms every word of which is among a document's matched patterns."""
+        term_pids, live = self.term_pids, set()
+        for pid in by_pattern:
+            for tid in self._terms_of.get(pid, ()):
+                if all(p in by_pattern for p in term_pids[tid]):
+                    live.add(tid)
+        return live
+
+    def regex_id(self, pattern: str) -> int | None:
+        return self._regex_ids.get(pattern)
+
+    def unknown(self, words: list[str]) -> list[str]:
+        """The words not yet memoised: `match` needs their stems. Called per document, before `match`:
+        the memo is only ever cleared here, so a word found known stays known for the document."""
+        memo = self._memo
+        if len(memo) + len(words) > _STEM_CACHE_MAX:
+            memo.clear()
+        return [w for w in words if w not in memo]
+
+    def match(self, word: str, stem: str) -> tuple[int, ...]:
+        """Ids of the patterns the word matches (memoised: the stem must be the word's own)."""
+        found = self._memo.get(word)
+        if found is not None:
+            return found
+        hits: set[int] = set(self._exact.get(word, ()))
+        lang = self.lang
+        for pid in self._stem.get(stem, ()):
+            if pid not in hits and word_matches(self.patterns[pid], word, stem, lang):
+                hits.add(pid)
+        prefix = self._prefix
+        for k in range(1, min(len(word), self._longest_prefix) + 1):
+            hits.update(prefix.get(word[:k], ()))
+        suffix = self._suffix
+        for text in (word, stem) if stem != word else (word,):
+            for k in range(len(text)):
+                hits.update(suffix.get(text[k:], ()))
+        for text, pid in self._infix:
+            if text in word:
+                hits.add(pid)
+        found = self._memo[word] = tuple(sorted(hits))
+        return found
+
+
+def _anchored(pattern: str) -> bool:
+    """Anchors mean something else in sentences joined into one text: such patterns are searched per
+    sentence (see Index._regex_matches)."""
+    return any(a in pattern for a in ("^", "$", "\\A", "\\z"))
+
+
+def _tokens(text: str) -> list[str]:
+    """Casefolded word tokens. Casefolding the sentence once gives the same tokens as casefolding each
+    token when no character changes length (ß -> ss) and U+0345 (casefolds to a letter) is absent."""
+    folded = text.casefold()
+    if len(folded) == len(text) and "\u0345" not in text:
+        return TOKEN.findall(folded)
+    return [m.group().casefold() for m in TOKEN.finditer(text)]
 
 
 class Index:
     """Per-document vocabulary index over a list of sentences."""
 
-    def __init__(self, sentences: list[str], lang: str) -> None:
+    def __init__(self, sentences: list[str], lang: str, lexicon: Lexicon | None = None) -> None:
         self.sentences = sentences
         self.lang = lang
-        self.tokens: list[list[tuple[str, int, int]]] = [tokenize(s) for s in sentences]
-        positions: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for si, toks in enumerate(self.tokens):
-            for ti, (w, _, _) in enumerate(toks):
-                positions[w].append((si, ti))
-        self.positions = positions
-        self.vocab = sorted(positions)
-        self.rvocab = sorted(w[::-1] for w in positions)
-        self.stem_of = dict(zip(self.vocab, stem_words(self.vocab, lang), strict=True))
-        by_stem: dict[str, list[str]] = defaultdict(list)
-        for w, s in self.stem_of.items():
-            by_stem[s].append(w)
-        self.by_stem = by_stem
-        self.rstems = sorted(s[::-1] for s in by_stem)
+        self.words: list[list[str]] = [_tokens(s) for s in sentences]
+        self.lexicon = lexicon if lexicon is not None and lexicon.lang == lang else None
+        self._by_pattern: dict[int, list[str]] = defaultdict(list)
+        # word -> (sentence, token) positions: with a lexicon, only of the words some pattern matches
+        # (a fifth of the tokens); `_all_positions` fills in the rest if a pattern outside it asks.
+        self.positions: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self._complete = self.lexicon is None
+        self._live: set[int] = set()  # ids of the lexicon's terms that can match in this document
+        if self.lexicon is None:
+            self._all_positions()
+        else:
+            vocab: set[str] = set()
+            for words in self.words:
+                vocab.update(words)
+            ordered = list(vocab)  # (order is immaterial: hits are sorted)
+            new = self.lexicon.unknown(ordered)
+            stems = dict(zip(new, stem_words(new, lang), strict=True))
+            match, by_pattern = self.lexicon.match, self._by_pattern
+            relevant = set()
+            for w in ordered:
+                pids = match(w, stems.get(w, ""))
+                if pids:
+                    relevant.add(w)
+                    for pid in pids:
+                        by_pattern[pid].append(w)
+            self._live = self.lexicon.live_terms(by_pattern)
+            positions = self.positions
+            for si, words in enumerate(self.words):
+                if not relevant.isdisjoint(words):
+                    for ti, w in enumerate(words):
+                        if w in relevant:
+                            positions[w].append((si, ti))
+        self._stem_of: dict[str, str] | None = None
+        self._offsets: dict[int, list[tuple[int, int]]] = {}
         self._cache: dict[str, dict[int, list[Span]]] = {}
         self._words: dict[WordPattern, set[str]] = {}
         self._joined: str | None = None
         self._starts: list[int] = []
+        self._possible: set[int] | None = None
+
+    def _all_positions(self) -> None:
+        positions = self.positions = defaultdict(list)
+        for si, words in enumerate(self.words):
+            for ti, w in enumerate(words):
+                positions[w].append((si, ti))
+        self._complete = True
+
+    def offsets(self, si: int) -> list[tuple[int, int]]:
+        """Character offsets of the sentence's tokens (only regex hits and clause splits need them)."""
+        found = self._offsets.get(si)
+        if found is None:
+            found = self._offsets[si] = [m.span() for m in TOKEN.finditer(self.sentences[si])]
+        return found
 
     def _words_for(self, wp: WordPattern) -> set[str]:
         """Vocabulary words a word pattern matches; memoised (packs repeat "och", "ansvar*", ...)."""
         found = self._words.get(wp)
         if found is None:
-            found = self._words[wp] = set(self._match_words(wp))
+            pid = self.lexicon.ids.get(wp) if self.lexicon is not None else None
+            if pid is not None:
+                found = set(self._by_pattern.get(pid, ()))
+            else:  # a pattern outside the lexicon: check the vocabulary word by word
+                if not self._complete:
+                    self._all_positions()
+                if self._stem_of is None:
+                    vocab = list(self.positions)
+                    self._stem_of = dict(zip(vocab, stem_words(vocab, self.lang), strict=True))
+                found = {w for w, st in self._stem_of.items() if word_matches(wp, w, st, self.lang)}
+            self._words[wp] = found
         return found
 
-    def _match_words(self, wp: WordPattern) -> list[str] | set[str]:
-        if wp.mode == "word":
-            # Inflections, not derivations: same stem, and the word keeps the whole term (a final
-            # vowel may change: party -> parties) - "samordnar" must not reach "samordnad".
-            keep = len(wp.text) - (1 if wp.text[-1] in "aeiouyåäö" else 0)
-            found = {w for w in self.by_stem.get(wp.stem, ())
-                     if len(_common_prefix(w, wp.text)) >= keep and len(w) <= len(wp.text) + 5}
-            if self.lang == "en":
-                found &= _english_forms(wp.text)
-            if wp.text in self.positions:
-                found.add(wp.text)
-            return found
-        if wp.mode == "prefix":
-            lo = bisect.bisect_left(self.vocab, wp.text)
-            out = []
-            for w in self.vocab[lo:]:
-                if not w.startswith(wp.text):
-                    break
-                out.append(w)
-            return out
-        if wp.mode == "suffix":
-            # Compounds with this head, inflected: "huvudmannaansvaret" has a stem ending in "ansvar".
-            out: set[str] = set()
-            keys = {wp.text}
-            if len(wp.stem) >= max(3, len(wp.text) - 2):  # "nämnden" -> "nämnd", not "styrelse" -> "styr"
-                keys.add(wp.stem)
-            for key in keys:
-                out.update(_ends_with(self.rvocab, key))
-                for rstem in _ends_with(self.rstems, key):
-                    out.update(self.by_stem[rstem])
-            return out
-        return [w for w in self.vocab if wp.text in w]
+    def find_many(self, terms: list[Term]) -> list[dict[int, list[Span]]]:
+        """`find` for each term that can match (word terms the lexicon rules out are skipped, not
+        looked up: most terms of a pack are absent from any one document)."""
+        if self.lexicon is None:
+            return [self.find(t) for t in terms]
+        known, live, find = self.lexicon.term_pids, self._live, self.find
+        return [find(t) for t in terms if id(t) in live or id(t) not in known]
 
     def find(self, term: Term) -> dict[int, list[Span]]:
         """Sentence index -> token spans where the term matches."""
@@ -215,15 +372,38 @@ class Index:
             return cached
         hits: dict[int, list[Span]] = defaultdict(list)
         if term.regex is not None:
+            if not self._may_match(term.regex):
+                self._cache[term.source] = {}
+                return {}
             for si, start, end in self._regex_matches(term.regex):
                 hits[si].append(self._char_span_to_tokens(si, start, end))
         else:
-            cand = self._words_for(term.words[0])
-            rest = [self._words_for(wp) for wp in term.words[1:]] if cand else []
-            if any(not r for r in rest):
-                cand = set()
-            n, positions, tokens = len(term.words), self.positions, self.tokens
-            if not rest:  # one word (the common case): every position is a hit
+            pids = self.lexicon.term_pids.get(id(term)) if self.lexicon is not None else None
+            cand: set[str] | list[str]
+            if pids is not None:  # the lexicon has matched the vocabulary already
+                by_pattern = self._by_pattern
+                found = [by_pattern.get(pid) for pid in pids]
+                if not all(found):  # most terms of a pack: some word of it is not in the document
+                    self._cache[term.source] = {}
+                    return self._cache[term.source]
+                cand, rest = found[0], [set(f) for f in found[1:]]  # type: ignore[assignment,arg-type]
+            else:
+                cand = self._words_for(term.words[0])
+                rest = [self._words_for(wp) for wp in term.words[1:]] if cand else []
+                if any(not r for r in rest):
+                    cand = set()
+            n, positions, words = len(term.words), self.positions, self.words
+            if not rest and len(cand) == 1:  # one word in one form: its positions are in order already
+                result: dict[int, list[Span]] = {}
+                for si, ti in positions[next(iter(cand))]:
+                    spans = result.get(si)
+                    if spans is None:
+                        result[si] = [(ti, ti + n)]
+                    else:
+                        spans.append((ti, ti + n))
+                self._cache[term.source] = result
+                return result
+            if not rest:  # one word: every position is a hit
                 for w in cand:
                     for si, ti in positions[w]:
                         hits[si].append((ti, ti + n))
@@ -231,14 +411,14 @@ class Index:
                 second = rest[0]
                 for w in cand:
                     for si, ti in positions[w]:
-                        toks = tokens[si]
-                        if ti + 1 < len(toks) and toks[ti + 1][0] in second:
+                        toks = words[si]
+                        if ti + 1 < len(toks) and toks[ti + 1] in second:
                             hits[si].append((ti, ti + n))
             else:
                 for w in cand:
                     for si, ti in positions[w]:
-                        toks = tokens[si]
-                        if all(ti + k + 1 < len(toks) and toks[ti + k + 1][0] in r for k, r in enumerate(rest)):
+                        toks = words[si]
+                        if all(ti + k + 1 < len(toks) and toks[ti + k + 1] in r for k, r in enumerate(rest)):
                             hits[si].append((ti, ti + n))
         # Sorted: candidate words come from sets, and evidence order must not depend on hash seeds.
         result = {si: spans if len(spans) == 1 else sorted(set(spans)) for si, spans in sorted(hits.items())}
@@ -254,20 +434,15 @@ class Index:
         sentence alone finds (RE2 sees "\\n" as a non-word neighbour, like a text edge); where a match
         crosses a separator, the sentences it touches are searched on their own. Patterns with anchors
         (^ $ \\A \\z) mean something else in a joined text and are always searched per sentence."""
-        if any(a in regex.pattern for a in ("^", "$", "\\A", "\\z")):
+        if _anchored(regex.pattern):
             return [(si, m.start(), m.end()) for si, text in enumerate(self.sentences) for m in regex.finditer(text)]
         if not self.sentences:
             return []
-        if self._joined is None:
-            starts, pos = [], 0
-            for text in self.sentences:
-                starts.append(pos)
-                pos += len(text) + 1
-            self._starts, self._joined = starts, "\n".join(self.sentences)
+        joined = self.joined()
         starts = self._starts
         found: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
         dirty: set[int] = set()
-        for m in regex.finditer(self._joined):
+        for m in regex.finditer(joined):
             a, b = m.start(), m.end()
             si = bisect.bisect_right(starts, a) - 1
             if b <= starts[si] + len(self.sentences[si]):
@@ -278,8 +453,38 @@ class Index:
             found[si] = [(si, m.start(), m.end()) for m in regex.finditer(self.sentences[si])]
         return [hit for si in sorted(found) for hit in found[si]]
 
+    def joined(self) -> str:
+        """The sentences as one text, "\\n" between them (`_starts`: where each begins)."""
+        if self._joined is None:
+            starts, pos = [], 0
+            for text in self.sentences:
+                starts.append(pos)
+                pos += len(text) + 1
+            self._starts, self._joined = starts, "\n".join(self.sentences)
+        return self._joined
+
+    def sentences_with(self, pattern: re.Pattern[str]) -> list[int]:
+        """Sentences where a pattern that cannot match a line break matches: one search of the text."""
+        text = self.joined()
+        starts, out = self._starts, []
+        for m in pattern.finditer(text):
+            si = bisect.bisect_right(starts, m.start()) - 1
+            if not out or out[-1] != si:
+                out.append(si)
+        return out
+
+    def _may_match(self, regex) -> bool:
+        """False when the lexicon's regex set shows the pattern matches nowhere in the document."""
+        lex = self.lexicon
+        rid = lex.regex_id(regex.pattern) if lex is not None and lex.regex_set is not None else None
+        if rid is None:
+            return True
+        if self._possible is None:
+            self._possible = set(lex.regex_set.Match(self.joined()) or ()) if self.sentences else set()  # type: ignore[union-attr]
+        return rid in self._possible
+
     def _char_span_to_tokens(self, si: int, start: int, end: int) -> Span:
-        toks = self.tokens[si]
-        first = bisect.bisect_right(toks, start, key=lambda t: t[2])  # first token ending after start
-        last = bisect.bisect_left(toks, end, key=lambda t: t[1])  # first token starting at/after end
+        toks = self.offsets(si)
+        first = bisect.bisect_right(toks, start, key=lambda t: t[1])  # first token ending after start
+        last = bisect.bisect_left(toks, end, key=lambda t: t[0])  # first token starting at/after end
         return (first, max(first + 1, last))

@@ -78,7 +78,7 @@ def run_examples(pack: Pack, only: str | None = None) -> list[ExampleResult]:
         for i, ex in enumerate(rule.examples):
             doc = example_document(ex["text"], ex["lang"], ex.get("doc_type"))
             as_of = dt.date.fromisoformat(ex["as_of"]) if ex.get("as_of") else DEFAULT_AS_OF
-            result = judge(rule, context(pack, doc, build_index(doc), as_of), doc)
+            result = judge(rule, context(pack, doc, build_index(doc, [pack]), as_of), doc)
             quoted = [e.text for e in result.evidence]
             want_ev = ex.get("evidence")
             evidence_ok = True
