@@ -10,6 +10,7 @@ types comes from the rule packs (data), not from here.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from govcheck.model import Block
 
@@ -33,11 +34,10 @@ def detect_language(texts: list[str], default: str = "sv") -> str:
     counts = dict.fromkeys(STOPWORDS, 0)
     seen = 0
     for text in texts:
-        for word in _WORD.findall(text.casefold()):
-            seen += 1
-            for lang, words in STOPWORDS.items():
-                if word in words:
-                    counts[lang] += 1
+        found = _WORD.findall(text.casefold())
+        seen += len(found)
+        for lang, words in STOPWORDS.items():
+            counts[lang] += sum(map(words.__contains__, found))
         if seen > 3000:
             break
     best = max(counts, key=lambda k: counts[k])
@@ -48,7 +48,12 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
-def _match_at(words: list[str], i: int, phrase: list[str]) -> bool:
+@lru_cache(maxsize=4096)
+def _phrase(phrase: str) -> tuple[str, ...]:
+    return tuple(_words(phrase))
+
+
+def _match_at(words: list[str], i: int, phrase: tuple[str, ...]) -> bool:
     """Does the type phrase start at word i? The last word may be the head of a compound."""
     if i + len(phrase) > len(words):
         return False
@@ -66,12 +71,13 @@ def _match_at(words: list[str], i: int, phrase: list[str]) -> bool:
 def find_type(text: str, vocab: dict[str, list[str]]) -> tuple[int, str] | None:
     """Earliest type word in a text: (position, type id)."""
     words = _words(text)
+    joined = " ".join(words)
     best: tuple[int, str] | None = None
     for doc_type, phrases in vocab.items():
         for phrase in phrases:
-            parts = _words(phrase)
-            if not parts:
-                continue
+            parts = _phrase(phrase)
+            if not parts or any(part not in joined for part in parts):
+                continue  # every way of matching needs each part inside some word
             for i in range(len(words)):
                 if _match_at(words, i, parts):
                     if best is None or i < best[0]:

@@ -29,8 +29,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b\u200e\u200f\ufeff]")
 # Matched from the hyphen, not from the word before it: a leading \w* would make the search
 # quadratic on long unbroken text. The left word is found by scanning back (_left_word).
 _LINE_HYPHEN = re.compile(r"[-\u2010\u00ad]\n[ \t]*(\w+)")
-_WS = re.compile(r"\s+")
-_BULLET = re.compile(r"^[\u2022\u25aa\u25cf\u25e6\u2013\u2212\-*·\uf0b7\uf0a7\uf0d8\uf0fc\uf076]\s+")
+_BULLET_CHARS = "\u2022\u25aa\u25cf\u25e6\u2013\u2212-*·\uf0b7\uf0a7\uf0d8\uf0fc\uf076"
+_BULLET = re.compile(rf"^[{re.escape(_BULLET_CHARS)}]\s+")
 
 
 def _join_hyphens(text: str) -> str:
@@ -58,18 +58,27 @@ def _join_hyphen(left: str, right: str) -> str:
     return left + right
 
 
+# Single characters mapped in one pass: line breaks (after "\r\n"), pdfium's U+FFFE (a hyphen where a
+# word was broken), ligatures, no-break spaces.
+_TRANSLATE = str.maketrans({"\r": "\n", "\ufffe": "-\n", "\u00a0": " ", "\u202f": " ", **_LIGATURES})
+
+
 def clean_text(text: str) -> str:
-    """One block's text, repaired and on one line."""
+    """One block's text, repaired and on one line. (Each step is skipped when its characters are
+    absent: this runs on every block of every document.)"""
     if not text:
         return ""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufffe", "-\n")
-    text = text.translate(str.maketrans(_LIGATURES))
-    text = text.replace("\u00a0", " ").replace("\u202f", " ")
-    text = _join_hyphens(text)
-    text = text.replace("\u00ad", "")
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")
+    if not text.isascii() or "\r" in text:
+        text = text.translate(_TRANSLATE)
+    if "\n" in text:
+        text = _join_hyphens(text)
+    if "\u00ad" in text:
+        text = text.replace("\u00ad", "")
     text = _CONTROL.sub("", text)
-    text = _WS.sub(" ", text).strip()
-    return _BULLET.sub("", text)
+    text = " ".join(text.split())  # = re.sub(r"\s+", " ", text).strip(): both go by str.isspace
+    return _BULLET.sub("", text) if text[:1] in _BULLET_CHARS else text
 
 
 def _furniture_key(text: str) -> str:
