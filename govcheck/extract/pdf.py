@@ -408,6 +408,12 @@ def _api(raw) -> object:
     return api
 
 
+# A pdfium text line's geometry: (text, text offset, first char, last char, ends with a soft hyphen,
+# rects, size, baseline, bold, char-box centres fetched by the cut searches).
+_Geom = tuple[str, int, int, int, bool, list[tuple[float, float, float, float]], float, float, bool,
+              dict[int, float | None]]
+
+
 class _PdfiumReader:
     """Per-line geometry through the raw PDFium API, with reusable ctypes out-parameters."""
 
@@ -429,6 +435,7 @@ class _PdfiumReader:
         self.flags_ref = ctypes.byref(self.flags)
         self.bold_of: dict[tuple[bytes, int], bool] = {}  # (font name, flags) -> bold
         self.gaps: list[tuple[float, float, float]] = []  # wide gaps in lines of the current page
+        self.aligned = True  # the current page's text indices are its char indices
 
     def page(self, pdf, i: int) -> _Page:
         page = pdf[i]
@@ -450,12 +457,15 @@ class _PdfiumReader:
                 # Ruling lines are only looked up when two lines have wide gaps one above the other
                 # (table columns): walking every page object costs as much as reading the text.
                 self.gaps = []
-                result.lines = self.lines(textpage, text, n_chars, xf, [])
+                tp = textpage.raw
+                geoms = self.geometry(tp, text, n_chars, xf)
+                result.lines = self.lines(tp, geoms, [])
                 if _aligned_gaps(self.gaps):
                     result.drawn, hr, vr = self.objects(page.raw, xf)
                     result.grids = _grids(hr, vr)
                     if result.grids:
-                        result.lines = self.lines(textpage, text, n_chars, xf, _borders(result.grids))
+                        # Only the cuts depend on the table borders: the geometry is reused.
+                        result.lines = self.lines(tp, geoms, _borders(result.grids))
             finally:
                 textpage.close()
             return result
@@ -517,13 +527,25 @@ class _PdfiumReader:
 
     # -- text lines --------------------------------------------------------------------------------
 
-    def lines(self, textpage, text: str, n_chars: int, xf: _Transform, vrules: list) -> list[_Line]:
-        """The page's lines in content-stream order (pdfium's line breaks and U+FFFE hyphens)."""
-        raw = self.raw
-        tp = textpage.raw
-        aligned = len(text) == n_chars
+    def geometry(self, tp, text: str, n_chars: int, xf: _Transform) -> list[_Geom]:
+        """Every pdfium text line (line breaks and U+FFFE hyphens) in content-stream order, with its
+        rects, size, baseline and boldness: all the PDFium calls a line needs except the cuts'."""
+        raw, api = self.raw, self.api
+        aligned = self.aligned = len(text) == n_chars
         to_char = (lambda t: t) if aligned else (lambda t: raw.FPDFText_GetCharIndexFromTextIndex(tp, t))
-        out: list[_Line] = []
+        d = self.d
+        d0, d1, d2, d3 = d
+        refs = self.refs
+        r0, r1, r2, r3 = refs
+        count_rects, get_rect = api.FPDFText_CountRects, api.FPDFText_GetRect  # type: ignore[attr-defined]
+        get_size, get_matrix = api.FPDFText_GetFontSize, api.FPDFText_GetMatrix  # type: ignore[attr-defined]
+        mt, mt_ref = self.matrix, self.matrix_ref
+        bold_of = self.bold
+        word_char = _WORD_CHAR.search
+        upright = xf.rot == 0
+        dx, dy = xf.left, xf.bottom
+        sqrt = math.sqrt
+        out: list[_Geom] = []
         pos = 0
         for m in _SEGMENT_END.finditer(text + "\n"):
             soft = m.group() == "\ufffe"
@@ -540,108 +562,112 @@ class _PdfiumReader:
             c0, c1 = to_char(start), to_char(end - 1)
             if c0 < 0 or c1 < c0:
                 continue
-            line = self.segment(tp, text, start, end, c0, c1, soft, xf, vrules, to_char, aligned)
+            rects: list[tuple[float, float, float, float]] = []
+            n_rects = count_rects(tp, c0, c1 - c0 + 1)
+            if upright:
+                for k in range(n_rects):
+                    if get_rect(tp, k, r0, r1, r2, r3):  # left, top, right, bottom
+                        x0, y0, x1, y1 = d0.value - dx, d3.value - dy, d2.value - dx, d1.value - dy
+                        if x1 > x0 or y1 > y0:
+                            rects.append((x0, y0, x1, y1))
+            else:
+                for k in range(n_rects):
+                    if get_rect(tp, k, r0, r1, r2, r3):
+                        box = xf.box(d0.value, d3.value, d2.value, d1.value)
+                        if box[2] > box[0] or box[3] > box[1]:
+                            rects.append(box)
+            if not rects:
+                continue
+            seg = text[start:end]
+            wm = word_char(seg)
+            rep = to_char(start + wm.start()) if wm else c0
+            if rep < 0:
+                rep = c0
+            size = get_size(tp, rep)
+            base = None
+            if get_matrix(tp, rep, mt_ref):
+                size *= sqrt(abs(mt.a * mt.d - mt.b * mt.c)) or 1.0
+                if upright and mt.b == 0 and mt.c == 0:
+                    base = mt.f - dy  # the text object's origin: the baseline, one call cheaper than the char origin
+            if not 0 < size < 500:
+                size = max(1.0, rects[0][3] - rects[0][1])
+            if base is None:
+                base = rects[0][1]
+                if raw.FPDFText_GetCharOrigin(tp, rep, r0, r1):
+                    base = xf.point(d0.value, d1.value)[1]
+            bold = bold_of(tp, rep)
+            if bold and wm:
+                last = _last_word_char(seg)
+                if last is not None and last != wm.start():
+                    bold = bold_of(tp, to_char(start + last))
+            out.append((seg, start, c0, c1, soft, rects, size, base, bold, {}))
+        return out
+
+    def lines(self, tp, geoms: list[_Geom], vrules: list) -> list[_Line]:
+        """The page's lines from their geometry, split into runs at big gaps and at `vrules`."""
+        out: list[_Line] = []
+        for g in geoms:
+            if len(g[5]) == 1:  # one rect: no gap to cut at (most lines)
+                seg, r = g[0], g[5][0]
+                line = _single_line(seg, r[0], r[2], r[1], r[3], g[7], g[6], g[8], g[4])
+            else:
+                line = self.segment(tp, g, vrules)
             if line is not None:
                 _append_line(out, line)
         return [ln for ln in out if ln.text]
 
-    def segment(self, tp, text, start, end, c0, c1, soft, xf, vrules, to_char, aligned) -> _Line | None:
-        """One pdfium text line: its rects, size, baseline, boldness, and its runs split at gaps."""
-        raw, api = self.raw, self.api
-        d = self.d
-        d0, d1, d2, d3 = d
-        refs = self.refs
-        r0, r1, r2, r3 = refs
-        rects: list[tuple[float, float, float, float]] = []
-        get_rect = api.FPDFText_GetRect  # type: ignore[attr-defined]
-        upright = xf.rot == 0
-        dx, dy = xf.left, xf.bottom
-        n_rects = api.FPDFText_CountRects(tp, c0, c1 - c0 + 1)  # type: ignore[attr-defined]
-        if upright:
-            for k in range(n_rects):
-                if get_rect(tp, k, r0, r1, r2, r3):  # left, top, right, bottom
-                    x0, y0, x1, y1 = d0.value - dx, d3.value - dy, d2.value - dx, d1.value - dy
-                    if x1 > x0 or y1 > y0:
-                        rects.append((x0, y0, x1, y1))
-        else:
-            for k in range(n_rects):
-                if get_rect(tp, k, r0, r1, r2, r3):
-                    box = xf.box(d0.value, d3.value, d2.value, d1.value)
-                    if box[2] > box[0] or box[3] > box[1]:
-                        rects.append(box)
-        if not rects:
-            return None
-        seg = text[start:end]
-        wm = _WORD_CHAR.search(seg)
-        rep = to_char(start + wm.start()) if wm else c0
-        if rep < 0:
-            rep = c0
-        size = api.FPDFText_GetFontSize(tp, rep)  # type: ignore[attr-defined]
-        mt = self.matrix
-        base = None
-        if api.FPDFText_GetMatrix(tp, rep, self.matrix_ref):  # type: ignore[attr-defined]
-            size *= math.sqrt(abs(mt.a * mt.d - mt.b * mt.c)) or 1.0
-            if upright and mt.b == 0 and mt.c == 0:
-                base = mt.f - dy  # the text object's origin: the baseline, one call cheaper than the char origin
-        if not 0 < size < 500:
-            size = max(1.0, rects[0][3] - rects[0][1])
-        if base is None:
-            base = rects[0][1]
-            if raw.FPDFText_GetCharOrigin(tp, rep, refs[0], refs[1]):
-                base = xf.point(d[0].value, d[1].value)[1]
-        bold = self.bold(tp, rep)
-        if bold and wm:
-            last = _last_word_char(seg)
-            if last is not None and last != wm.start():
-                bold = self.bold(tp, to_char(start + last))
-
-        if len(rects) == 1:
-            r = rects[0]
-            return _make_line([(seg, r[0], r[2])], r[1], r[3], base, size, bold, soft)
-        # Split into runs at big gaps, at ruling lines, and after a set-apart list marker.
+    def segment(self, tp, g: _Geom, vrules: list) -> _Line | None:
+        """A line of several rects: split into runs at big gaps, at ruling lines, and after a
+        set-apart list marker."""
+        seg, start, c0, c1, soft, rects, size, base, bold, centres = g
         cuts: list[tuple[int, float]] = []  # (rect index that starts a new run, x of the cut)
         marker_cut = False  # the first cut only sets a (possible) list marker apart
         first_crosses = False  # the first cut is a table border
         big = _CELL_GAP * size
+        word_space, wide, marker_gap = 0.15 * size, 0.45 * size, 0.3 * size
         narrow_first = rects[0][2] - rects[0][0] <= 2.5 * size
+        gaps = self.gaps
+        a = rects[0]
         for k in range(1, len(rects)):
-            a, b = rects[k - 1], rects[k]
+            b = rects[k]
             gap = b[0] - a[2]
-            if gap < 0.15 * size:
+            if gap < word_space:
+                a = b
                 continue  # a word space or less; negative: not left-to-right (RTL, overprint)
-            if gap >= 0.45 * size and (k > 1 or not narrow_first):
-                self.gaps.append((a[2], b[0], base))
-            mid_y = (b[1] + b[3]) / 2
-            crosses = bool(vrules) and any(
-                a[2] - 1 <= x <= b[0] + 1 and y0 <= mid_y <= y1 for x, y0, y1 in vrules
-            )
+            if gap >= wide and (k > 1 or not narrow_first):
+                gaps.append((a[2], b[0], base))
+            crosses = False
+            if vrules:
+                mid_y = (b[1] + b[3]) / 2
+                crosses = any(a[2] - 1 <= x <= b[0] + 1 and y0 <= mid_y <= y1 for x, y0, y1 in vrules)
             if gap >= big or crosses:
                 cuts.append((k, (a[2] + b[0]) / 2))
                 first_crosses = first_crosses or (crosses and k == 1)
-            elif k == 1 and narrow_first and gap >= 0.3 * size:
+            elif k == 1 and narrow_first and gap >= marker_gap:
                 cuts.append((k, (a[2] + b[0]) / 2))
                 marker_cut = True
-        _lefts, bottoms, rights, tops = zip(*rects, strict=True)
+            a = b
+        lefts, bottoms, rights, tops = zip(*rects, strict=True)
         bottom = min(bottoms)
         top = max(tops)
         if not cuts:
-            return _make_line([(seg, rects[0][0], max(rights))], bottom, top, base, size, bold, soft)
-        pieces: list[tuple[str, float, float]] = []
+            return _single_line(seg, lefts[0], max(rights), bottom, top, base, size, bold, soft)
         bounds = [0]  # text offsets in seg where runs start
         firsts = [0]  # rect index where runs start
-        centres: dict[int, float | None] = {}  # char boxes the searches of this line have fetched
+        n = len(seg)
         for k, x in cuts:
-            ti = self.split_at(tp, c0, c1, x, aligned, centres)
-            if ti is not None and bounds[-1] < ti - start < len(seg):
+            ti = self.split_at(tp, c0, c1, x, self.aligned, centres)
+            if ti is not None and bounds[-1] < ti - start < n:
                 bounds.append(ti - start)
                 firsts.append(k)
             elif k == 1:
                 marker_cut = False
-        bounds.append(len(seg))
+        bounds.append(n)
         firsts.append(len(rects))
-        for g in range(len(bounds) - 1):
-            rs = rects[firsts[g] : firsts[g + 1]] or rects[-1:]
-            pieces.append((seg[bounds[g] : bounds[g + 1]], min(r[0] for r in rs), max(r[2] for r in rs)))
+        pieces: list[tuple[str, float, float]] = []
+        for r in range(len(bounds) - 1):  # firsts rise strictly: no empty slice
+            g0, g1, f0, f1 = bounds[r], bounds[r + 1], firsts[r], firsts[r + 1]
+            pieces.append((seg[g0:g1], min(lefts[f0:f1]), max(rights[f0:f1])))
         marker_ok = marker_cut or (
             not first_crosses and len(pieces) > 1 and pieces[1][1] - pieces[0][2] <= 3 * size
         )
@@ -989,6 +1015,25 @@ def _make_line(
         line.runs = [_part(line, t, a, b) for t, a, b in cleaned]
         line.runs[-1].soft = soft
     return line
+
+
+def _single_line(text: str, x0: float, x1: float, bottom: float, top: float, base: float, size: float,
+                 bold: bool, soft: bool) -> _Line | None:
+    """`_make_line` for a line of one run (most lines), without the piece lists."""
+    if soft:
+        text = text.rstrip()
+        text = text[:-1] if text.endswith(("\ufffe", "\u00ad", "\x02")) else text
+        text = text.rstrip() + "-"
+    text = _clean(text).strip()
+    if not text:
+        return None
+    bullet = False
+    if text[0] in _BULLETS and (len(text) == 1 or text[1].isspace()):
+        bullet = True
+        text = text[1:].lstrip()
+        if not text:  # a bullet alone: the item's text follows as the next piece of this line
+            return _Line("", x0, x1, bottom, top, base, size, bold, x1, True, False)
+    return _Line(text, x0, x1, bottom, top, base, size, bold, x0, bullet, soft)
 
 
 def _part(line: _Line, text: str, x0: float, x1: float) -> _Line:
