@@ -90,7 +90,8 @@ class Context:
             return cached
         text = self.index.sentences[si]
         ids, clause, prev_end = [], 0, 0
-        for w, (s, e) in zip(self.index.words[si], self.index.offsets(si), strict=True):
+        starts, ends = self.index.offsets(si)
+        for w, s, e in zip(self.index.words[si], starts, ends, strict=True):
             if _CLAUSE_BREAK.search(text, prev_end, s) or w in _CLAUSE_WORDS:
                 clause += 1
             ids.append(clause)

@@ -319,7 +319,7 @@ class Index:
                         if w in relevant:
                             positions[w].append((si, ti))
         self._stem_of: dict[str, str] | None = None
-        self._offsets: dict[int, list[tuple[int, int]]] = {}
+        self._offsets: dict[int, tuple[list[int], list[int]]] = {}
         self._cache: dict[str, dict[int, list[Span]]] = {}
         self._words: dict[WordPattern, set[str]] = {}
         self._joined: str | None = None
@@ -333,11 +333,12 @@ class Index:
                 positions[w].append((si, ti))
         self._complete = True
 
-    def offsets(self, si: int) -> list[tuple[int, int]]:
-        """Character offsets of the sentence's tokens (only regex hits and clause splits need them)."""
+    def offsets(self, si: int) -> tuple[list[int], list[int]]:
+        """Where the sentence's tokens start and end (only regex hits and clause splits need them)."""
         found = self._offsets.get(si)
         if found is None:
-            found = self._offsets[si] = [m.span() for m in TOKEN.finditer(self.sentences[si])]
+            spans = [m.span() for m in TOKEN.finditer(self.sentences[si])]
+            found = self._offsets[si] = ([a for a, _ in spans], [b for _, b in spans])
         return found
 
     def _words_for(self, wp: WordPattern) -> set[str]:
@@ -484,7 +485,7 @@ class Index:
         return rid in self._possible
 
     def _char_span_to_tokens(self, si: int, start: int, end: int) -> Span:
-        toks = self.offsets(si)
-        first = bisect.bisect_right(toks, start, key=lambda t: t[1])  # first token ending after start
-        last = bisect.bisect_left(toks, end, key=lambda t: t[0])  # first token starting at/after end
+        starts, ends = self.offsets(si)
+        first = bisect.bisect_right(ends, start)  # first token ending after start
+        last = bisect.bisect_left(starts, end)  # first token starting at/after end
         return (first, max(first + 1, last))
