@@ -334,8 +334,13 @@ class All(Condition):
     path: str = ""
 
     def eval(self, ctx: Context) -> Hits:
-        results = [p(ctx) for p in self.parts]
-        return _merge(results) if all(results) else {}
+        results = []
+        for p in self.parts:  # the first part that fails decides: the rest need not be looked at
+            hits = p(ctx)
+            if not hits:
+                return {}
+            results.append(hits)
+        return _merge(results)
 
 
 @dataclass
@@ -364,7 +369,13 @@ class Count(Condition):
     path: str = ""
 
     def eval(self, ctx: Context) -> Hits:
-        results = [h for h in (p(ctx) for p in self.parts) if h]
+        results = []
+        for i, p in enumerate(self.parts):
+            if len(results) + len(self.parts) - i < self.at_least:
+                return {}  # too few parts left to reach at_least
+            hits = p(ctx)
+            if hits:
+                results.append(hits)
         return _merge(results) if len(results) >= self.at_least else {}
 
 
@@ -376,9 +387,12 @@ class Together(Condition):
     path: str = ""
 
     def eval(self, ctx: Context) -> Hits:
-        results = [p(ctx) for p in self.parts]
-        if not all(results):
-            return {}
+        results = []
+        for p in self.parts:
+            hits = p(ctx)
+            if not hits:
+                return {}
+            results.append(hits)
         units: list[set[object]] = [{ctx.unit(si, self.scope) for si in h if si >= 0} for h in results]
         common = set.intersection(*units)
         if not common:
