@@ -55,7 +55,7 @@ _CODE = ("extract", "normalize.py", "segment.py", "model.py", "cache.py")
 _LIBRARIES = ("pypdfium2", "pdfplumber", "pdfminer.six", "python-docx", "lxml", "markdown-it-py",
               "charset-normalizer", "pytesseract")
 # ... and whose change can change a document's result (language, type, rules).
-_RULE_LIBRARIES = ("google-re2", "snowballstemmer", "PyYAML", "jsonschema")
+_RULE_LIBRARIES = ("google-re2", "snowballstemmer", "PyStemmer", "PyYAML", "jsonschema")
 
 
 class CacheCorrupt(Exception):

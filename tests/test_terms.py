@@ -1,11 +1,16 @@
 """Terms survive inflection and Swedish compounding, without matching unrelated words."""
 
 import re
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govcheck.rules.terms import TOKEN, Index, Lexicon, compile_term, stem_words, word_matches
+
+_ROOT = Path(__file__).resolve().parent
+_SAMPLES = [f for d in ("holdout", "holdout2") for f in sorted((_ROOT / d / "docs").iterdir())] + \
+    sorted((_ROOT.parent / "examples").glob("*.md"))
 
 
 def matches(term: str, text: str, lang: str = "sv") -> list[str]:
@@ -84,3 +89,17 @@ def test_lexicon_agrees_with_word_by_word_matching(patterns: list[str], words: l
             continue
         expected = {pid for pid, wp in enumerate(lex.patterns) if word_matches(wp, w, stem, lang)}
         assert set(lex.match(w, stem)) == expected, (w, patterns)
+
+
+def test_the_c_stemmer_gives_the_pure_python_snowball_stems() -> None:
+    """snowballstemmer hands stemming to PyStemmer (C) when it is installed, as it is here; the rule
+    packs' examples were written against Snowball's reference stems, so the two must agree."""
+    import snowballstemmer
+    from snowballstemmer.english_stemmer import EnglishStemmer
+    from snowballstemmer.swedish_stemmer import SwedishStemmer
+
+    assert type(snowballstemmer.stemmer("swedish")).__module__ == "Stemmer"  # the fast path is on
+    words = sorted({w for f in _SAMPLES for w in TOKEN.findall(f.read_text(encoding="utf-8").casefold())})
+    assert len(words) > 1500
+    for lang, reference in (("sv", SwedishStemmer()), ("en", EnglishStemmer())):
+        assert stem_words(words, lang) == reference.stemWords(words), lang
