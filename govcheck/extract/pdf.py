@@ -981,12 +981,17 @@ def _make_line(
         text = text.rstrip()
         text = text[:-1] if text.endswith(("\ufffe", "\u00ad", "\x02")) else text
         pieces[-1] = (text.rstrip() + "-", x0, x1)
-    cleaned = [(_clean(t).strip(), x0, x1) for t, x0, x1 in pieces]
-    cleaned = [p for p in cleaned if p[0]]
+    cleaned: list[tuple[str, float, float]] = []
+    x1 = 0.0  # the rightmost end, taken as max() would (the first of equals, a NaN only when first)
+    for t, a, b in pieces:
+        t = _clean(t).strip()
+        if t:
+            if not cleaned or b > x1:
+                x1 = b
+            cleaned.append((t, a, b))
     if not cleaned:
         return None
     x0 = cleaned[0][1]
-    x1 = max(p[2] for p in cleaned)
     bullet = False
     xt = x0
     first = cleaned[0][0]
@@ -1007,13 +1012,16 @@ def _make_line(
             cleaned = cleaned[1:]
             if not cleaned:  # a bullet alone: the item's text follows as the next piece of this line
                 return _Line("", x0, x1, bottom, top, base, size, bold, x1, True, False)
-    text = " ".join(p[0] for p in cleaned).strip()
+    if len(cleaned) == 1:
+        text = cleaned[0][0].strip()
+        return _Line(text, x0, x1, bottom, top, base, size, bold, xt, bullet, soft) if text else None
+    text = " ".join([p[0] for p in cleaned]).strip()
     if not text:
         return None
     line = _Line(text, x0, x1, bottom, top, base, size, bold, xt, bullet, soft)
-    if len(cleaned) >= 2:
-        line.runs = [_part(line, t, a, b) for t, a, b in cleaned]
-        line.runs[-1].soft = soft
+    # The runs: cell fragments with the line's baseline and style (what `_part` makes, inlined).
+    runs = line.runs = [_Line(t, a, b, bottom, top, base, size, bold, a) for t, a, b in cleaned]
+    runs[-1].soft = soft
     return line
 
 
@@ -1102,17 +1110,23 @@ class _Table:
 
 def _stats(pages: list[_Page]) -> _Stats:
     sizes: Counter[float] = Counter()
+    quantised: list[list[float]] = []  # _q of every line's size, page by page (used twice)
     for p in pages:
-        for ln in p.lines:
-            sizes[_q(ln.size)] += len(ln.text)
+        qs = [round(ln.size * 2) / 2 for ln in p.lines]
+        quantised.append(qs)
+        for q, ln in zip(qs, p.lines, strict=True):
+            sizes[q] += len(ln.text)
     body = sizes.most_common(1)[0][0] if sizes else 10.0
     ratios: list[float] = []
-    for p in pages:
-        for a, b in pairwise(p.lines):
-            if _q(a.size) == body and _q(b.size) == body and abs(a.x0 - b.x0) < 2 * body:
-                r = (a.base - b.base) / body
-                if 0.9 < r < 2.2:
-                    ratios.append(r)
+    for p, qs in zip(pages, quantised, strict=True):
+        lines = p.lines
+        for k in range(1, len(lines)):
+            if qs[k - 1] == body and qs[k] == body:
+                a, b = lines[k - 1], lines[k]
+                if abs(a.x0 - b.x0) < 2 * body:
+                    r = (a.base - b.base) / body
+                    if 0.9 < r < 2.2:
+                        ratios.append(r)
     lead = statistics.median(ratios) if len(ratios) >= 3 else 1.2
     return _Stats(body=body, lead=min(max(lead, 1.0), 2.0))
 
@@ -1457,12 +1471,14 @@ def _group_lines(lines: list[_Line], page: _Page, stats: _Stats, furniture: bool
 
 
 def _continues(group: _Group, ln: _Line, stats: _Stats) -> bool:
-    prev = group.lines[-1]
-    first = group.lines[0]
     if ln.bullet:
         return False
-    size = max(prev.size, ln.size)
-    if abs(prev.size - ln.size) > max(0.5, 0.06 * size) or prev.bold != ln.bold:
+    prev = group.lines[-1]
+    first = group.lines[0]
+    prev_size = prev.size
+    size = ln.size if ln.size > prev_size else prev_size  # max(), spelt out: called for every line
+    rel = 0.06 * size
+    if abs(prev_size - ln.size) > (rel if rel > 0.5 else 0.5) or prev.bold != ln.bold:
         return False
     drop = prev.base - ln.base
     if drop <= 0.3 * size or drop > stats.lead * size * 1.2 + 0.5:
@@ -1480,9 +1496,11 @@ def _continues(group: _Group, ln: _Line, stats: _Stats) -> bool:
 def _heading_candidate(g: _Group, stats: _Stats) -> tuple[bool, int | None]:
     """(is a heading, depth of its numbering or None): short, unpunctuated, and larger/bold/numbered."""
     lines = g.lines
-    text = " ".join(ln.text for ln in lines)
+    if len(lines) > 3:
+        return False, None
+    text = " ".join([ln.text for ln in lines])
     first = lines[0]
-    if len(lines) > 3 or len(text) > 200 or not any(ch.isalpha() for ch in text):
+    if len(text) > 200 or not any(map(str.isalpha, text)):
         return False, None
     if text.rstrip().endswith((".", ",", ";", ":", "!", "?")) or _TOC_LINE.search(text):
         return False, None
@@ -1516,7 +1534,7 @@ def _pick_title(pages: list[_Page], cands: list[tuple[_Group, int | None]], stat
 
 def _join(lines: list[_Line]) -> str:
     """Lines of a block joined with newlines; a line-end hyphen stays as "-\\n" for the normaliser."""
-    return "\n".join(ln.text for ln in lines)
+    return "\n".join([ln.text for ln in lines])
 
 
 def _join_title(lines: list[_Line]) -> str:
