@@ -28,6 +28,7 @@ import contextlib
 import ctypes
 import logging
 import math
+import operator
 import re
 import statistics
 from bisect import bisect_right
@@ -559,7 +560,7 @@ class _PdfiumReader:
             end = start + len(stripped)
             if end <= start:
                 continue
-            c0, c1 = to_char(start), to_char(end - 1)
+            c0, c1 = (start, end - 1) if aligned else (to_char(start), to_char(end - 1))
             if c0 < 0 or c1 < c0:
                 continue
             rects: list[tuple[float, float, float, float]] = []
@@ -627,13 +628,13 @@ class _PdfiumReader:
         word_space, wide, marker_gap = 0.15 * size, 0.45 * size, 0.3 * size
         narrow_first = rects[0][2] - rects[0][0] <= 2.5 * size
         gaps = self.gaps
-        a = rects[0]
-        for k in range(1, len(rects)):
-            b = rects[k]
+        lefts, bottoms, rights, tops = zip(*rects, strict=True)
+        # Only gaps wider than a word space matter (negative: not left-to-right, as in RTL or overprint);
+        # they are picked out in one comprehension, the loop then sees a third of the rect pairs.
+        wider = [k for k, gap in enumerate(map(operator.sub, lefts[1:], rights), 1) if not gap < word_space]
+        for k in wider:
+            a, b = rects[k - 1], rects[k]
             gap = b[0] - a[2]
-            if gap < word_space:
-                a = b
-                continue  # a word space or less; negative: not left-to-right (RTL, overprint)
             if gap >= wide and (k > 1 or not narrow_first):
                 gaps.append((a[2], b[0], base))
             crosses = False
@@ -646,8 +647,6 @@ class _PdfiumReader:
             elif k == 1 and narrow_first and gap >= marker_gap:
                 cuts.append((k, (a[2] + b[0]) / 2))
                 marker_cut = True
-            a = b
-        lefts, bottoms, rights, tops = zip(*rects, strict=True)
         bottom = min(bottoms)
         top = max(tops)
         if not cuts:
