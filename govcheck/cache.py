@@ -33,6 +33,7 @@ import importlib.metadata
 import json
 import os
 import tempfile
+import time
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -178,9 +179,11 @@ class Cache:
         except OSError:
             return None
         try:
-            return decode(data)
+            value = decode(data)
         except CacheCorrupt:
             return None
+        _touch(self._path(key))
+        return value
 
     def get_result(self, key: str, rel: str) -> DocumentResult | None:
         """The cached result, with `rel` as its path; None on a miss or a bad entry."""
@@ -189,9 +192,11 @@ class Cache:
         except OSError:
             return None
         try:
-            return decode_result(data, rel)
+            result = decode_result(data, rel)
         except CacheCorrupt:
             return None
+        _touch(self._path(key, _RESULT_SUFFIX))
+        return result
 
     def put(self, key: str, value: Prepared | str) -> bool:
         """Store atomically; False if the folder is not writable (the scan goes on without)."""
@@ -219,6 +224,12 @@ class Cache:
         except OSError:
             return False
         return True
+
+
+def _touch(path: Path) -> None:
+    """Mark an entry as used: `govcheck cache clear --older-than` removes the ones no scan has needed."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
 
 
 # --- entry format --------------------------------------------------------------------------------
@@ -354,3 +365,60 @@ def decode_result(data: bytes, rel: str) -> DocumentResult:
         raise CacheCorrupt from exc
     return DocumentResult(path=rel, status=status, reason=reason, format=fmt, lang=lang, doc_type=doc_type,
                           title=title, results=results, pages=pages, engine=engine, ocr=ocr)
+
+
+# --- maintenance -----------------------------------------------------------------------------------
+
+_ENTRY_SUFFIXES = (".json.z", _RESULT_SUFFIX, ".part")
+
+
+@dataclass(slots=True)
+class CacheStats:
+    entries: int = 0  # prepared documents and results
+    bytes: int = 0
+    stale: int = 0  # leftovers: unfinished writes (.part) and folders of older cache formats
+
+
+def _entries(root: Path):
+    """(path, stat) of every cache file under root (any format version); nothing else is touched."""
+    if not root.is_dir():
+        return
+    for version in root.glob("v*"):
+        if not version.is_dir() or version.is_symlink():
+            continue
+        for path in version.rglob("*"):
+            if path.is_file() and not path.is_symlink() and path.name.endswith(_ENTRY_SUFFIXES):
+                with contextlib.suppress(OSError):
+                    yield path, path.stat()
+
+
+def cache_stats(root: Path) -> CacheStats:
+    stats = CacheStats()
+    current = f"v{FORMAT_VERSION}"
+    for path, st in _entries(root):
+        stats.entries += 1
+        stats.bytes += st.st_size
+        if path.name.endswith(".part") or path.relative_to(root).parts[0] != current:
+            stats.stale += 1
+    return stats
+
+
+def clear_cache(root: Path, older_than_days: float | None = None) -> CacheStats:
+    """Delete cache entries (all, or those no scan has written or read for `older_than_days`). Only
+    files the cache itself writes are removed, so a mistyped --cache-dir cannot empty another folder."""
+    removed = CacheStats()
+    cutoff = time.time() - older_than_days * 86400 if older_than_days is not None else None
+    for path, st in list(_entries(root)):
+        if cutoff is not None and st.st_mtime >= cutoff:
+            continue
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        removed.entries += 1
+        removed.bytes += st.st_size
+    for version in root.glob("v*") if root.is_dir() else []:
+        for sub in sorted((p for p in version.rglob("*") if p.is_dir()), reverse=True):
+            with contextlib.suppress(OSError):
+                sub.rmdir()  # only when empty
+    return removed

@@ -51,6 +51,9 @@ app = typer.Typer(
 )
 rules_app = typer.Typer(help="List, validate, test and explain rule packs.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
+cache_app = typer.Typer(help="Show or empty the cache of extracted documents and results (it grows with "
+                        "every new document version, rule pack and govcheck release).", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
 
 err = Console(stderr=True, highlight=False)
 
@@ -398,6 +401,46 @@ def rules_explain(
                     print(f"  [{ex['lang']}] {ex['outcome']:<14} {ex['text']!r}")
             return
     raise fail(f"no rule {rule!r} in the loaded packs (see `govcheck rules list`)")
+
+
+_CACHE_DIR_HELP = "Cache folder (default: the user cache folder, as for scan)."
+
+
+def _cache_root(cache_dir: Path | None) -> Path:
+    from govcheck.cache import default_dir
+
+    return cache_dir if cache_dir is not None else default_dir()
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n / 1e3:.1f} kB"
+
+
+@cache_app.command("info")
+def cache_info(
+    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help=_CACHE_DIR_HELP)] = None,
+) -> None:
+    """Where the cache is and how much it holds."""
+    from govcheck.cache import cache_stats
+
+    root = _cache_root(cache_dir)
+    stats = cache_stats(root)
+    typer.echo(f"{root}: {stats.entries} entries, {_size(stats.bytes)}"
+               + (f" ({stats.stale} left over from unfinished writes or older versions)" if stats.stale else ""))
+
+
+@cache_app.command("clear")
+def cache_clear(
+    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help=_CACHE_DIR_HELP)] = None,
+    older_than: Annotated[float | None, typer.Option("--older-than", min=0, help="Only entries no scan has "
+                                                     "used for this many days.")] = None,
+) -> None:
+    """Delete cached entries; the next scan re-reads the documents it needs."""
+    from govcheck.cache import clear_cache
+
+    root = _cache_root(cache_dir)
+    removed = clear_cache(root, older_than)
+    typer.echo(f"{root}: removed {removed.entries} entries, {_size(removed.bytes)}")
 
 
 def version_callback(value: bool) -> None:

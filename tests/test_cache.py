@@ -52,8 +52,9 @@ def scan_in_process(folder: Path, cache_dir: Path, jobs: int = 1, **options: obj
 
 
 def entries(cache_dir: Path, pattern: str = "*.z") -> dict[Path, int]:
-    """Cache entries: prepared documents (*.json.z) and finished results (*.res.z)."""
-    return {p: p.stat().st_mtime_ns for p in cache_dir.rglob(pattern)}
+    """Cache entries: prepared documents (*.json.z) and finished results (*.res.z), by inode: a rewrite
+    (a new file moved into place) changes it, a read (which refreshes the mtime) does not."""
+    return {p: p.stat().st_ino for p in cache_dir.rglob(pattern)}
 
 
 def test_second_scan_is_served_from_the_cache(docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -365,3 +366,27 @@ def test_the_cache_probe_does_not_open_a_fifo(docs: Path, tmp_path: Path) -> Non
         found = {d["path"]: d for d in results}
         assert found["m.txt"]["reason"] == "timed out after 2 s"
     assert stats.result_hits == 5 and stats.timeouts == 1  # the timeout is not cached
+
+
+def test_cache_info_and_clear_keep_what_scans_still_use(docs: Path, tmp_path: Path) -> None:
+    import os
+    import time
+
+    cache_dir = tmp_path / "cache"
+    args = ("scan", str(docs), "--format", "json", "--as-of", AS_OF, "-q", "--fail-on", "never",
+            "--cache-dir", str(cache_dir))
+    first = cli(*args)
+    info = cli("cache", "info", "--cache-dir", str(cache_dir))
+    assert info.returncode == 0 and "10 entries" in info.stdout, info.stdout + info.stderr
+    long_ago = time.time() - 40 * 86400
+    for path in entries(cache_dir):
+        os.utime(path, (long_ago, long_ago))
+    assert cli(*args).stdout == first.stdout  # served from the results: those entries count as used
+    cleared = cli("cache", "clear", "--older-than", "30", "--cache-dir", str(cache_dir))
+    assert "removed 5 entries" in cleared.stdout, cleared.stdout + cleared.stderr
+    assert len(entries(cache_dir, "*.res.z")) == 5 and not entries(cache_dir, "*.json.z")
+    assert cli(*args).stdout == first.stdout
+    (cache_dir / "notes.txt").write_text("not the cache's", encoding="utf-8")
+    assert "removed 5 entries" in cli("cache", "clear", "--cache-dir", str(cache_dir)).stdout
+    assert "0 entries" in cli("cache", "info", "--cache-dir", str(cache_dir)).stdout
+    assert (cache_dir / "notes.txt").exists()  # only files the cache writes are removed
