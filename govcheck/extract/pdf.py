@@ -554,12 +554,11 @@ class _PdfiumReader:
             pos = m.end()
             seg = text[start:end]
             stripped = seg.strip()
-            if not stripped and not soft:
+            if not stripped:  # (a lone soft hyphen has no text either)
                 continue
             start += len(seg) - len(seg.lstrip())
             end = start + len(stripped)
-            if end <= start:
-                continue
+            seg = stripped  # == text[start:end]
             c0, c1 = (start, end - 1) if aligned else (to_char(start), to_char(end - 1))
             if c0 < 0 or c1 < c0:
                 continue
@@ -579,7 +578,6 @@ class _PdfiumReader:
                             rects.append(box)
             if not rects:
                 continue
-            seg = text[start:end]
             wm = word_char(seg)
             rep = to_char(start + wm.start()) if wm else c0
             if rep < 0:
@@ -1341,7 +1339,7 @@ def _grids(hrules, vrules) -> list[tuple[list[float], list[float]]]:
             cl.append(x)
         else:
             clusters.append([y0, y1, x])
-    spans = _merge_hrules(hrules)
+    spans: list[tuple[float, float, float]] | None = None  # merged when a cluster first needs them
     grids: list[tuple[list[float], list[float]]] = []
     for cl in clusters:
         xs: list[float] = []
@@ -1352,6 +1350,8 @@ def _grids(hrules, vrules) -> list[tuple[list[float], list[float]]]:
             continue  # brackets and root signs of formulas are thin paths too, but close together
         y0, y1 = cl[0], cl[1]
         width = xs[-1] - xs[0]
+        if spans is None:
+            spans = _merge_hrules(hrules)
         ys = [y for hx0, hx1, y in spans if y0 - 2 <= y <= y1 + 2 and min(hx1, xs[-1]) - max(hx0, xs[0]) >= 0.5 * width]
         full = [y for hx0, hx1, y in spans if y0 - 2 <= y <= y1 + 2 and hx0 <= xs[0] + 3 and hx1 >= xs[-1] - 3]
         if len(full) < 2:
@@ -1533,7 +1533,7 @@ def _pick_title(pages: list[_Page], cands: list[tuple[_Group, int | None]], stat
 
 def _join(lines: list[_Line]) -> str:
     """Lines of a block joined with newlines; a line-end hyphen stays as "-\\n" for the normaliser."""
-    return "\n".join([ln.text for ln in lines])
+    return lines[0].text if len(lines) == 1 else "\n".join([ln.text for ln in lines])
 
 
 def _join_title(lines: list[_Line]) -> str:
