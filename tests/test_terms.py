@@ -72,6 +72,10 @@ def test_regex_absent_from_the_document_is_ruled_out_by_the_set_and_found_when_p
 def test_casefolding_keeps_tokens_when_characters_change_length() -> None:
     assert matches("strasse", "Die STRASSE und die Straße.", "sv") == ["strasse", "strasse"]
     assert matches("istanbul", "İstanbul", "en") == []  # İ folds to i + a combining dot: two tokens
+    # Sentences are tokenised together; a line break inside one stays inside it.
+    assert Index(["Första\nraden ansvarar.", "", "KOMMUNEN"], "sv").words == [
+        ["första", "raden", "ansvarar"], [], ["kommunen"]]
+    assert Index(["Straße", "ÅR"], "sv").words == [["strasse"], ["år"]]
 
 
 _WORDS = st.text(alphabet="abcdeklmnorstuvyåäö", min_size=1, max_size=12)

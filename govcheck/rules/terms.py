@@ -280,13 +280,30 @@ def _tokens(text: str) -> list[str]:
     return [m.group().casefold() for m in TOKEN.finditer(text)]
 
 
+def _all_tokens(sentences: list[str], joined: str) -> list[list[str]]:
+    """`_tokens` of every sentence; `joined` is the sentences with "\\n" between them. When casefolding
+    keeps every length, one casefold of the whole text serves all sentences: a search from a sentence's
+    start to its end sees exactly its words (no token crosses the "\\n"). About twice as fast."""
+    folded = joined.casefold()
+    if len(folded) != len(joined) or "\u0345" in joined:
+        return [_tokens(s) for s in sentences]
+    findall, out, pos = TOKEN.findall, [], 0
+    for s in sentences:
+        end = pos + len(s)
+        out.append(findall(folded, pos, end))
+        pos = end + 1
+    return out
+
+
 class Index:
     """Per-document vocabulary index over a list of sentences."""
 
     def __init__(self, sentences: list[str], lang: str, lexicon: Lexicon | None = None) -> None:
         self.sentences = sentences
         self.lang = lang
-        self.words: list[list[str]] = [_tokens(s) for s in sentences]
+        self._joined: str | None = None
+        self._starts: list[int] = []
+        self.words: list[list[str]] = _all_tokens(sentences, self.joined()) if sentences else []
         self.lexicon = lexicon if lexicon is not None and lexicon.lang == lang else None
         self._by_pattern: dict[int, list[str]] = defaultdict(list)
         # word -> (sentence, token) positions: with a lexicon, only of the words some pattern matches
@@ -322,8 +339,6 @@ class Index:
         self._offsets: dict[int, tuple[list[int], list[int]]] = {}
         self._cache: dict[str, dict[int, list[Span]]] = {}
         self._words: dict[WordPattern, set[str]] = {}
-        self._joined: str | None = None
-        self._starts: list[int] = []
         self._possible: set[int] | None = None
 
     def _all_positions(self) -> None:
