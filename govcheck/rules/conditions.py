@@ -53,7 +53,7 @@ class Context:
     _clauses: dict[int, list[int]] = field(default_factory=dict)
     # Per-document memos: every rule asks the same questions of the same sentences.
     _cues: list[tuple[dict[int, list[Span]], int | None]] | None = None
-    _latest: dict[bool, list[dt.date | None]] = field(default_factory=dict)
+    _latest: dict[bool, dict[int, dt.date]] = field(default_factory=dict)
     _sections: dict[tuple[tuple[str, ...], str], bool] = field(default_factory=dict)
     _section_index: dict[tuple[str, ...], Index | None] = field(default_factory=dict)
     _merged: dict[int, tuple[list[Term], Hits]] = field(default_factory=dict)
@@ -185,12 +185,13 @@ class Context:
                 self._cues.append((merged, window))
         return self._cues
 
-    def latest_dates(self, exact: bool) -> list[dt.date | None]:
-        """The latest date each sentence carries (None: no date), computed once per document."""
+    def latest_dates(self, exact: bool) -> dict[int, dt.date]:
+        """Sentence -> the latest date it carries, in document order, for the sentences with a date;
+        computed once per document."""
         cached = self._latest.get(exact)
         if cached is None:
             sentences = self.index.sentences
-            cached = [None] * len(sentences)
+            cached = {}
             for si in self.index.sentences_with(_YEAR):  # every date has a year: most sentences have none
                 ds = find_dates(sentences[si], exact=exact)
                 if ds:
@@ -492,9 +493,7 @@ class DateCond(Condition):
 
     def eval(self, ctx: Context) -> Hits:
         out: Hits = {}
-        for si, latest in enumerate(ctx.latest_dates(self.relation == "exact")):
-            if latest is None:
-                continue
+        for si, latest in ctx.latest_dates(self.relation == "exact").items():
             if (
                 self.relation in ("any", "exact")
                 or (self.relation == "on_or_after_as_of" and latest >= ctx.as_of)
