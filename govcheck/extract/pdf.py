@@ -10,7 +10,9 @@ Default engine pypdfium2: one `get_text_range()` per page gives the lines in con
 (columns stay intact; U+FFFE marks a line-end hyphen pdfium would otherwise hide). Geometry is
 fetched per *line*, not per character: `FPDFText_CountRects/GetRect` over the line's char range,
 plus size, baseline and font name of one representative char. Characters are only touched one by
-one to find where a line splits at a big gap (table cells, list markers). Font size is the
+one to find where a line splits at a big gap (table cells, list markers). The geometry of a page
+is fetched once: a page with ruled tables is cut again at the table borders from the same rects
+and char boxes, without new PDFium calls. Font size is the
 char's `FontSize x sqrt|det(matrix)|`: `FPDFText_GetFontSize` alone is 1.0 in every PDF that
 scales its text with the matrix (Word via Acrobat, most of the wild corpus).
 
