@@ -375,3 +375,20 @@ def test_html_escapes_hostile_document_text(report: ScanReport) -> None:
 def test_html_english_labels(report: ScanReport) -> None:
     page = render(report, "html", ReportOptions(lang="en"))
     assert '<html lang="en">' in page and ": addressed in" in page and ">not met<" in page
+
+
+# --- JSON ----------------------------------------------------------------------------------------------
+
+
+def test_json_report_is_indented_sorted_utf8_as_json_dumps_writes_it(report: ScanReport) -> None:
+    report.documents[0].title = 'Överenskommelse "2026" \u2028 \\ \x01'  # quotes, escapes, control chars
+    text = render(report, "json")
+    data = json.loads(text)
+    assert text == json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def test_json_report_text_orjson_refuses_is_still_written() -> None:
+    from govcheck.report.json_report import dumps
+
+    lone = {"title": "broken \udc80 surrogate", "n": 2**70}  # orjson rejects both
+    assert dumps(lone) == json.dumps(lone, ensure_ascii=False, indent=2, sort_keys=True)
