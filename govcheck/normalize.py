@@ -60,6 +60,7 @@ def _join_hyphen(left: str, right: str) -> str:
 
 # Single characters mapped in one pass: line breaks (after "\r\n"), pdfium's U+FFFE (a hyphen where a
 # word was broken), ligatures, no-break spaces.
+_TRANSLATED = re.compile("[\r\ufffe\u00a0\u202f\ufb00-\ufb06]")
 _TRANSLATE = str.maketrans({"\r": "\n", "\ufffe": "-\n", "\u00a0": " ", "\u202f": " ", **_LIGATURES})
 
 
@@ -70,7 +71,7 @@ def clean_text(text: str) -> str:
         return ""
     if "\r\n" in text:
         text = text.replace("\r\n", "\n")
-    if not text.isascii() or "\r" in text:
+    if _TRANSLATED.search(text):  # (a search is much cheaper than translate's per-character lookups)
         text = text.translate(_TRANSLATE)
     if "\n" in text:
         text = _join_hyphens(text)
@@ -127,17 +128,18 @@ def mark_running_furniture(blocks: list[Block]) -> list[Block]:
 def assign_headings(blocks: list[Block]) -> None:
     """Give each block the path of headings it sits under; the document title is the root."""
     stack: list[tuple[int, str]] = []
+    path: tuple[str, ...] = ()  # the stack's texts, shared by the blocks under it
     for b in blocks:
         if b.kind in ("heading", "title"):
             level = 0 if b.kind == "title" else b.level or 1
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, b.text))
-            b.headings = tuple(t for _, t in stack)
+            path = b.headings = tuple(t for _, t in stack)
         elif b.kind in ("header", "footer"):
             b.headings = ()
         else:
-            b.headings = tuple(t for _, t in stack)
+            b.headings = path
 
 
 def normalise_blocks(blocks: list[Block]) -> list[Block]:
