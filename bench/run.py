@@ -358,18 +358,24 @@ def render(r: dict, corpus: Path) -> str:
         pps = f"{pages / med[k]:.0f}" if k != "dev" else "-"
         lines.append(f"| {names[k]} | {med[k]:.1f} | {spread[k][0]:.1f}-{spread[k][1]:.1f} | {pps} | "
                      f"{peak[k][0]:.0f} | {peak[k][1]:.0f} |")
+    def ratio(a: str, b: str) -> float:
+        """Median of the per-run ratios: each run measures its contenders back to back, so a noisy
+        neighbour slows both sides of one ratio, where a ratio of medians can pair a quiet run with a
+        busy one."""
+        return statistics.median(x["wall"] / y["wall"] for x, y in zip(r["runs"][a], r["runs"][b], strict=True))
+
     cold_share = share("cold")
     st = r["runs"]["cold"][-1]["stats"]
     warm_st = r["runs"]["warm"][-1]["stats"]
     lines += [
         "",
-        "| ratio | measured | target |",
+        "| ratio (median of the per-run ratios) | measured | target |",
         "|---|---:|---|",
-        f"| cold / floor | {med['cold'] / med['floor']:.2f} | <= 1.3 |",
-        f"| cold / warm (warm speed-up) | {med['cold'] / med['warm']:.1f} | >= 20 |",
+        f"| cold / floor | {ratio('cold', 'floor'):.2f} | <= 1.3 |",
+        f"| cold / warm (warm speed-up) | {ratio('cold', 'warm'):.1f} | >= 20 |",
     ]
     if "peer" in med:
-        lines.append(f"| cold / peer | {med['cold'] / med['peer']:.2f} | - |")
+        lines.append(f"| cold / peer | {ratio('cold', 'peer'):.2f} | - |")
     lines += [
         f"| rule evaluation share of cold (worker time) | {cold_share:.0%} | <= 10% |",
         f"| warm: results served from the cache / worker processes started | "
