@@ -9,25 +9,14 @@ from rich.table import Table
 from rich.text import Text
 
 from govcheck.model import OUTCOMES, ScanReport
+from govcheck.report.common import LABELS, SYMBOLS
 
-SYMBOLS = {
-    "met": ("●", "green"),
-    "partial": ("◐", "yellow"),
-    "not_met": ("○", "red"),
-    "cannot_assess": ("?", "magenta"),
-    "not_applicable": ("–", "dim"),
-}
-LABELS = {
-    "sv": {"met": "uppfyllt", "partial": "delvis uppfyllt", "not_met": "ej uppfyllt",
-           "cannot_assess": "ej möjligt att bedöma", "not_applicable": "ej tillämpligt"},
-    "en": {"met": "met", "partial": "partial", "not_met": "not met",
-           "cannot_assess": "cannot assess", "not_applicable": "not applicable"},
-}
+# Symbols and labels are the other reports' (report/common.py); colour is the terminal's own.
+STYLES = {"met": "green", "partial": "yellow", "not_met": "red", "cannot_assess": "magenta", "not_applicable": "dim"}
 
 
 def cell(outcome: str) -> Text:
-    symbol, style = SYMBOLS.get(outcome, ("·", ""))
-    return Text(symbol, style=style)
+    return Text(SYMBOLS.get(outcome, "·"), style=STYLES.get(outcome, ""))
 
 
 def write(report: ScanReport, options: object = None, console: Console | None = None) -> str:
@@ -72,7 +61,7 @@ def write(report: ScanReport, options: object = None, console: Console | None = 
         line.append(f"{counts['met']}/{judged} {LABELS[lang]['met']}", style="green")
         for outcome in ("partial", "not_met", "not_applicable", "cannot_assess"):
             if counts[outcome]:
-                _symbol, style = SYMBOLS[outcome]
+                style = STYLES[outcome]
                 line.append(f", {counts[outcome]} {LABELS[lang][outcome]}", style=style)
         out.print(line)
 
