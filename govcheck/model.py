@@ -71,7 +71,6 @@ class Sentence:
 
     text: str
     block: int  # index into Document.blocks
-    tokens: tuple[str, ...] = ()  # casefolded word tokens (filled by the engine's indexer)
 
 
 @dataclass(slots=True)
