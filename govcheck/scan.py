@@ -80,7 +80,8 @@ class ScanStats:
     timeouts: int = 0
     crashes: int = 0
     prepare_seconds: float = 0.0  # extract + normalise + segment, or loading the cache entry
-    rules_seconds: float = 0.0  # language, type and rule evaluation
+    classify_seconds: float = 0.0  # language and document type
+    rules_seconds: float = 0.0  # rule evaluation
     probe_seconds: float = 0.0  # the scanning process hashing files and reading result entries
     workers_started: int = 0
 
@@ -93,6 +94,7 @@ class _Info:
     result_hit: bool = False  # ... as a finished result
     cache_write_failed: bool = False
     prepare_seconds: float = 0.0
+    classify_seconds: float = 0.0
     rules_seconds: float = 0.0
     fatal: bool = False  # the worker should not be trusted with another document
 
@@ -257,8 +259,10 @@ def analyse(
         info.prepare_seconds = t1 - t0
         stage = "analysis"
         doc = build_document(source, options, packs, prepared)
+        t2 = time.perf_counter()
+        info.classify_seconds = t2 - t1
         results = evaluate(packs, doc, options.as_of)
-        info.rules_seconds = time.perf_counter() - t1
+        info.rules_seconds = time.perf_counter() - t2
     except Unreadable as exc:
         result = unreadable(source, str(exc) or "unreadable", packs, doc_type)
         if rkey is not None and cache is not None:  # the text's own verdict: as stable as the text
@@ -459,6 +463,7 @@ def _record(stats: ScanStats, info: _Info) -> None:
     stats.result_hits += info.result_hit
     stats.cache_write_errors += info.cache_write_failed
     stats.prepare_seconds += info.prepare_seconds
+    stats.classify_seconds += info.classify_seconds
     stats.rules_seconds += info.rules_seconds
 
 
