@@ -107,3 +107,14 @@ def test_the_c_stemmer_gives_the_pure_python_snowball_stems() -> None:
     assert len(words) > 1500
     for lang, reference in (("sv", SwedishStemmer()), ("en", EnglishStemmer())):
         assert stem_words(words, lang) == reference.stemWords(words), lang
+
+
+def test_dates_with_a_day_are_the_same_whether_or_not_years_and_months_count() -> None:
+    import datetime as dt
+
+    from govcheck.rules.conditions import find_dates
+
+    text = "Gäller från 4 March 2021 (beslut 2021-02-15) till december 2023, ses över 2025; SFS 2001:453."
+    assert find_dates(text, exact=True) == [dt.date(2021, 2, 15), dt.date(2021, 3, 4)]
+    assert find_dates(text) == [dt.date(2021, 2, 15), dt.date(2021, 3, 4), dt.date(2023, 12, 31),
+                                dt.date(2025, 12, 31)]  # "March 2021" inside the full date is not a second date

@@ -188,16 +188,19 @@ class Context:
     def latest_dates(self, exact: bool) -> dict[int, dt.date]:
         """Sentence -> the latest date it carries, in document order, for the sentences with a date;
         computed once per document."""
-        cached = self._latest.get(exact)
-        if cached is None:
+        if not self._latest:
             sentences = self.index.sentences
-            cached = {}
+            latest: dict[int, dt.date] = {}
+            with_day: dict[int, dt.date] = {}
             for si in self.index.sentences_with(_YEAR):  # every date has a year: most sentences have none
-                ds = find_dates(sentences[si], exact=exact)
-                if ds:
-                    cached[si] = max(ds)
-            self._latest[exact] = cached
-        return cached
+                found = _dated(sentences[si])
+                if found:
+                    latest[si] = max(d for d, _ in found)
+                    days = [d for d, day in found if day]
+                    if days:
+                        with_day[si] = max(days)
+            self._latest = {False: latest, True: with_day}
+        return self._latest[exact]
 
 
 _NO_TERMS: list[Term] = []
@@ -457,15 +460,20 @@ def find_dates(text: str, exact: bool = False) -> list[dt.date]:
 
     exact: only dates with a day ("2021-03-04", "4 March 2021"), not bare years or months.
     """
-    out: list[dt.date] = []
+    return [d for d, with_day in _dated(text) if with_day or not exact]
+
+
+def _dated(text: str) -> list[tuple[dt.date, bool]]:
+    """(date, has a day) for every date in the text. The patterns with a day come first and a match
+    blocks later ones over the same characters, so the dates with a day are the same whether or not
+    bare years and months are looked for: one pass serves both `find_dates` modes."""
+    out: list[tuple[dt.date, bool]] = []
     if not _YEAR.search(text):
         return out  # every pattern needs a year: most sentences are done here
     taken: list[tuple[int, int]] = []
     for pattern, kind in DATE_PATTERNS:
         for m in pattern.finditer(text):
             if any(s <= m.start() < e for s, e in taken):
-                continue
-            if exact and kind in ("my", "y"):
                 continue
             try:
                 if kind == "ymd":
@@ -482,7 +490,7 @@ def find_dates(text: str, exact: bool = False) -> list[dt.date]:
             except ValueError:
                 continue
             taken.append((m.start(), m.end()))
-            out.append(d)
+            out.append((d, kind not in ("my", "y")))
     return out
 
 
