@@ -10,7 +10,10 @@ A term is written the way a rule author thinks of the word:
     re:\\d{4}:\\d+      a regular expression (RE2, linear time) over the sentence text
 
 Matching works on a per-document index (vocabulary -> positions), so each term is looked up once per
-document instead of once per sentence: cost grows with the text, not with text x terms.
+document instead of once per sentence: cost grows with the text, not with text x terms. A scan-wide
+`Lexicon` of the packs' word patterns decides once per process which patterns a word matches
+(`word_matches` is the definition; the lexicon only finds candidates fast), so a document costs a few
+dictionary lookups per distinct word.
 """
 
 from __future__ import annotations
