@@ -80,6 +80,24 @@ def default_dir() -> Path:
     return Path(platformdirs.user_cache_dir("govcheck"))
 
 
+def _hash_code(h: hashlib._Hash, files: list[Path]) -> None:
+    """Each file's path (relative to the package) and bytes; an unreadable file counts as changed."""
+    root = Path(__file__).resolve().parent
+    for f in files:
+        try:
+            h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
+        except OSError:
+            h.update(b"?")
+
+
+def _hash_versions(h: hashlib._Hash, libraries: tuple[str, ...]) -> None:
+    for lib in libraries:
+        try:
+            h.update(f"{lib}={importlib.metadata.version(lib)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            h.update(f"{lib}=-".encode())
+
+
 @lru_cache(maxsize=1)
 def _fingerprint() -> str:
     """Hash of govcheck's extraction code and library versions, computed once per process."""
@@ -87,17 +105,8 @@ def _fingerprint() -> str:
     root = Path(__file__).resolve().parent
     for name in _CODE:
         base = root / name
-        files = sorted(base.rglob("*.py")) if base.is_dir() else [base]
-        for f in files:
-            try:
-                h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
-            except OSError:
-                h.update(b"?")
-    for lib in _LIBRARIES:
-        try:
-            h.update(f"{lib}={importlib.metadata.version(lib)}".encode())
-        except importlib.metadata.PackageNotFoundError:
-            h.update(f"{lib}=-".encode())
+        _hash_code(h, sorted(base.rglob("*.py")) if base.is_dir() else [base])
+    _hash_versions(h, _LIBRARIES)
     return h.hexdigest()
 
 
@@ -106,17 +115,8 @@ def engine_fingerprint() -> str:
     """Hash of all of govcheck's code and of the libraries extraction and rules use: a changed rule
     engine, classifier or pipeline never serves a stale result."""
     h = hashlib.sha256(b"result\0" + _fingerprint().encode())
-    root = Path(__file__).resolve().parent
-    for f in sorted(root.rglob("*.py")):
-        try:
-            h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
-        except OSError:
-            h.update(b"?")
-    for lib in _RULE_LIBRARIES:
-        try:
-            h.update(f"{lib}={importlib.metadata.version(lib)}".encode())
-        except importlib.metadata.PackageNotFoundError:
-            h.update(f"{lib}=-".encode())
+    _hash_code(h, sorted(Path(__file__).resolve().parent.rglob("*.py")))
+    _hash_versions(h, _RULE_LIBRARIES)
     return h.hexdigest()
 
 

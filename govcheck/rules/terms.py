@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -167,7 +168,7 @@ class Lexicon:
     are memoised per word, and documents of one set share most of their words) instead of searching
     the vocabulary once per pattern."""
 
-    def __init__(self, lang: str, terms: list[Term] = ()) -> None:  # type: ignore[assignment]
+    def __init__(self, lang: str, terms: Iterable[Term] = ()) -> None:
         self.lang = lang
         self.patterns: list[WordPattern] = []
         self.ids: dict[WordPattern, int] = {}
