@@ -6,7 +6,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govcheck.rules.terms import TOKEN, Index, Lexicon, compile_term, stem_words, word_matches
+from govcheck.rules.terms import TOKEN, Index, Lexicon, _tokens, compile_term, stem_words, word_matches
 
 _ROOT = Path(__file__).resolve().parent
 _SAMPLES = [f for d in ("holdout", "holdout2") for f in sorted((_ROOT / d / "docs").iterdir())] + \
@@ -118,3 +118,14 @@ def test_dates_with_a_day_are_the_same_whether_or_not_years_and_months_count() -
     assert find_dates(text, exact=True) == [dt.date(2021, 2, 15), dt.date(2021, 3, 4)]
     assert find_dates(text) == [dt.date(2021, 2, 15), dt.date(2021, 3, 4), dt.date(2023, 12, 31),
                                 dt.date(2025, 12, 31)]  # "March 2021" inside the full date is not a second date
+
+
+_TEXT = st.text(alphabet="ab Åß\u0130\ufb01\u0345\n.-1", max_size=15)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sentences=st.lists(_TEXT, max_size=6))
+def test_tokenising_the_joined_text_gives_each_sentences_own_tokens(sentences: list[str]) -> None:
+    """Whatever the characters (ß and ﬁ fold longer, İ gains a combining dot, U+0345 folds to a letter)
+    and wherever line breaks sit, the index's tokens are those of each sentence taken alone."""
+    assert Index(sentences, "sv").words == [_tokens(s) for s in sentences]

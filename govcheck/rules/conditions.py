@@ -54,8 +54,8 @@ class Context:
     # Per-document memos: every rule asks the same questions of the same sentences.
     _cues: list[tuple[dict[int, list[Span]], int | None]] | None = None
     _latest: dict[bool, dict[int, dt.date]] = field(default_factory=dict)
-    _sections: dict[tuple[tuple[str, ...], str], bool] = field(default_factory=dict)
-    _section_index: dict[tuple[str, ...], Index | None] = field(default_factory=dict)
+    _headings: tuple[dict[tuple[str, ...], int], Index] | None = None  # heading path -> row of one index
+    _sections: dict[str, set[int]] = field(default_factory=dict)  # signal -> rows of the paths it matches
     _merged: dict[int, tuple[list[Term], Hits]] = field(default_factory=dict)
     # Per sentence: None (no negation cue) or clause -> True (a cue without a window covers the clause)
     # or [(window, cue starts ascending, running max of their ends)].
@@ -70,6 +70,31 @@ class Context:
         if entry is None or entry[0] is not terms:
             entry = self._merged[id(terms)] = (terms, _merge(self.index.find_many(terms)))
         return entry[1]
+
+    def heading_rows(self) -> dict[tuple[str, ...], int]:
+        """Each heading path of the document (joined by " / ") as one row of a single index: an index
+        per path cost more to build than the finds in it."""
+        if self._headings is None:
+            rows: dict[tuple[str, ...], int] = {}
+            texts: list[str] = []
+            for b in self.blocks:
+                if b.headings and b.headings not in rows:
+                    text = " / ".join(b.headings)
+                    if text:
+                        rows[b.headings] = len(texts)
+                        texts.append(text)
+            self._headings = (rows, Index(texts, self.index.lang, self.index.lexicon))
+        return self._headings[0]
+
+    def section_rows(self, signal: str) -> set[int]:
+        """Rows of the heading paths where the signal matches (a find in one row is the find in that
+        heading alone: the index searches sentence by sentence)."""
+        found = self._sections.get(signal)
+        if found is None:
+            self.heading_rows()
+            idx = self._headings[1]  # type: ignore[index]
+            found = self._sections[signal] = {r for t in self.signals.get(signal, []) for r in idx.find(t)}
+        return found
 
     def unit(self, si: int, scope: str) -> object:
         b = self.blocks[self.sentence_block[si]]
@@ -310,26 +335,10 @@ class Find(Condition):
         return hits
 
     def _section_ok(self, ctx: Context, si: int) -> bool:
-        path = ctx.blocks[ctx.sentence_block[si]].headings
-
-        def matches(signal: str) -> bool:
-            # Memoised per heading path: every sentence of a section shares the answer.
-            key = (path, signal)
-            found = ctx._sections.get(key)
-            if found is None:
-                if path in ctx._section_index:
-                    idx = ctx._section_index[path]
-                else:
-                    heads = " / ".join(path)
-                    idx = Index([heads], ctx.index.lang, ctx.index.lexicon) if heads else None
-                    ctx._section_index[path] = idx
-                found = bool(idx) and any(idx.find(t) for t in ctx.signals.get(signal, []))
-                ctx._sections[key] = found
-            return found
-
-        if self.in_section and not matches(self.in_section):
+        row = ctx.heading_rows().get(ctx.blocks[ctx.sentence_block[si]].headings)
+        if self.in_section and (row is None or row not in ctx.section_rows(self.in_section)):
             return False
-        return not (self.outside_section and matches(self.outside_section))
+        return not (self.outside_section and row is not None and row in ctx.section_rows(self.outside_section))
 
 
 @dataclass

@@ -24,11 +24,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 import re2
 import snowballstemmer
 
 TOKEN = re.compile(r"\w+")
+SEARCH = -1  # Lexicon.plan's id for a term that is always searched (no object has a negative id)
+_PLANS_MAX = 4096
 STEMMERS = {"sv": "swedish", "en": "english"}
 # Swedish compound heads are inflected: "-en", "-et", "-erna" ... after a *suffix match.
 _MAX_INFLECTION = 5
@@ -184,6 +187,7 @@ class Lexicon:
         self._terms = list(terms)  # kept alive: `term_pids` is keyed by their ids
         self.term_pids: dict[int, tuple[int, ...]] = {}  # id(term) -> its word patterns
         self._terms_of: dict[int, list[int]] = defaultdict(list)  # first word pattern -> ids of terms
+        self._plans: dict[int, tuple[list[Term], list[tuple[int, Term]]]] = {}
         for term in self._terms:
             for wp in term.words:
                 self._add(wp)
@@ -233,6 +237,19 @@ class Lexicon:
                 if all(p in by_pattern for p in term_pids[tid]):
                     live.add(tid)
         return live
+
+    def plan(self, terms: list[Term]) -> list[tuple[int, Term]]:
+        """(id, term) for each term, `SEARCH` for those a document's live set cannot rule out (regexes,
+        terms outside the lexicon). Memoised per list: the packs' signals are asked for in every
+        document, and checking each term's id cost a tenth of rule evaluation."""
+        entry = self._plans.get(id(terms))
+        if entry is not None and entry[0] is terms:
+            return entry[1]
+        known = self.term_pids
+        plan = [(id(t) if id(t) in known else SEARCH, t) for t in terms]
+        if len(self._plans) < _PLANS_MAX:  # (holding the list keeps its id from being reused)
+            self._plans[id(terms)] = (terms, plan)
+        return plan
 
     def regex_id(self, pattern: str) -> int | None:
         return self._regex_ids.get(pattern)
@@ -318,10 +335,7 @@ class Index:
         if self.lexicon is None:
             self._all_positions()
         else:
-            vocab: set[str] = set()
-            for words in self.words:
-                vocab.update(words)
-            ordered = list(vocab)  # (order is immaterial: hits are sorted)
+            ordered = list(set(chain.from_iterable(self.words)))  # (order is immaterial: hits are sorted)
             new = self.lexicon.unknown(ordered)
             stems = dict(zip(new, stem_words(new, lang), strict=True))
             match, by_pattern = self.lexicon.match, self._by_pattern
@@ -339,6 +353,7 @@ class Index:
                     for ti, w in enumerate(words):
                         if w in relevant:
                             positions[w].append((si, ti))
+        self._search = self._live | {SEARCH}
         self._stem_of: dict[str, str] | None = None
         self._offsets: dict[int, tuple[list[int], list[int]]] = {}
         self._cache: dict[str, dict[int, list[Span]]] = {}
@@ -382,8 +397,8 @@ class Index:
         looked up: most terms of a pack are absent from any one document)."""
         if self.lexicon is None:
             return [self.find(t) for t in terms]
-        known, live, find = self.lexicon.term_pids, self._live, self.find
-        return [find(t) for t in terms if id(t) in live or id(t) not in known]
+        search, find = self._search, self.find
+        return [find(t) for tid, t in self.lexicon.plan(terms) if tid in search]
 
     def find(self, term: Term) -> dict[int, list[Span]]:
         """Sentence index -> token spans where the term matches."""
