@@ -189,6 +189,20 @@ def test_results_round_trip_and_reject_tampering() -> None:
             decode(data)  # a result is no prepared document, and the other way round
 
 
+def test_a_lone_surrogate_survives_both_entry_kinds() -> None:
+    """Text with an unpaired UTF-16 half (a damaged PDF text layer) round-trips; JSON libraries that
+    refuse it must not drop the entry or crash the worker."""
+    source = next(s for s in discover([DEV / "docs"])[0] if s.rel == "dev-sv-001.pdf")
+    prepared = prepare(source, govcheck.extract.ExtractOptions())
+    prepared.blocks[0].text += " \ud800"
+    assert decode(encode(prepared)) == prepared
+    options = ScanOptions(as_of=dt.date.fromisoformat(AS_OF), jobs=1, timeout=None, cache=False)
+    result = next(iter(run([source], options, PACKS)))
+    quoted = next(r for r in result.results if r.evidence)
+    quoted.evidence[0].text += " \udfff"
+    assert decode_result(encode_result(result), result.path) == result
+
+
 def test_no_cache_writes_nothing(docs: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     proc = cli("scan", str(docs), "--format", "json", "--as-of", AS_OF, "-q", "--fail-on", "never",
