@@ -129,3 +129,25 @@ def test_tokenising_the_joined_text_gives_each_sentences_own_tokens(sentences: l
     """Whatever the characters (ß and ﬁ fold longer, İ gains a combining dot, U+0345 folds to a letter)
     and wherever line breaks sit, the index's tokens are those of each sentence taken alone."""
     assert Index(sentences, "sv").words == [_tokens(s) for s in sentences]
+
+
+# (a \b beside what may be a non-word character, as in [\w-]+\b, keeps RE2's ASCII meaning: see _for_re2)
+_SV_PATTERNS = [r"\bvar\s+\w+\s+vecka\b", r"(?i)\b(?:till|år|över)\s+\d+\b", r"\w*lag\b",
+                r"\b[ÅÄÖA-Z]\w+ [ÅÄÖA-Z]\w+\b", r"(?i)\b(?:öka\w*|minska)\s+\d+", r"\bå\w{0,3}\b", r"\w+(?:-\w+)?\b"]
+_SV_TEXT = st.text(alphabet="aåäöÅÖ A1-_.\n", max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pattern=st.sampled_from(_SV_PATTERNS), texts=st.lists(_SV_TEXT, min_size=1, max_size=4))
+def test_regex_terms_see_word_characters_as_pythons_re_does(pattern: str, texts: list[str]) -> None:
+    """Pack authors write \\w and \\b as Python's re reads them, where å, ä and ö are letters; RE2's
+    own are ASCII. The sentences a regex term finds are those Python's re finds."""
+    found = Index(texts, "sv").find(compile_term("re:" + pattern, "sv"))
+    assert set(found) == {i for i, t in enumerate(texts) if re.search(pattern, t)}
+
+
+def test_regex_word_edges_with_swedish_letters() -> None:
+    assert matches(r"re:\bvar\s+\w+\s+vecka\b", "Gruppen träffas var fjärde vecka.") == ["var fjärde vecka"]
+    assert matches(r"re:(?i)\b(?:till|år)\s+\d{4}\b", "Målet ska nås år 2027.") == ["år 2027"]
+    assert matches(r"re:\b\d+\s*§\s+\w*lag", "Enligt 5 § socialtjänstlagen gäller.") == ["5 socialtjänstlagen"]
+    assert matches(r"re:\bår\b", "Läsåret och året") == []  # inside a word is no word edge

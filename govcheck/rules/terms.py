@@ -7,7 +7,8 @@ A term is written the way a rule author thinks of the word:
     *ansvar          any word ending so, inflected: huvudmannaansvar, huvudmannaansvaret
     *ansvar*         anywhere inside a word
     hälso- och sjukvård*   several words in a row, each with the forms above
-    re:\\d{4}:\\d+      a regular expression (RE2, linear time) over the sentence text
+    re:\\d{4}:\\d+      a regular expression (RE2, linear time) over the sentence text; \\w and a
+                     \\b that opens or closes it know å, ä, ö as Python's re does (see _for_re2)
 
 Matching works on a per-document index (vocabulary -> positions), so each term is looked up once per
 document instead of once per sentence: cost grows with the text, not with text x terms. A scan-wide
@@ -80,7 +81,7 @@ def compile_term(raw: str, lang: str) -> Term:
     if raw.startswith("re:"):
         pattern = raw[3:].strip()
         try:
-            compiled = re2.compile(pattern, options=_re2_options())
+            compiled = re2.compile(_for_re2(pattern), options=_re2_options())
         except re2.error as exc:  # type: ignore[attr-defined]
             raise ValueError(f"invalid regex {pattern!r}: {exc}") from None
         return Term(source=raw, regex=compiled)
@@ -288,8 +289,183 @@ class Lexicon:
 
 def _anchored(pattern: str) -> bool:
     """Anchors mean something else in sentences joined into one text: such patterns are searched per
-    sentence (see Index._regex_matches)."""
+    sentence (see Index._regex_matches). The word edges _for_re2 writes are not anchors: a match they
+    let cross into the next sentence is searched again in its own sentence."""
+    pattern = pattern.replace(_WORD_START, "").replace(_WORD_END, "")
     return any(a in pattern for a in ("^", "$", "\\A", "\\z"))
+
+
+_WORD = r"\pL\pN_"  # what Python's re calls a word character: letters, numbers, underscore
+_WORD_START = rf"(?:^|[^{_WORD}])"
+_WORD_END = rf"(?:$|[^{_WORD}])"
+_FLAGS = re.compile(r"\(\?[imsU]+\)")
+
+
+def _for_re2(pattern: str) -> str:
+    """The pattern as RE2 must read it to mean what its author, used to Python's re, meant: RE2's \\w
+    and \\b are ASCII, so "var fjärde vecka" escaped \\w+ and "\\bår" never matched. \\w and \\W
+    become Unicode classes; a \\b that opens or closes the pattern, beside what is surely a word
+    character, becomes "a non-word character or the text's edge" (RE2 has no lookbehind). The character
+    that consumes is never part of a token, so the token span of a match is the same. Any other \\b
+    (inside the pattern, or beside [\\w-] or an optional part) keeps RE2's ASCII meaning."""
+    out: list[str] = []
+    in_class = False
+    k, n = 0, len(pattern)
+    while k < n:
+        c = pattern[k]
+        if c == "\\" and k + 1 < n:
+            e = pattern[k + 1]
+            if e == "w":
+                out.append(_WORD if in_class else f"[{_WORD}]")
+            elif e == "W" and not in_class:
+                out.append(f"[^{_WORD}]")
+            else:
+                out.append(pattern[k:k + 2])
+            k += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            out.append(c)
+            k += 1
+            # a "]" (after an optional "^") right at the start of a class is a literal
+            if k < n and pattern[k] == "^":
+                out.append("^")
+                k += 1
+            if k < n and pattern[k] == "]":
+                out.append("]")
+                k += 1
+            continue
+        out.append(c)
+        k += 1
+    flags = _FLAGS.match(pattern)
+    head = flags.end() if flags else 0
+    text = "".join(out)
+    # (the translation above leaves the flags and every \\b where they were relative to their neighbours)
+    if text.startswith("\\b", head) and _word_atom(pattern[head + 2:], first=True):
+        text = text[:head] + _WORD_START + text[head + 2:]
+    if text.endswith("\\b") and _odd_escape(text) and _word_atom(pattern[:-2], first=False):
+        text = text[:-2] + _WORD_END
+    return text
+
+
+_QUANTIFIER = re.compile(r"(?:[*+?]|\{\d*(?:,\d*)?\})\??$")
+_OPTIONAL = re.compile(r"[*?]|\{0?[,}]|\{0,")
+
+
+def _last_atom_length(fragment: str) -> int:
+    """Length of the last atom of a fragment (no quantifier after it)."""
+    if len(fragment) >= 2 and _escaped(fragment, len(fragment) - 1):
+        return 2
+    if fragment[-1:] in ("]", ")"):
+        inner = _bracket(fragment, False)
+        return len(inner) + 2 if inner is not None else len(fragment)
+    return 1
+
+
+def _atom_length(fragment: str) -> int:
+    """Length of the first atom of a fragment: an escape, a class, a group or one character."""
+    if fragment.startswith("\\"):
+        return 2
+    if fragment[:1] in "[(":
+        inner = _bracket(fragment, True)
+        return len(inner) + 2 if inner is not None else len(fragment)
+    return 1
+
+
+def _word_atom(fragment: str, first: bool) -> bool:
+    """Does the fragment certainly begin (first) or end with a word character? Only then is a \\b
+    beside it a word edge that "non-word character or text edge" expresses exactly: a letter or digit,
+    \\d or \\w, a class of letters and digits, or a group each alternative of which does."""
+    if not first:
+        m = _QUANTIFIER.search(fragment)
+        if m and not _escaped(fragment, m.start()):
+            fragment = fragment[:m.start()]
+            if _OPTIONAL.match(m.group()):  # the atom may be absent: what stands before it must also do
+                cut = len(fragment) - _last_atom_length(fragment)
+                return cut > 0 and _word_atom(fragment[cut:], False) and _word_atom(fragment[:cut], False)
+    elif _OPTIONAL.match(fragment[_atom_length(fragment):]):
+        return False
+    if not fragment:
+        return False
+    if first:
+        if fragment[0] == "\\":
+            return fragment[1:2] in ("d", "w")
+        edge = fragment[0]
+    else:
+        edge = fragment[-1]
+        if _escaped(fragment, len(fragment) - 1):
+            return edge in ("d", "w")
+    if edge.isalnum():
+        return True
+    if edge in "[]":
+        cls = _bracket(fragment, first)
+        return cls is not None and re.fullmatch(r"(?:[^\W_]|[^\W_]-[^\W_]|\\d|\\w)+", cls) is not None
+    if edge in "()":
+        group = _bracket(fragment, first)
+        if group is None:
+            return False
+        group = re.sub(r"^\?(?::|[imsU]+:)", "", group)
+        return all(_word_atom(alt, first) for alt in _split_top(group))
+    return False
+
+
+def _escaped(text: str, at: int) -> bool:
+    """Is the character at `at` escaped (an odd run of backslashes before it)?"""
+    run = 0
+    while at - run - 1 >= 0 and text[at - run - 1] == "\\":
+        run += 1
+    return run % 2 == 1
+
+
+def _bracket(fragment: str, first: bool) -> str | None:
+    """The inside of the class or group that opens (first) or closes the fragment; None if unclear."""
+    opener, closer = ("[", "]") if fragment[0 if first else -1] in "[]" else ("(", ")")
+    if fragment[0 if first else -1] != (opener if first else closer):
+        return None
+    if opener == "[":
+        if first:
+            end = fragment.find("]", 2 if fragment.startswith("[^") else 1)
+            return fragment[1:end] if end > 0 and not fragment.startswith("[^") else None
+        start = fragment.rfind("[")
+        body = fragment[start + 1:-1]
+        return body if start >= 0 and not body.startswith("^") and "[" not in body else None
+    depth = 0
+    order = range(len(fragment)) if first else range(len(fragment) - 1, -1, -1)
+    for k in order:
+        c = fragment[k]
+        if _escaped(fragment, k):
+            continue
+        depth += (c == opener) - (c == closer) if first else (c == closer) - (c == opener)
+        if depth == 0:
+            return fragment[1:k] if first else fragment[k + 1:-1]
+    return None
+
+
+def _split_top(group: str) -> list[str]:
+    """A group's alternatives at its own level."""
+    parts, depth, cur, k = [], 0, [], 0
+    while k < len(group):
+        c = group[k]
+        if c == "\\":
+            cur.append(group[k:k + 2])
+            k += 2
+            continue
+        depth += (c == "(") - (c == ")")
+        if c == "|" and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(c)
+        k += 1
+    parts.append("".join(cur))
+    return parts
+
+
+def _odd_escape(text: str) -> bool:
+    """Does the "\\b" at the end of `text` stand as an escape (not as an escaped backslash + "b")?"""
+    return _escaped(text, len(text) - 1)
 
 
 def _tokens(text: str) -> list[str]:
