@@ -295,7 +295,9 @@ def _anchored(pattern: str) -> bool:
     return any(a in pattern for a in ("^", "$", "\\A", "\\z"))
 
 
-_WORD = r"\pL\pN_"  # what Python's re calls a word character: letters, numbers, underscore
+# A word character as Python's re sees one, for the Latin scripts packs are written in (Latin-1 and
+# Latin Extended letters, without × and ÷): RE2's \pL classes cost ~20 % of rule time and 40 MB a worker.
+_WORD = r"0-9A-Za-z_\x{C0}-\x{D6}\x{D8}-\x{F6}\x{F8}-\x{24F}"
 _WORD_START = rf"(?:^|[^{_WORD}])"
 _WORD_END = rf"(?:$|[^{_WORD}])"
 _FLAGS = re.compile(r"\(\?[imsU]+\)")
