@@ -71,7 +71,7 @@ class Context:
             entry = self._merged[id(terms)] = (terms, _merge(self.index.find_many(terms)))
         return entry[1]
 
-    def heading_rows(self) -> dict[tuple[str, ...], int]:
+    def _heading_index(self) -> tuple[dict[tuple[str, ...], int], Index]:
         """Each heading path of the document (joined by " / ") as one row of a single index: an index
         per path cost more to build than the finds in it."""
         if self._headings is None:
@@ -84,15 +84,18 @@ class Context:
                         rows[b.headings] = len(texts)
                         texts.append(text)
             self._headings = (rows, Index(texts, self.index.lang, self.index.lexicon))
-        return self._headings[0]
+        return self._headings
+
+    def heading_row(self, si: int) -> int | None:
+        """The row of the sentence's heading path (None: no heading above it)."""
+        return self._heading_index()[0].get(self.blocks[self.sentence_block[si]].headings)
 
     def section_rows(self, signal: str) -> set[int]:
         """Rows of the heading paths where the signal matches (a find in one row is the find in that
         heading alone: the index searches sentence by sentence)."""
         found = self._sections.get(signal)
         if found is None:
-            self.heading_rows()
-            idx = self._headings[1]  # type: ignore[index]
+            idx = self._heading_index()[1]
             found = self._sections[signal] = {r for t in self.signals.get(signal, []) for r in idx.find(t)}
         return found
 
@@ -335,7 +338,7 @@ class Find(Condition):
         return hits
 
     def _section_ok(self, ctx: Context, si: int) -> bool:
-        row = ctx.heading_rows().get(ctx.blocks[ctx.sentence_block[si]].headings)
+        row = ctx.heading_row(si)
         if self.in_section and (row is None or row not in ctx.section_rows(self.in_section)):
             return False
         return not (self.outside_section and row is not None and row in ctx.section_rows(self.outside_section))

@@ -306,10 +306,11 @@ _FLAGS = re.compile(r"\(\?[imsU]+\)")
 def _for_re2(pattern: str) -> str:
     """The pattern as RE2 must read it to mean what its author, used to Python's re, meant: RE2's \\w
     and \\b are ASCII, so "var fjärde vecka" escaped \\w+ and "\\bår" never matched. \\w and \\W
-    become Unicode classes; a \\b that opens or closes the pattern, beside what is surely a word
-    character, becomes "a non-word character or the text's edge" (RE2 has no lookbehind). The character
-    that consumes is never part of a token, so the token span of a match is the same. Any other \\b
-    (inside the pattern, or beside [\\w-] or an optional part) keeps RE2's ASCII meaning."""
+    become classes of Latin-script word characters (_WORD); a \\b that opens or closes the pattern,
+    beside what is surely a word character, becomes "a non-word character or the text's edge" (RE2 has
+    no lookbehind). The character that consumes is never part of a token, so the token span of a match
+    is the same. Any other \\b (inside the pattern, or beside [\\w-] or an optional part) keeps RE2's
+    ASCII meaning."""
     out: list[str] = []
     in_class = False
     k, n = 0, len(pattern)
@@ -347,13 +348,13 @@ def _for_re2(pattern: str) -> str:
     # (the translation above leaves the flags and every \\b where they were relative to their neighbours)
     if text.startswith("\\b", head) and _word_atom(pattern[head + 2:], first=True):
         text = text[:head] + _WORD_START + text[head + 2:]
-    if text.endswith("\\b") and _odd_escape(text) and _word_atom(pattern[:-2], first=False):
+    if text.endswith("\\b") and _escaped(text, len(text) - 1) and _word_atom(pattern[:-2], first=False):
         text = text[:-2] + _WORD_END
     return text
 
 
 _QUANTIFIER = re.compile(r"(?:[*+?]|\{\d*(?:,\d*)?\})\??$")
-_OPTIONAL = re.compile(r"[*?]|\{0?[,}]|\{0,")
+_OPTIONAL = re.compile(r"[*?]|\{0?[,}]")  # a quantifier that allows no repetition
 
 
 def _last_atom_length(fragment: str) -> int:
@@ -465,11 +466,6 @@ def _split_top(group: str) -> list[str]:
     return parts
 
 
-def _odd_escape(text: str) -> bool:
-    """Does the "\\b" at the end of `text` stand as an escape (not as an escaped backslash + "b")?"""
-    return _escaped(text, len(text) - 1)
-
-
 def _tokens(text: str) -> list[str]:
     """Casefolded word tokens. Casefolding the sentence once gives the same tokens as casefolding each
     token when no character changes length (ß -> ss) and U+0345 (casefolds to a letter) is absent."""
@@ -509,7 +505,8 @@ class Index:
         # (a fifth of the tokens); `_all_positions` fills in the rest if a pattern outside it asks.
         self.positions: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self._complete = self.lexicon is None
-        self._live: set[int] = set()  # ids of the lexicon's terms that can match in this document
+        # ids of the lexicon's terms that can match in this document, and SEARCH (see find_many)
+        self._search: set[int] = {SEARCH}
         if self.lexicon is None:
             self._all_positions()
         else:
@@ -524,14 +521,14 @@ class Index:
                     relevant.add(w)
                     for pid in pids:
                         by_pattern[pid].append(w)
-            self._live = self.lexicon.live_terms(by_pattern)
+            self._search = self.lexicon.live_terms(by_pattern)
+            self._search.add(SEARCH)
             positions = self.positions
             for si, words in enumerate(self.words):
                 if not relevant.isdisjoint(words):
                     for ti, w in enumerate(words):
                         if w in relevant:
                             positions[w].append((si, ti))
-        self._search = self._live | {SEARCH}
         self._stem_of: dict[str, str] | None = None
         self._offsets: dict[int, tuple[list[int], list[int]]] = {}
         self._cache: dict[str, dict[int, list[Span]]] = {}
