@@ -6,7 +6,8 @@ holds when it has hits; the hits are the evidence. Conditions (one operator key 
     find: SIGNAL | [terms] | {sv: [...], en: [...]}   sentences where a term matches
         polarity: positive (default) | any | negated  - a match in a clause with a negation or a
                   deferral ("reglerar inte", "beslutas senare", "will be agreed separately") is not
-                  positive
+                  positive; a heading's positive match is dropped when the text under it denies
+                  the same terms ("Uppföljning" over "Ingen uppföljning görs")
         unless: SIGNAL                 drop sentences where this also matches (e.g. "ersattes av")
         in_section / outside_section: SIGNAL   the heading path must (not) match
     together: [cond, ...]  scope: sentence | row | block | section | document   within: N
@@ -334,6 +335,8 @@ class Find(Condition):
                 ok = ctx.filter_polarity(si, spans, want_negated)
                 if ok:
                     kept[si] = ok
+            if not want_negated:
+                kept = {si: sp for si, sp in kept.items() if not _denied_heading(ctx, si, hits, kept)}
             hits = kept
         return hits
 
@@ -342,6 +345,28 @@ class Find(Condition):
         if self.in_section and (row is None or row not in ctx.section_rows(self.in_section)):
             return False
         return not (self.outside_section and row is not None and row in ctx.section_rows(self.outside_section))
+
+
+def _denied_heading(ctx: Context, si: int, found: Hits, positive: Hits) -> bool:
+    """A heading is a label, not a claim: "Uppföljning" over "Ingen uppföljning görs" says no
+    follow-up is done. A heading's match counts only when the text under it does not deny the same
+    terms (some match there, none of them positive)."""
+    block = ctx.blocks[ctx.sentence_block[si]]
+    if block.kind != "heading":
+        return False
+    path, denied = block.headings, False
+    for sj in found:
+        if sj <= si:
+            continue
+        b = ctx.blocks[ctx.sentence_block[sj]]
+        if b.kind in ("header", "footer") or b is block:
+            continue
+        if b.headings[: len(path)] != path:
+            break  # past the section: sentences are in document order
+        if sj in positive:
+            return False
+        denied = True
+    return denied
 
 
 @dataclass
