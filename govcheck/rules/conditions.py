@@ -59,7 +59,7 @@ class Context:
     _sections: dict[str, set[int]] = field(default_factory=dict)  # signal -> rows of the paths it matches
     _merged: dict[int, tuple[list[Term], Hits]] = field(default_factory=dict)
     # Per sentence: None (no negation cue) or clause -> True (a cue without a window covers the clause)
-    # or [(window, cue starts ascending, running max of their ends)].
+    # or [(window, cue starts ascending, running max of their ends, their ends)].
     _cue_clauses: dict[int, dict[int, object] | None] = field(default_factory=dict)
     _polarity: dict[int, tuple[list[Span], list[Span], list[Span]]] = field(default_factory=dict)
     _finds: dict[tuple[int, str], tuple[list[Term], Hits]] = field(default_factory=dict)
@@ -118,13 +118,14 @@ class Context:
         if cached is not None:
             return cached
         text = self.index.sentences[si]
-        ids, clause, prev_end = [], 0, 0
+        ids, clause, prev_end, prev = [], 0, 0, ""
         starts, ends = self.index.offsets(si)
         for w, s, e in zip(self.index.words[si], starts, ends, strict=True):
-            if _CLAUSE_BREAK.search(text, prev_end, s) or w in _CLAUSE_WORDS:
+            if (_CLAUSE_BREAK.search(text, prev_end, s) or w in _CLAUSE_WORDS
+                    or (w in _CONTRAST_NOT and prev in _AND_OR)):
                 clause += 1
             ids.append(clause)
-            prev_end = e
+            prev_end, prev = e, w
         self._clauses[si] = ids
         return ids
 
@@ -196,7 +197,7 @@ class Context:
                     for _, end in cues:
                         top = end if top is None or end > top else top
                         max_ends.append(top)
-                    entry.append((window, [start for start, _ in cues], max_ends))
+                    entry.append((window, [start for start, _ in cues], max_ends, [end for _, end in cues]))
                 found[clause] = entry
         self._cue_clauses[si] = found
         return found
@@ -243,11 +244,17 @@ def _negated_in(entry: object, span: Span) -> bool:
     if entry is True:
         return True
     first, last = span
-    for window, starts, max_ends in entry:  # type: ignore[attr-defined]
-        # some cue with start - last < window and first - end < window
+    for window, starts, max_ends, ends in entry:  # type: ignore[attr-defined]
+        # some cue with start - last < window and first - end < window ...
         k = bisect_left(starts, last + window)
-        if k and max_ends[k - 1] > first - window:
-            return True
+        if not k or max_ends[k - 1] <= first - window:
+            continue
+        # ... that is not part of the match itself: a term may spell its negation ("inte överens")
+        for j in range(k - 1, -1, -1):
+            if max_ends[j] <= first - window:
+                break
+            if ends[j] > first - window and not (starts[j] >= first and ends[j] <= last):
+                return True
     return False
 
 
@@ -256,6 +263,10 @@ _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]")
 # styrgruppen" or "disputes that cannot be resolved are escalated" does not negate the escalation.
 _CLAUSE_WORDS = frozenset({"men", "but", "however", "dock", "däremot", "whereas", "som", "där", "that",
                            "which", "who", "where", "unless", "utom", "except", "if"})
+# "sent through the portal and not by email", "via Linka och inte med e-post": a contrastive "and
+# not" negates what follows it, not what came before.
+_CONTRAST_NOT = frozenset({"not", "inte", "ej"})
+_AND_OR = frozenset({"and", "or", "och", "eller"})
 
 
 class Condition:
