@@ -151,3 +151,11 @@ def test_regex_word_edges_with_swedish_letters() -> None:
     assert matches(r"re:(?i)\b(?:till|år)\s+\d{4}\b", "Målet ska nås år 2027.") == ["år 2027"]
     assert matches(r"re:\b\d+\s*§\s+\w*lag", "Enligt 5 § socialtjänstlagen gäller.") == ["5 socialtjänstlagen"]
     assert matches(r"re:\bår\b", "Läsåret och året") == []  # inside a word is no word edge
+
+
+def test_negated_class_is_no_anchor_and_never_matches_across_sentences() -> None:
+    # "[^,;:]" is searched in the joined text (one call per document, not one per sentence), yet a
+    # match may not run from one sentence into the next
+    term = compile_term("re:\\b(?:Någon|Något)\\s[^,;:]*?\\b(?:inte|ej)\\b", "sv")
+    texts = ["Någon plan finns", "inte här.", "Ingen.", "Något särskilt möte hålls inte; planen räcker."]
+    assert Index(texts, "sv").find(term) == {3: [(0, 5)]}

@@ -290,9 +290,13 @@ class Lexicon:
 def _anchored(pattern: str) -> bool:
     """Anchors mean something else in sentences joined into one text: such patterns are searched per
     sentence (see Index._regex_matches). The word edges _for_re2 writes are not anchors: a match they
-    let cross into the next sentence is searched again in its own sentence."""
-    pattern = pattern.replace(_WORD_START, "").replace(_WORD_END, "")
+    let cross into the next sentence is searched again in its own sentence, and neither is the caret of
+    a negated class ([^,;:])."""
+    pattern = _NEGATED_CLASS.sub("[", pattern.replace(_WORD_START, "").replace(_WORD_END, ""))
     return any(a in pattern for a in ("^", "$", "\\A", "\\z"))
+
+
+_NEGATED_CLASS = re.compile(r"(?<!\\)\[\^")
 
 
 # A word character as Python's re sees one, for the Latin scripts packs are written in (Latin-1 and
