@@ -44,9 +44,9 @@ import orjson
 import govcheck.extract as extract_pkg
 from govcheck import __version__
 from govcheck.extract.base import ExtractOptions
-from govcheck.model import Block, DocumentResult, Evidence, RuleResult, Sentence
+from govcheck.model import Block, DocumentResult, Evidence, Facet, RuleResult, Sentence
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _MAGIC = b"govcheck-cache\x00" + str(FORMAT_VERSION).encode() + b"\n"
 # zlib level 1: a third of level 6's time for entries ~15 % larger (written once per document on every cold scan).
 _LEVEL = 1
@@ -342,14 +342,28 @@ def encode_result(result: DocumentResult) -> bytes:
         "status": result.status, "reason": result.reason, "format": result.format, "lang": result.lang,
         "doc_type": result.doc_type, "title": result.title, "pages": result.pages, "engine": result.engine,
         "ocr": result.ocr,
-        "results": [[r.rule, r.outcome, r.message,
-                     [[e.text, e.page, e.section, e.page_label, e.kind, e.ocr] for e in r.evidence]]
+        "results": [[r.rule, r.outcome, r.message, _ev(r.evidence),
+                     [[f.id, f.found, _ev(f.evidence)] for f in r.facets], r.review, list(r.review_reasons)]
                     for r in result.results],
     }
-    if any(r.waived is not None for r in result.results):
-        raise ValueError("waived results are not cached")  # waivers are applied after the scan
+    if any(r.waived is not None or r.judged_by is not None for r in result.results):
+        raise ValueError("waived or judged results are not cached")  # both are applied after the scan
     body = zlib.compress(_dumps(obj), _LEVEL)
     return _RESULT_MAGIC + hashlib.sha256(body).digest() + body
+
+
+def _ev(evidence: list[Evidence]) -> list[list]:
+    return [[e.text, e.page, e.section, e.page_label, e.kind, e.ocr] for e in evidence]
+
+
+def _unev(evidence: object) -> list[Evidence]:
+    _check(isinstance(evidence, list))
+    found = []
+    for text, page, section, label, kind, e_ocr in evidence:  # type: ignore[union-attr]
+        _check(isinstance(text, str) and _opt(page, int) and _opt(section, str) and _opt(label, str)
+               and _opt(kind, str) and isinstance(e_ocr, bool))
+        found.append(Evidence(text=text, page=page, section=section, page_label=label, kind=kind, ocr=e_ocr))
+    return found
 
 
 def decode_result(data: bytes, rel: str) -> DocumentResult:
@@ -369,16 +383,16 @@ def decode_result(data: bytes, rel: str) -> DocumentResult:
                and _opt(doc_type, str) and _opt(title, str) and _opt(pages, int) and _opt(engine, str)
                and isinstance(ocr, bool) and isinstance(obj["results"], list))
         results = []
-        for rule, outcome, message, evidence in obj["results"]:
+        for rule, outcome, message, evidence, facets, review, reasons in obj["results"]:
             _check(isinstance(rule, str) and isinstance(outcome, str) and isinstance(message, str)
-                   and isinstance(evidence, list))
-            found = []
-            for text, page, section, label, kind, e_ocr in evidence:
-                _check(isinstance(text, str) and _opt(page, int) and _opt(section, str) and _opt(label, str)
-                       and _opt(kind, str) and isinstance(e_ocr, bool))
-                found.append(Evidence(text=text, page=page, section=section, page_label=label, kind=kind,
-                                      ocr=e_ocr))
-            results.append(RuleResult(rule=rule, outcome=outcome, evidence=found, message=message))
+                   and isinstance(facets, list) and isinstance(review, bool) and isinstance(reasons, list)
+                   and all(isinstance(r, str) for r in reasons))
+            parts = []
+            for fid, found, f_ev in facets:
+                _check(isinstance(fid, str) and isinstance(found, bool))
+                parts.append(Facet(id=fid, found=found, evidence=_unev(f_ev)))
+            results.append(RuleResult(rule=rule, outcome=outcome, evidence=_unev(evidence), message=message,
+                                      facets=parts, review=review, review_reasons=reasons))
     except (KeyError, TypeError, ValueError) as exc:
         raise CacheCorrupt from exc
     return DocumentResult(path=rel, status=status, reason=reason, format=fmt, lang=lang, doc_type=doc_type,

@@ -109,12 +109,30 @@ class Evidence:
 
 
 @dataclass(slots=True)
+class Facet:
+    """One part of what a graded criterion asks for (follow-up: who / when / what), and whether the
+    document supplies it. An auditor reads a `partial` from its facets: which part is missing."""
+
+    id: str  # the facet's id in the pack (labels are in RuleInfo.facets)
+    found: bool
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "found": self.found, "evidence": [e.to_json() for e in self.evidence]}
+
+
+@dataclass(slots=True)
 class RuleResult:
     rule: str
     outcome: str
     evidence: list[Evidence] = field(default_factory=list)
     message: str = ""  # what was found, or what was looked for and not found
     waived: dict | None = None  # set by waivers: {justification, decided_by, expires}
+    facets: list[Facet] = field(default_factory=list)  # graded rules that name their facets
+    review: bool = False  # the tool's own judgement is uncertain: a person should check this cell
+    review_reasons: list[str] = field(default_factory=list)
+    tool_outcome: str | None = None  # the tool's outcome, when an auditor's verdict replaced it
+    judged_by: dict | None = None  # the auditor's verdict applied: {by, date, reason, ...}
 
     def to_json(self) -> dict:
         out: dict = {
@@ -125,6 +143,13 @@ class RuleResult:
         }
         if self.waived is not None:
             out["waived"] = self.waived
+        if self.facets:
+            out["facets"] = [f.to_json() for f in self.facets]
+        out["review"] = self.review
+        out["review_reasons"] = list(self.review_reasons)
+        if self.judged_by is not None:
+            out["tool_outcome"] = self.tool_outcome
+            out["judged_by"] = self.judged_by
         return out
 
 
@@ -170,6 +195,7 @@ class RuleInfo:
     source: str = ""
     applies_to: list[str] | None = None
     kind: str = "graded"
+    facets: dict[str, dict[str, str]] = field(default_factory=dict)  # facet id -> {lang: label}
 
 
 @dataclass(slots=True)

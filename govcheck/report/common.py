@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from govcheck.model import OUTCOMES, DocumentResult, Evidence, RuleInfo, RuleResult, ScanReport
+from govcheck.model import OUTCOMES, DocumentResult, Evidence, Facet, RuleInfo, RuleResult, ScanReport
 
 if TYPE_CHECKING:
     from govcheck.report import ReportOptions
@@ -543,13 +543,19 @@ def report_from_json(data: dict) -> ScanReport:
 
     The JSON does not carry the dominant language; it is recomputed the way the scan computes it.
     """
+    def evidence(items: list[dict]) -> list[Evidence]:
+        return [Evidence(text=e["text"], page=e.get("page"), section=e.get("section"), page_label=e.get("page_label"),
+                         kind=e.get("kind"), ocr=bool(e.get("ocr", False))) for e in items]
+
     docs = []
     for d in data.get("documents", []):
         results = [
             RuleResult(rule=r["rule"], outcome=r["outcome"], message=r.get("message", ""), waived=r.get("waived"),
-                       evidence=[Evidence(text=e["text"], page=e.get("page"), section=e.get("section"),
-                                          page_label=e.get("page_label"), kind=e.get("kind"),
-                                          ocr=bool(e.get("ocr", False))) for e in r.get("evidence", [])])
+                       evidence=evidence(r.get("evidence", [])),
+                       facets=[Facet(id=f["id"], found=bool(f["found"]), evidence=evidence(f.get("evidence", [])))
+                               for f in r.get("facets", [])],
+                       review=bool(r.get("review", False)), review_reasons=list(r.get("review_reasons", [])),
+                       tool_outcome=r.get("tool_outcome"), judged_by=r.get("judged_by"))
             for r in d.get("results", [])
         ]
         docs.append(DocumentResult(
@@ -559,7 +565,8 @@ def report_from_json(data: dict) -> ScanReport:
         ))
     rules = [RuleInfo(id=r["id"], pack=r.get("pack", ""), title=r.get("title", {}),
                       description=r.get("description", {}), recommendation=r.get("recommendation", {}),
-                      source=r.get("source", ""), applies_to=r.get("applies_to"), kind=r.get("kind", "graded"))
+                      source=r.get("source", ""), applies_to=r.get("applies_to"), kind=r.get("kind", "graded"),
+                      facets=r.get("facets", {}))
              for r in data.get("rules", [])]
     langs = [d.lang for d in docs if d.lang]
     return ScanReport(tool=data.get("tool", {}), as_of=data.get("as_of", ""), rulesets=data.get("rulesets", []),
