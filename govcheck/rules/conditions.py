@@ -17,6 +17,9 @@ holds when it has hits; the hits are the evidence. Conditions (one operator key 
     date: on_or_after_as_of | before_as_of | any      sentences carrying such a date
     statute: TABLE  status: repealed | in_force | any  unless: SIGNAL
                            citations of the pack's statute table, judged at --as-of
+
+Any condition may carry `facet: ID` (an id the rule declares under `facets:`): its hits are the
+evidence that the document supplies that part of the criterion, shown to the auditor as a checklist.
 """
 
 from __future__ import annotations
@@ -271,6 +274,7 @@ _AND_OR = frozenset({"and", "or", "och", "eller"})
 
 class Condition:
     path: str = ""
+    facet: str | None = None  # the part of the criterion this condition decides (see `facets`)
 
     def eval(self, ctx: Context) -> Hits:  # pragma: no cover - interface
         raise NotImplementedError
@@ -481,6 +485,21 @@ def written_terms(cond: Condition) -> list[Term]:
     return out
 
 
+def facet_conditions(cond: Condition | None) -> list[Condition]:
+    """The conditions of a tree that carry a facet, in the order they are written."""
+    out: list[Condition] = []
+    todo = [cond] if cond is not None else []
+    while todo:
+        c = todo.pop(0)
+        if c.facet:
+            out.append(c)
+        if isinstance(c, Not):
+            todo.insert(0, c.part)
+        elif isinstance(c, All | Any | Count | Together):
+            todo[0:0] = c.parts
+    return out
+
+
 # --- dates -------------------------------------------------------------------------------------
 
 MONTHS = {
@@ -606,6 +625,16 @@ def compile_condition(spec: object, path: str, signals: set[str], tables: set[st
     if len(ops) != 1:
         raise RuleError(f"{path}: expected exactly one of {', '.join(OPERATORS)}, got {sorted(spec)}")
     op = ops[0]
+    cond = _compile_op(spec, op, path, signals, tables, langs)
+    facet = spec.get("facet")
+    if facet is not None:
+        if not isinstance(facet, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", facet):
+            raise RuleError(f"{path}.facet: a facet id (lower case letters, digits, _)")
+        cond.facet = facet
+    return cond
+
+
+def _compile_op(spec: dict, op: str, path: str, signals: set[str], tables: set[str], langs: list[str]) -> Condition:
     allowed = {
         "find": {"find", "polarity", "unless", "in_section", "outside_section"},
         "together": {"together", "scope", "within"},
@@ -613,7 +642,7 @@ def compile_condition(spec: object, path: str, signals: set[str], tables: set[st
         "count": {"count", "at_least"},
         "date": {"date"},
         "statute": {"statute", "status", "unless"},
-    }[op]
+    }[op] | {"facet"}
     unknown = set(spec) - allowed
     if unknown:
         raise RuleError(f"{path}: unknown key(s) {sorted(unknown)} for '{op}' (allowed: {sorted(allowed)})")

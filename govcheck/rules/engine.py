@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from govcheck.model import Document, Evidence, RuleResult
-from govcheck.rules.conditions import Context, Hits
+from govcheck.model import Document, Evidence, Facet, RuleResult
+from govcheck.rules.conditions import Context, Hits, facet_conditions
 from govcheck.rules.loader import Pack, Rule
 from govcheck.rules.terms import Index, Lexicon
 
@@ -85,7 +85,36 @@ def _text(value: dict[str, str] | str, lang: str) -> str:
     return value.get(lang) or value.get("en") or next(iter(value.values()), "")
 
 
+def facets_of(rule: Rule, ctx: Context, doc: Document) -> list[Facet]:
+    """The rule's checklist: each declared facet with whether its conditions in `met` hold and the
+    sentence that shows it. Conditions are memoised per document, so this re-reads no text."""
+    found: dict[str, list[Hits]] = {}
+    for cond in facet_conditions(rule.met):
+        found.setdefault(cond.facet or "", []).append(cond(ctx))
+    out = []
+    for fid in rule.info.facets:
+        if fid in found:
+            hits = _merge_hits(found[fid])
+            out.append(Facet(fid, bool(hits), evidence_from(hits, doc, limit=1) if hits else []))
+    return out
+
+
+def _merge_hits(parts: list[Hits]) -> Hits:
+    out: Hits = {}
+    for hits in parts:
+        for si, spans in hits.items():
+            out.setdefault(si, spans)
+    return out
+
+
 def judge(rule: Rule, ctx: Context, doc: Document) -> RuleResult:
+    result = _judge(rule, ctx, doc)
+    if result.outcome in ("met", "partial", "not_met") and rule.kind == "graded":
+        result.facets = facets_of(rule, ctx, doc)
+    return result
+
+
+def _judge(rule: Rule, ctx: Context, doc: Document) -> RuleResult:
     lang = doc.lang
     if rule.applies_to and doc.doc_type and doc.doc_type not in rule.applies_to:
         return RuleResult(rule.id, "not_applicable",

@@ -17,7 +17,14 @@ import jsonschema
 import yaml
 
 from govcheck.model import RuleInfo
-from govcheck.rules.conditions import Condition, RuleError, compile_condition, compile_terms, written_terms
+from govcheck.rules.conditions import (
+    Condition,
+    RuleError,
+    compile_condition,
+    compile_terms,
+    facet_conditions,
+    written_terms,
+)
 from govcheck.rules.terms import Term
 
 MAX_PACK_BYTES = 2 * 1024 * 1024
@@ -236,11 +243,18 @@ def _compile_rule(spec: dict, path: str, pack: Pack) -> Rule:
     info = RuleInfo(
         id=spec["id"], pack=pack.id, title=spec["title"], description=spec["description"],
         recommendation=spec.get("recommendation", {}), source=spec.get("source", ""),
-        applies_to=spec.get("applies_to"), kind=kind,
+        applies_to=spec.get("applies_to"), kind=kind, facets=dict(spec.get("facets", {})),
     )
+    cond_of = {key: cond(key) for key in ("met", "partial", "forbid", "evidence")}
+    declared = set(info.facets)
+    for key in ("met", "partial"):
+        for c in facet_conditions(cond_of.get(key)):
+            if c.facet not in declared:
+                raise RuleError(f"{c.path}.facet: {c.facet!r} is not declared in the rule's facets "
+                                f"(declared: {', '.join(sorted(declared)) or 'none'})")
     return Rule(
-        id=spec["id"], info=info, kind=kind, met=cond("met"), partial=cond("partial"),
-        forbid=cond("forbid"), evidence=cond("evidence"), applies_to=spec.get("applies_to"),
+        id=spec["id"], info=info, kind=kind, met=cond_of["met"], partial=cond_of["partial"],
+        forbid=cond_of["forbid"], evidence=cond_of["evidence"], applies_to=spec.get("applies_to"),
         examples=spec.get("examples", []), looked_for=spec.get("looked_for", spec["description"]),
     )
 
