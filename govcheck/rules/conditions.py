@@ -36,6 +36,17 @@ from govcheck.rules.terms import Index, Span, Term, compile_term
 
 Hits = dict[int, list[Span]]
 SCOPES = ("sentence", "row", "block", "section", "document")
+# Readings other than the pack's, for review flags: a looser one asks whether the outcome would rise,
+# a stricter one whether it would fall. Each names one mechanism whose judgement may be wrong.
+READINGS = {
+    "polarity": "negated or deferred mentions counted",  # find: polarity positive read as any
+    "scope": "parts in the same section counted as together",  # together: scope widened one step
+    "unless": "exclusions ignored",  # find: unless dropped
+    "section": "section conditions ignored",  # find: in_section / outside_section dropped
+    "body": "headings, titles and running headers not counted",  # (stricter) those sentences dropped
+}
+_WIDER = {"sentence": "block", "row": "section", "block": "section", "section": "document", "document": "document"}
+_LABEL_KINDS = frozenset({"heading", "title", "header", "footer"})
 
 
 class RuleError(Exception):
@@ -66,6 +77,22 @@ class Context:
     _cue_clauses: dict[int, dict[int, object] | None] = field(default_factory=dict)
     _polarity: dict[int, tuple[list[Span], list[Span], list[Span]]] = field(default_factory=dict)
     _finds: dict[tuple[int, str], tuple[list[Term], Hits]] = field(default_factory=dict)
+    # A reading of the rules other than the pack's own (see READINGS): how the outcome would change
+    # if a negation were ignored, a scope widened or headings not counted. Review flags come from it.
+    reading: frozenset[str] = frozenset()
+    _empty: frozenset[int] | None = None
+    _tables: dict[int, list[tuple[int, int, int]]] | None = None
+
+    def variant(self, reading: frozenset[str]) -> Context:
+        """The same document under another reading. The memos of text searches are shared (the
+        terms and their matches do not change); only the conditions' own results are recomputed."""
+        other = Context(index=self.index, blocks=self.blocks, sentence_block=self.sentence_block,
+                        as_of=self.as_of, signals=self.signals, tables=self.tables, negation=self.negation,
+                        reading=reading)
+        for name in ("_clauses", "_latest", "_sections", "_merged", "_cue_clauses", "_polarity", "_empty", "_tables"):
+            setattr(other, name, getattr(self, name))
+        other._cues, other._headings = self.cue_hits(), self._heading_index()
+        return other
 
     def merged(self, terms: list[Term]) -> Hits:
         """The union of the terms' hits (`_merge` order), once per document for each term list: many
@@ -102,6 +129,43 @@ class Context:
             idx = self._heading_index()[1]
             found = self._sections[signal] = {r for t in self.signals.get(signal, []) for r in idx.find(t)}
         return found
+
+    def empty_headings(self) -> frozenset[int]:
+        """Blocks of headings with no text under them: "1. Syfte" followed straight by the next
+        section states no aim. A heading over subsections that have text is not empty."""
+        if self._empty is None:
+            filled: set[tuple[str, ...]] = set()
+            for b in self.blocks:
+                if b.kind not in ("heading", "title", "header", "footer") and b.headings:
+                    for n in range(1, len(b.headings) + 1):
+                        filled.add(b.headings[:n])
+            # a long "heading" is text set large (a slide's statement), not a label: it says what it says
+            self._empty = frozenset(b.index for b in self.blocks if b.kind == "heading" and b.headings not in filled
+                                    and len(b.text.split()) <= 6)
+        return self._empty
+
+    def units(self, si: int, scope: str) -> list[object]:
+        """The units a sentence belongs to. A table's header cell ("Ansvarig", "Målvärde") labels
+        its whole column: in `row` scope it belongs to every row of its table, in `block` scope to
+        every cell of its column, so a row is read with its column headers."""
+        b = self.blocks[self.sentence_block[si]]
+        if b.table and b.table[1] == 0 and scope in ("row", "block"):
+            column = self.table_cells().get(b.table[0], [])
+            if len(column) > 1 and len(b.text.split()) <= 5:
+                if scope == "row":
+                    return [("t", b.table[0], r) for r in {r for r, _, _ in column}]
+                return [bi for _, c, bi in column if c == b.table[2]]
+        return [self.unit(si, scope)]
+
+    def table_cells(self) -> dict[int, list[tuple[int, int, int]]]:
+        """Table number -> (row, column, block index) of its cells, once per document."""
+        if self._tables is None:
+            self._tables = {}
+            for b in self.blocks:
+                if b.table:
+                    self._tables.setdefault(b.table[0], []).append((b.table[1], b.table[2], b.index))
+            self._tables = {t: cells for t, cells in self._tables.items() if len({r for r, _, _ in cells}) > 1}
+        return self._tables
 
     def unit(self, si: int, scope: str) -> object:
         b = self.blocks[self.sentence_block[si]]
@@ -326,6 +390,8 @@ class Find(Condition):
 
     def eval(self, ctx: Context) -> Hits:
         terms = self._terms(ctx)
+        if ctx.reading:
+            return self._eval(ctx, terms)
         if self.unless or self.in_section or self.outside_section:
             return self._eval(ctx, terms)
         # Plain finds of one term list with one polarity (a signal used by many rules) agree.
@@ -337,13 +403,18 @@ class Find(Condition):
 
     def _eval(self, ctx: Context, terms: list[Term]) -> Hits:
         merged = ctx.merged(terms)
-        hits = {si: merged[si] for si in sorted(merged)}  # one signal: document order
-        if self.unless:
+        empty = ctx.empty_headings()
+        hits = {si: merged[si] for si in sorted(merged) if ctx.sentence_block[si] not in empty}  # document order
+        reading = ctx.reading
+        if "body" in reading:
+            hits = {si: sp for si, sp in hits.items()
+                    if ctx.blocks[ctx.sentence_block[si]].kind not in _LABEL_KINDS}
+        if self.unless and "unless" not in reading:
             bad = ctx.merged(ctx.signals.get(self.unless, _NO_TERMS))
             hits = {si: sp for si, sp in hits.items() if si not in bad}
-        if self.in_section or self.outside_section:
+        if (self.in_section or self.outside_section) and "section" not in reading:
             hits = {si: sp for si, sp in hits.items() if self._section_ok(ctx, si)}
-        if self.polarity != "any":
+        if self.polarity != "any" and not (self.polarity == "positive" and "polarity" in reading):
             want_negated = self.polarity == "negated"
             kept: Hits = {}
             for si, spans in hits.items():
@@ -449,7 +520,10 @@ class Together(Condition):
             if not hits:
                 return {}
             results.append(hits)
-        units: list[set[object]] = [{ctx.unit(si, self.scope) for si in h if si >= 0} for h in results]
+        scope, within = self.scope, self.within
+        if "scope" in ctx.reading:
+            scope, within = _WIDER[scope], None
+        units: list[set[object]] = [{u for si in h if si >= 0 for u in ctx.units(si, scope)} for h in results]
         common = set.intersection(*units)
         if not common:
             return {}
@@ -457,10 +531,10 @@ class Together(Condition):
         parts_in: dict[int, int] = defaultdict(int)
         for h in results:
             for si, spans in h.items():
-                if si >= 0 and ctx.unit(si, self.scope) in common:
+                if si >= 0 and any(u in common for u in ctx.units(si, scope)):
                     out[si].extend(spans)
                     parts_in[si] += 1
-        if self.within is not None and self.scope == "sentence":
+        if within is not None and scope == "sentence":
             out = {si: sp for si, sp in out.items() if self._close(results, si)}
         # A sentence that holds every part by itself is the best quote; then document order.
         return {si: out[si] for si in sorted(out, key=lambda si: (-parts_in[si], si))}
@@ -483,6 +557,20 @@ def written_terms(cond: Condition) -> list[Term]:
         elif isinstance(c, All | Any | Count | Together):
             todo.extend(c.parts)
     return out
+
+
+def facet_minimum(cond: Condition | None) -> int | None:
+    """The `at_least` of the count whose parts are facets (None: the facets are not counted)."""
+    todo = [cond] if cond is not None else []
+    while todo:
+        c = todo.pop(0)
+        if isinstance(c, Count) and any(p.facet for p in c.parts):
+            return c.at_least
+        if isinstance(c, Not):
+            todo.append(c.part)
+        elif isinstance(c, All | Any | Together):
+            todo.extend(c.parts)
+    return None
 
 
 def facet_conditions(cond: Condition | None) -> list[Condition]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from govcheck.model import Document, Evidence, Facet, RuleResult
-from govcheck.rules.conditions import Context, Hits, facet_conditions
+from govcheck.rules.conditions import READINGS, Context, Hits, facet_conditions, facet_minimum
 from govcheck.rules.loader import Pack, Rule
 from govcheck.rules.terms import Index, Lexicon
 
@@ -107,10 +107,69 @@ def _merge_hits(parts: list[Hits]) -> Hits:
     return out
 
 
-def judge(rule: Rule, ctx: Context, doc: Document) -> RuleResult:
+_RANK = {"not_met": 0, "partial": 1, "met": 2}
+LOOSER = ("polarity", "scope", "unless", "section")
+STRICTER = ("body",)
+
+
+class Readings:
+    """The document's context under each other reading (conditions/READINGS), built on first use and
+    shared by the rules of a pack, as the pack's own context is."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._variants: dict[str, Context] = {}
+
+    def __getitem__(self, name: str) -> Context:
+        found = self._variants.get(name)
+        if found is None:
+            found = self._variants[name] = self.ctx.variant(frozenset({name}))
+        return found
+
+
+def review_of(rule: Rule, result: RuleResult, readings: Readings, doc: Document) -> list[str]:
+    """Why a person should check this cell: the readings under which its outcome would differ.
+    A cell whose outcome holds however the pack's choices of polarity, scope and exclusions are
+    loosened, and whether or not headings count, is robust; one that flips rests on that choice."""
+    reasons = _weak_basis(rule, result)
+    rank = _RANK[result.outcome]
+    for name in LOOSER if rank < 2 else ():
+        other = _judge(rule, readings[name], doc).outcome
+        if _RANK.get(other, 0) > rank:
+            reasons.append(f"{other} if {READINGS[name]}")
+    for name in STRICTER if rank > 0 else ():
+        other = _judge(rule, readings[name], doc).outcome
+        if _RANK.get(other, 0) < rank:
+            reasons.append(f"{other} if {READINGS[name]}")
+    return reasons
+
+
+def _weak_basis(rule: Rule, result: RuleResult) -> list[str]:
+    """Reasons in what decided the cell: a `met` at the fewest parts the criterion accepts when it
+    names several (one more part worded differently would have been needed, one fewer misread
+    would undo it); a `partial` with one part of several (the others may be worded in ways the pack
+    does not know); a `partial` that rests only on headings or table labels."""
+    out = []
+    found = [f.id for f in result.facets if f.found]
+    least = facet_minimum(rule.met)
+    if result.outcome == "met" and least and len(result.facets) > 2 and len(found) == least:
+        out.append(f"met by {len(found)} of {len(result.facets)} parts, the fewest accepted: "
+                   + ", ".join(found))
+    if result.outcome == "partial" and len(result.facets) > 2 and len(found) == 1:
+        missing = [f.id for f in result.facets if not f.found]
+        out.append(f"partial with one of {len(result.facets)} parts ({found[0]}); not found: " + ", ".join(missing))
+    if result.outcome == "partial" and result.evidence and all(
+            e.kind in ("heading", "title", "table-cell", "header", "footer") for e in result.evidence):
+        out.append("partial rests only on a heading or a table label")
+    return out
+
+
+def judge(rule: Rule, ctx: Context, doc: Document, readings: Readings | None = None) -> RuleResult:
     result = _judge(rule, ctx, doc)
-    if result.outcome in ("met", "partial", "not_met") and rule.kind == "graded":
+    if result.outcome in _RANK and rule.kind == "graded":
         result.facets = facets_of(rule, ctx, doc)
+        result.review_reasons = review_of(rule, result, readings or Readings(ctx), doc)
+        result.review = bool(result.review_reasons)
     return result
 
 
@@ -142,5 +201,6 @@ def evaluate(packs: list[Pack], doc: Document, as_of: dt.date) -> list[RuleResul
     results: list[RuleResult] = []
     for pack in packs:
         ctx = context(pack, doc, index, as_of)
-        results.extend(judge(rule, ctx, doc) for rule in pack.rules)
+        readings = Readings(ctx)
+        results.extend(judge(rule, ctx, doc, readings) for rule in pack.rules)
     return results
