@@ -76,7 +76,7 @@ class Context:
     # or [(window, cue starts ascending, running max of their ends, their ends)].
     _cue_clauses: dict[int, dict[int, object] | None] = field(default_factory=dict)
     _polarity: dict[int, tuple[list[Span], list[Span], list[Span]]] = field(default_factory=dict)
-    _finds: dict[tuple[int, str], tuple[list[Term], Hits]] = field(default_factory=dict)
+    _finds: dict[tuple[int, str, bool], tuple[list[Term], Hits]] = field(default_factory=dict)
     # A reading of the rules other than the pack's own (see READINGS): how the outcome would change
     # if a negation were ignored, a scope widened or headings not counted. Review flags come from it.
     reading: frozenset[str] = frozenset()
@@ -89,7 +89,8 @@ class Context:
         other = Context(index=self.index, blocks=self.blocks, sentence_block=self.sentence_block,
                         as_of=self.as_of, signals=self.signals, tables=self.tables, negation=self.negation,
                         reading=reading)
-        for name in ("_clauses", "_latest", "_sections", "_merged", "_cue_clauses", "_polarity", "_empty", "_tables"):
+        for name in ("_clauses", "_latest", "_sections", "_merged", "_cue_clauses", "_polarity", "_empty", "_tables",
+                     "_finds"):
             setattr(other, name, getattr(self, name))
         other._cues, other._headings = self.cue_hits(), self._heading_index()
         return other
@@ -390,18 +391,19 @@ class Find(Condition):
 
     def eval(self, ctx: Context) -> Hits:
         terms = self._terms(ctx)
-        if ctx.reading:
-            return self._eval(ctx, terms)
+        reading = ctx.reading
+        polarity = "any" if self.polarity == "positive" and "polarity" in reading else self.polarity
         if self.unless or self.in_section or self.outside_section:
-            return self._eval(ctx, terms)
-        # Plain finds of one term list with one polarity (a signal used by many rules) agree.
-        key = (id(terms), self.polarity)
+            return self._eval(ctx, terms, polarity)
+        # Plain finds of one term list with one polarity (a signal used by many rules) agree, in
+        # every reading that leaves plain finds alone (the memo is shared by the readings).
+        key = (id(terms), polarity, "body" in reading)
         memo = ctx._finds.get(key)
         if memo is None or memo[0] is not terms:
-            memo = ctx._finds[key] = (terms, self._eval(ctx, terms))
+            memo = ctx._finds[key] = (terms, self._eval(ctx, terms, polarity))
         return memo[1]
 
-    def _eval(self, ctx: Context, terms: list[Term]) -> Hits:
+    def _eval(self, ctx: Context, terms: list[Term], polarity: str) -> Hits:
         merged = ctx.merged(terms)
         empty = ctx.empty_headings()
         hits = {si: merged[si] for si in sorted(merged) if ctx.sentence_block[si] not in empty}  # document order
@@ -414,8 +416,8 @@ class Find(Condition):
             hits = {si: sp for si, sp in hits.items() if si not in bad}
         if (self.in_section or self.outside_section) and "section" not in reading:
             hits = {si: sp for si, sp in hits.items() if self._section_ok(ctx, si)}
-        if self.polarity != "any" and not (self.polarity == "positive" and "polarity" in reading):
-            want_negated = self.polarity == "negated"
+        if polarity != "any":
+            want_negated = polarity == "negated"
             kept: Hits = {}
             for si, spans in hits.items():
                 ok = ctx.filter_polarity(si, spans, want_negated)
@@ -555,6 +557,31 @@ def written_terms(cond: Condition) -> list[Term]:
         elif isinstance(c, Not):
             todo.append(c.part)
         elif isinstance(c, All | Any | Count | Together):
+            todo.extend(c.parts)
+    return out
+
+
+def readings_that_matter(cond: Condition | None) -> set[str]:
+    """The readings (READINGS) that can change what a condition tree finds: a tree with no
+    `together` has no scope to widen, one with no `unless` no exclusion to drop."""
+    out: set[str] = set()
+    todo = [cond] if cond is not None else []
+    while todo:
+        c = todo.pop()
+        if isinstance(c, Find):
+            out.add("body")
+            if c.polarity == "positive":
+                out.add("polarity")
+            if c.unless:
+                out.add("unless")
+            if c.in_section or c.outside_section:
+                out.add("section")
+        elif isinstance(c, Together):
+            out.add("scope")
+            todo.extend(c.parts)
+        elif isinstance(c, Not):
+            todo.append(c.part)
+        elif isinstance(c, All | Any | Count):
             todo.extend(c.parts)
     return out
 

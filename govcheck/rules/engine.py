@@ -11,7 +11,14 @@ from __future__ import annotations
 import datetime as dt
 
 from govcheck.model import Document, Evidence, Facet, RuleResult
-from govcheck.rules.conditions import READINGS, Context, Hits, facet_conditions, facet_minimum
+from govcheck.rules.conditions import (
+    READINGS,
+    Context,
+    Hits,
+    facet_conditions,
+    facet_minimum,
+    readings_that_matter,
+)
 from govcheck.rules.loader import Pack, Rule
 from govcheck.rules.terms import Index, Lexicon
 
@@ -112,6 +119,9 @@ LOOSER = ("polarity", "scope", "unless", "section")
 STRICTER = ("body",)
 
 
+_MATTER: dict[str, tuple[Rule, set[str]]] = {}
+
+
 class Readings:
     """The document's context under each other reading (conditions/READINGS), built on first use and
     shared by the rules of a pack, as the pack's own context is."""
@@ -133,11 +143,18 @@ def review_of(rule: Rule, result: RuleResult, readings: Readings, doc: Document)
     loosened, and whether or not headings count, is robust; one that flips rests on that choice."""
     reasons = _weak_basis(rule, result)
     rank = _RANK[result.outcome]
+    matter = _MATTER.get(rule.id)
+    if matter is None or matter[0] is not rule:
+        matter = _MATTER[rule.id] = (rule, readings_that_matter(rule.met) | readings_that_matter(rule.partial))
     for name in LOOSER if rank < 2 else ():
+        if name not in matter[1]:
+            continue
         other = _judge(rule, readings[name], doc).outcome
         if _RANK.get(other, 0) > rank:
             reasons.append(f"{other} if {READINGS[name]}")
     for name in STRICTER if rank > 0 else ():
+        if name not in matter[1]:
+            continue
         other = _judge(rule, readings[name], doc).outcome
         if _RANK.get(other, 0) < rank:
             reasons.append(f"{other} if {READINGS[name]}")
