@@ -1,0 +1,106 @@
+"""Facets and review flags on real documents through the real CLI: an auditor sees which part of a
+criterion a `partial` lacks, and which cells the tool itself is unsure of."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+from conftest import AS_OF, ROOT, govcheck
+
+SCHEMA = json.loads((ROOT / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
+
+
+def scan(folder: Path) -> dict:
+    proc = govcheck("scan", str(folder), "--format", "json", "--as-of", AS_OF, "--no-cache", "--fail-on", "never")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    jsonschema.validate(report, SCHEMA)
+    return report
+
+
+def cell(report: dict, rule: str, doc: int = 0) -> dict:
+    return next(r for r in report["documents"][doc]["results"] if r["rule"] == rule)
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_partial_follow_up_says_which_parts_are_missing(tmp_path: Path) -> None:
+    folder = write(tmp_path, "rutin.md", "# Rutin för samverkan\n\n## Uppföljning\n\n"
+                   "Styrgruppen följer upp rutinen.\n")
+    report = scan(folder)
+    follow = cell(report, "follow-up")
+    assert follow["outcome"] == "partial"
+    found = {f["id"]: f["found"] for f in follow["facets"]}
+    assert found == {"who": True, "when": False, "what": False}
+    who = next(f for f in follow["facets"] if f["id"] == "who")
+    assert "Styrgruppen följer upp rutinen" in who["evidence"][0]["text"]
+    labels = next(r for r in report["rules"] if r["id"] == "follow-up")["facets"]
+    assert labels["when"]["sv"] and labels["when"]["en"]
+
+
+def test_a_met_follow_up_lists_its_facets_with_evidence(tmp_path: Path) -> None:
+    folder = write(tmp_path, "agreement.md", "# Partnership agreement\n\n"
+                   "The Partnership Board will monitor this agreement annually using the indicators in Annex 2.\n")
+    follow = cell(scan(folder), "follow-up")
+    assert follow["outcome"] == "met"
+    assert {f["id"] for f in follow["facets"] if f["found"]} >= {"who", "when"}
+    assert all(f["evidence"] for f in follow["facets"] if f["found"])
+
+
+def test_a_table_row_is_read_with_its_column_header(tmp_path: Path) -> None:
+    folder = write(tmp_path, "plan.md", "# Handlingsplan\n\n| Mått | Målvärde |\n|---|---|\n"
+                   "| Väntetid till första besök | 80 procent inom 30 dagar |\n")
+    goals = cell(scan(folder), "goals")
+    assert goals["outcome"] == "met"
+    assert any("80 procent" in e["text"] for e in goals["evidence"])
+
+
+def test_an_empty_heading_states_nothing(tmp_path: Path) -> None:
+    folder = write(tmp_path, "rutin.md", "# Rutin\n\n## 1. Syfte\n\n## 2. Ansvar\n\nRegionen ansvarar för BUP.\n")
+    assert cell(scan(folder), "goals")["outcome"] == "not_met"
+
+
+def test_every_graded_cell_says_whether_it_needs_review(tmp_path: Path) -> None:
+    folder = write(tmp_path, "rutin.md", "# Rutin\n\nRegionen ansvarar för BUP.\n")
+    report = scan(folder)
+    for r in report["documents"][0]["results"]:
+        assert isinstance(r["review"], bool)
+        assert r["review"] == bool(r["review_reasons"])
+
+
+def test_a_cell_that_rests_on_its_scope_is_flagged_with_the_reason(tmp_path: Path) -> None:
+    # The region's and the municipality's responsibilities stand in one section but the
+    # municipality's party and its duty are in different sentences: partial, and a person should look.
+    folder = write(tmp_path, "avtal.md", "# Överenskommelse\n\n## Ansvar\n\n"
+                   "Regionen ansvarar för barn- och ungdomspsykiatrin.\n\n"
+                   "Kommunen har flera verksamheter i varje del av länet. Dessa ansvarar för stödet i vardagen.\n")
+    principals = cell(scan(folder), "responsibility-principals")
+    assert principals["outcome"] == "partial"
+    assert principals["review"] is True
+    assert any("same section" in r for r in principals["review_reasons"])
+
+
+def test_a_clear_cell_is_not_flagged(tmp_path: Path) -> None:
+    folder = write(tmp_path, "avtal.md", "# Överenskommelse\n\n"
+                   "Regionen ansvarar för barn- och ungdomspsykiatrin. Kommunen ansvarar för elevhälsan.\n")
+    principals = cell(scan(folder), "responsibility-principals")
+    assert principals["outcome"] == "met"
+    assert principals["review"] is False
+
+
+def test_a_pack_cannot_mark_an_undeclared_facet(tmp_path: Path) -> None:
+    pack = (ROOT / "rules" / "child-youth-collaboration.yaml").read_text(encoding="utf-8")
+    broken = pack.replace("          facet: how_often\n", "          facet: how_many\n", 1)
+    assert broken != pack
+    path = tmp_path / "pack.yaml"
+    path.write_text(broken, encoding="utf-8")
+    proc = govcheck("rules", "validate", str(path))
+    assert proc.returncode != 0
+    assert "how_many" in proc.stderr and "not declared" in proc.stderr
