@@ -47,7 +47,7 @@ def build_index(doc: Document, packs: list[Pack] | None = None) -> Index:
 
 
 def context(pack: Pack, doc: Document, index: Index, as_of: dt.date) -> Context:
-    signals = pack.signals_for(doc.lang)
+    signals = pack.signals_for(doc.lang, doc.doc_type)
     negation = [(signals.get(cue["signal"], []), cue.get("window")) for cue in pack.negation]
     return Context(
         index=index, blocks=doc.blocks, sentence_block=[s.block for s in doc.sentences], as_of=as_of,

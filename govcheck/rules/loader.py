@@ -67,11 +67,16 @@ class Pack:
     negation: list[dict]  # [{signal: name, window: N | None}]
     tables: dict[str, list[dict]]
     rules: list[Rule] = field(default_factory=list)
+    # doc type -> signal -> language -> terms: a word's sense in documents of that type ("planen" is
+    # the action plan itself in an action plan, one child's plan in a SIP routine)
+    type_signals: dict[str, dict[str, dict[str, list[Term]]]] = field(default_factory=dict)
 
     def terms(self) -> list[Term]:
         """Every term of the pack, in every language: signals, statute tables and terms written into
         conditions."""
         out = [t for per in self.signals.values() for terms in per.values() for t in terms]
+        out += [t for sigs in self.type_signals.values() for per in sigs.values() for terms in per.values()
+                for t in terms]
         out += [t for rows in self.tables.values() for row in rows for t in row["_terms"]]
         for rule in self.rules:
             for cond in (rule.met, rule.partial, rule.forbid, rule.evidence):
@@ -79,9 +84,12 @@ class Pack:
                     out += written_terms(cond)
         return out
 
-    def signals_for(self, lang: str) -> dict[str, list[Term]]:
+    def signals_for(self, lang: str, doc_type: str | None = None) -> dict[str, list[Term]]:
         fallback = self.languages[0] if self.languages else lang
-        return {name: per.get(lang) or per.get(fallback, []) for name, per in self.signals.items()}
+        out = {name: per.get(lang) or per.get(fallback, []) for name, per in self.signals.items()}
+        for name, per in self.type_signals.get(doc_type or "", {}).items():
+            out[name] = per.get(lang) or per.get(fallback, [])
+        return out
 
 
 class _PackLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -206,6 +214,17 @@ def load_pack(path: Path) -> Pack:
                 where, _, message = str(exc).partition(": ")
                 raise fail(where.replace(".*", ""), message) from None
         tables[tname] = rows
+    type_signals: dict[str, dict[str, dict[str, list[Term]]]] = {}
+    for doc_type, sigs in data.get("doc_type_signals", {}).items():
+        for name, spec in sigs.items():
+            if name not in signals:
+                raise fail(f"doc_type_signals.{doc_type}.{name}", f"undefined signal {name!r}")
+            try:
+                type_signals.setdefault(doc_type, {})[name] = compile_terms(
+                    spec, f"doc_type_signals.{doc_type}.{name}", langs)
+            except RuleError as exc:
+                where, _, message = str(exc).partition(": ")
+                raise fail(where, message) from None
     negation = list(data.get("negation", []))
     for i, cue in enumerate(negation):
         if cue["signal"] not in signals:
@@ -213,6 +232,7 @@ def load_pack(path: Path) -> Pack:
     pack = Pack(
         id=data["id"], version=str(data["version"]), title=data["title"], languages=langs, path=path,
         doc_types=data.get("doc_types", {}), signals=signals, negation=negation, tables=tables,
+        type_signals=type_signals,
     )
     seen: set[str] = set()
     for i, spec in enumerate(data["rules"]):
