@@ -36,9 +36,18 @@ from govcheck.config import (
 )
 from govcheck.discover import discover
 from govcheck.extract import ExtractOptions
+from govcheck.judgements import (
+    JudgementRun,
+    Judgements,
+    JudgementsError,
+    apply_judgements,
+    find_judgements,
+    load_judgements,
+)
+from govcheck.judgements import check_rules as check_judged_rules
 from govcheck.model import DocumentResult
 from govcheck.report import EXTENSIONS, FORMATS, ReportOptions, render, write_atomic
-from govcheck.report.common import FAIL_ON, findings
+from govcheck.report.common import FAIL_ON, findings, review_summary
 from govcheck.rules import RuleError, bundled_packs, load_pack, load_packs
 from govcheck.scan import ScanOptions, scan
 
@@ -126,6 +135,15 @@ def scan_cmd(
     no_config: Annotated[bool, typer.Option("--no-config", help="Ignore any govcheck.yaml.")] = False,
     output_dir: Annotated[Path | None, typer.Option("--output-dir", help="Write each --format without its own "
                                                     "--output to DIR/govcheck-report.<ext>.")] = None,
+    judgements_file: Annotated[Path | None, typer.Option("--judgements", help="Auditors' recorded verdicts to "
+                                                         "apply (default: govcheck-judgements.yaml beside "
+                                                         "govcheck.yaml, or the nearest one above the first "
+                                                         "path). A verdict replaces the tool's outcome while "
+                                                         "the document is unchanged; after an edit it is "
+                                                         "reported as stale. See `govcheck judgements --help`."
+                                                         )] = None,
+    no_judgements: Annotated[bool, typer.Option("--no-judgements", help="Apply no recorded verdicts: the "
+                                                "tool's own outcomes only.")] = False,
 ) -> None:
     """Scan documents and print a compliance matrix or write reports.
 
@@ -162,6 +180,13 @@ def scan_cmd(
         packs = load_packs(rules or cfg.packs or None)
         check_rule_ids(cfg, packs)
     except (RuleError, ConfigError) as exc:
+        raise fail(str(exc)) from None
+    if no_judgements and judgements_file:
+        raise fail("--judgements and --no-judgements: give one of them")
+    judgements = _load_judgements(cfg, paths, judgements_file, no_judgements or no_config)
+    try:
+        check_judged_rules(judgements, (r.id for p in packs for r in p.rules))
+    except JudgementsError as exc:
         raise fail(str(exc)) from None
     filtered = bool(cfg.enable or cfg.disable)
     if filtered:
@@ -206,11 +231,14 @@ def scan_cmd(
 
     if filtered:
         report = keep_rules(report, {r.id for p in packs for r in p.rules})
+    # Verdicts before waivers: a waiver covers a gap, and whether there is a gap is the auditor's call.
+    report, verdicts = apply_judgements(report, judgements, sources, all_digests=bool({"xlsx", "html"} & set(formats)))
+    _warn_unapplied(verdicts)
     report = apply_waivers(report, cfg.waivers, as_of_date, cfg.path.resolve().parent if cfg.path else None)
 
     ropts = ReportOptions(lang=lang, details=details, fail_on=fail_level,
                           expired_waivers=tuple(w.to_json() for w in expired),
-                          config=str(cfg.path) if cfg.path else None)
+                          config=str(cfg.path) if cfg.path else None, judgements=verdicts)
     for f, target in zip(formats, targets, strict=True):
         data = render(report, f, ropts)
         if target is not None:
@@ -227,7 +255,8 @@ def scan_cmd(
         waived = sum(1 for d in report.documents for r in d.results if r.waived is not None)
         gate = "" if fail_level == "never" else f"{len(failing)} findings at or above {fail_level}, "
         err.print(f"govcheck: {len(report.documents)} documents, {len(unreadable)} unreadable, {gate}"
-                  f"{f'{waived} waived, ' if waived else ''}{elapsed:.1f} s", markup=False)
+                  f"{f'{waived} waived, ' if waived else ''}{review_summary(report, verdicts)}{elapsed:.1f} s",
+                  markup=False, soft_wrap=True)
     if failing:
         raise typer.Exit(1)
 
@@ -247,6 +276,37 @@ def _load_config(paths: list[Path], config_file: Path | None, no_config: bool) -
         return load_config(path)
     except ConfigError as exc:
         raise fail(str(exc)) from None
+
+
+def _load_judgements(cfg: Config, paths: list[Path], explicit: Path | None, skip: bool) -> Judgements:
+    """--judgements FILE, else govcheck-judgements.yaml beside the config (or above the first path);
+    exit 2 on any problem, before a document is read."""
+    if skip and explicit is None:
+        return Judgements()
+    path = explicit or find_judgements(cfg.path, paths[0] if paths else None)
+    if path is None:
+        return Judgements()
+    if not path.is_file():
+        raise fail(f"--judgements {path}: no such file")
+    try:
+        return load_judgements(path)
+    except JudgementsError as exc:
+        raise fail(str(exc)) from None
+
+
+def _warn_unapplied(run: JudgementRun) -> None:
+    """Stale and missing verdicts on stderr, even with -q: a verdict that stopped applying changes an
+    outcome back to the tool's, and the auditor must know why."""
+    for e in run.by_status("stale"):
+        v = e.verdict
+        now = "it cannot be read now" if e.current_sha256 is None else "the document has changed since"
+        err.print(f"govcheck: warning: {e.where}: verdict {v.outcome} for {v.rule} on {v.path!r} ({v.by}, {v.date}) "
+                  f"is stale: {now}; the tool's outcome stands until it is judged again", markup=False,
+                  soft_wrap=True)
+    for e in run.by_status("missing"):
+        v = e.verdict
+        err.print(f"govcheck: warning: {e.where}: verdict for {v.rule} on {v.path!r}: no such document any more",
+                  markup=False, soft_wrap=True)
 
 
 def _targets(formats: list[str], output: list[Path], output_dir: Path | None) -> list[Path | None]:

@@ -44,7 +44,12 @@ thead th { background: #f7fafc; position: sticky; top: 0; }
 #matrix td.cell.off { visibility: hidden; }
 .o-met { color: var(--met); } .o-partial { color: var(--partial); } .o-not_met { color: var(--not_met); }
 .o-cannot_assess { color: var(--cannot_assess); } .o-not_applicable { color: var(--not_applicable); }
-.waived { font-size: .8em; vertical-align: super; }
+.waived, .mark { font-size: .8em; vertical-align: super; }
+.mark.review { color: #b7791f; } .mark.judged { color: #2b6cb0; }
+.review-note { background: #fffbea; border-left: 3px solid #b7791f; padding: .2rem .6rem; }
+.judged-note { background: #ebf8ff; border-left: 3px solid #2b6cb0; padding: .2rem .6rem; }
+ul.facets { list-style: none; padding-left: .5rem; } ul.facets .yes { color: var(--met); }
+ul.facets .no { color: var(--not_met); }
 #panel { position: fixed; right: 1rem; top: 1rem; bottom: 1rem; width: min(32rem, 45vw); overflow-y: auto;
          background: #fff; border: 1px solid #cbd5e0; border-radius: 6px; padding: 1rem;
          box-shadow: 0 4px 18px rgba(0,0,0,.18); }
@@ -75,10 +80,11 @@ JS = """
 (() => {
   const $ = (sel, el = document) => el.querySelector(sel);
   const $$ = (sel, el = document) => Array.from(el.querySelectorAll(sel));
-  const outcome = $('#f-outcome'), rule = $('#f-rule'), type = $('#f-type');
+  const outcome = $('#f-outcome'), rule = $('#f-rule'), type = $('#f-type'), review = $('#f-review');
   const panel = $('#panel'), body = $('#panel-body'), count = $('#f-count');
-  const wanted = (o) => !outcome.value || (outcome.value === 'gaps' ? (o === 'partial' || o === 'not_met')
-                                                                   : o === outcome.value);
+  const wantedOutcome = (o) => !outcome.value || (outcome.value === 'gaps' ? (o === 'partial' || o === 'not_met')
+                                                                          : o === outcome.value);
+  const wanted = (el) => wantedOutcome(el.dataset.outcome) && (!review.value || el.dataset[review.value] === '1');
   function apply() {
     const r = rule.value, t = type.value;
     $$('#matrix [data-rule]').forEach((el) => { el.hidden = Boolean(r) && el.dataset.rule !== r; });
@@ -86,7 +92,7 @@ JS = """
     $$('#matrix tbody tr').forEach((row) => {
       let any = false;
       $$('td.cell', row).forEach((cell) => {
-        const ok = wanted(cell.dataset.outcome);
+        const ok = wanted(cell);
         cell.classList.toggle('off', !ok);
         if (ok && !cell.hidden) any = true;
       });
@@ -94,7 +100,7 @@ JS = """
       if (!row.hidden) shown += 1;
     });
     $$('.detail').forEach((d) => {
-      d.hidden = !wanted(d.dataset.outcome) || (Boolean(r) && d.dataset.rule && d.dataset.rule !== r)
+      d.hidden = !wanted(d) || (Boolean(r) && d.dataset.rule && d.dataset.rule !== r)
                  || (Boolean(t) && d.dataset.type !== t);
     });
     count.textContent = String(shown);
@@ -120,7 +126,7 @@ JS = """
   });
   $('#close').addEventListener('click', () => { panel.hidden = true; });
   document.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') panel.hidden = true; });
-  [outcome, rule, type].forEach((el) => el.addEventListener('change', apply));
+  [outcome, rule, type, review].forEach((el) => el.addEventListener('change', apply));
   apply();
 })();
 """
@@ -160,6 +166,7 @@ def write(report: ScanReport, options: ReportOptions | None = None) -> str:
         _details(report, lang),
         _unreadable(report, lang),
         _expired(options.expired_waivers, lang),
+        _unapplied(options.judgements, lang),
         f"<script>{JS}</script>",
         "</body>",
         "</html>",
@@ -188,11 +195,16 @@ def _matrix(report: ScanReport, lang: str) -> str:
         f'<label>{e(w["rule"])}<select id="f-rule">{_options(rules, w["all"])}</select></label>'
         f'<label>{e(w["type"])}<select id="f-type">'
         f'{_options([(t, c.doc_type_label(t, lang)) for t in types], w["all"])}</select></label>'
+        f'<label>{e(c.TEXT[lang]["review"].capitalize())}<select id="f-review">'
+        f'{_options([("review", c.TEXT[lang]["needs_review"]), ("judged", c.TEXT[lang]["judged"])], w["all"])}'
+        f'</select></label>'
         f'<span><span id="f-count">{len(report.documents)}</span> / {len(report.documents)} '
         f'{e(w["documents"].lower())} {e(w["shown"])}</span></form>'
     )
     legend = " · ".join(f'<span class="o-{o}">{s}</span> {e(c.label(o, lang))}' for o, s in c.SYMBOLS.items())
     legend += f" · {c.WAIVED_MARK} {e(c.TEXT[lang]['waived'])}"
+    legend += (f' · <span class="mark review">{c.REVIEW_MARK}</span> {e(c.TEXT[lang]["needs_review"])}'
+               f' · <span class="mark judged">{c.JUDGED_MARK}</span> {e(c.TEXT[lang]["judged"])}')
     head = "".join(f'<th data-rule="{e(r.id)}" title="{e(c.pick(r.title, lang))}">{i}</th>'
                    for i, r in enumerate(report.rules, 1))
     rows = "\n".join(_matrix_row(n, doc, report.rules, lang) for n, doc in enumerate(report.documents))
@@ -217,14 +229,34 @@ def _matrix_row(n: int, doc: DocumentResult, rules: list[RuleInfo], lang: str) -
         target = f"d{n}-r{j}" if doc.status == "ok" else f"d{n}"
         mark = f'<span class="waived" title="{e(c.TEXT[lang]["waived"])}">{c.WAIVED_MARK}</span>' \
             if res is not None and res.waived is not None else ""
+        mark = _review_mark(res, lang) + mark
         tds.append(
             f'<td class="cell o-{e(outcome)}" data-rule="{e(rule.id)}" data-outcome="{e(outcome)}" '
-            f'data-target="{target}" tabindex="0" role="button" '
+            f'{_flags(res)}data-target="{target}" tabindex="0" role="button" '
             f'title="{e(c.pick(rule.title, lang))}: {e(c.label(outcome, lang))}">'
             f"{c.SYMBOLS.get(outcome, '·')}{mark}</td>")
     return (f'<tr data-type="{e(doc.doc_type or "")}" data-status="{e(doc.status)}">'
             f'<th scope="row"><a href="#doc-{n}">{e(doc.path)}</a></th>'
             f"<td>{e(c.doc_type_label(doc.doc_type, lang))}</td>{''.join(tds)}</tr>")
+
+
+def _review_mark(res: RuleResult | None, lang: str) -> str:
+    """✎ when an auditor decided the cell, else ⚑ when the tool asks a person to check it."""
+    if res is None:
+        return ""
+    if res.judged_by is not None:
+        return f'<span class="mark judged" title="{e(c.TEXT[lang]["judged"])}">{c.JUDGED_MARK}</span>'
+    if res.review:
+        return f'<span class="mark review" title="{e(c.TEXT[lang]["needs_review"])}">{c.REVIEW_MARK}</span>'
+    return ""
+
+
+def _flags(res: RuleResult | None) -> str:
+    """data-review / data-judged attributes the review filter reads (trailing space included)."""
+    if res is None:
+        return ""
+    out = 'data-review="1" ' if res.review and res.judged_by is None else ""
+    return out + ('data-judged="1" ' if res.judged_by is not None else "")
 
 
 def _set_level(report: ScanReport, lang: str) -> str:
@@ -287,12 +319,28 @@ def _cell_detail(n: int, j: int, doc: DocumentResult, rule: RuleInfo, res: RuleR
                       f"{c.SYMBOLS.get(res.outcome, '·')} {e(c.label(res.outcome, lang))}</span></h4>"]
     if res.waived is not None:
         parts.append(f'<p class="waiver">{c.WAIVED_MARK} {e(c.waiver_text(res.waived, lang))}</p>')
+    if res.judged_by is not None:
+        parts.append(f'<p class="judged-note">{c.JUDGED_MARK} {e(c.judged_text(res, lang))}</p>')
+    elif res.review:
+        reasons = "".join(f"<li>{e(r)}</li>" for r in res.review_reasons)
+        parts.append(f'<div class="review-note">{c.REVIEW_MARK} {e(t["needs_review"].capitalize())}'
+                     + (f"<ul>{reasons}</ul>" if reasons else "") + "</div>")
     if res.evidence and rule.kind == "forbidden" and res.outcome == "not_met":
         parts.append(f"<p>{e(t['found_instead'])}:</p>")
     for ev in res.evidence:
         place = c.where(ev, lang)
         parts.append(f"<blockquote>“{e(ev.text)}”</blockquote>"
                      + (f'<p class="where">{e(place)}</p>' if place else ""))
+    if res.facets:
+        items = []
+        for f in res.facets:
+            quote = ""
+            if f.evidence:
+                place = c.where(f.evidence[0], lang)
+                quote = f": “{e(f.evidence[0].text)}”" + (f' <span class="where">{e(place)}</span>' if place else "")
+            sign = '<span class="yes">✓</span>' if f.found else '<span class="no">✗</span>'
+            items.append(f'<li data-facet="{e(f.id)}">{sign} {e(c.facet_label(rule, f.id, lang))}{quote}</li>')
+        parts.append(f'<p>{e(t["facets"])}:</p><ul class="facets">{"".join(items)}</ul>')
     note = c.cell_note(res, rule, doc, lang)
     if note:
         parts.append(f'<p class="message">{e(note)}</p>')
@@ -300,7 +348,7 @@ def _cell_detail(n: int, j: int, doc: DocumentResult, rule: RuleInfo, res: RuleR
     if recommendation and c.is_gap(res):
         parts.append(f'<p class="recommendation"><strong>{e(t["recommendation"])}:</strong> {e(recommendation)}</p>')
     return (f'<article class="detail o-{e(res.outcome)}" id="d{n}-r{j}" data-outcome="{e(res.outcome)}" '
-            f'data-rule="{e(rule.id)}" data-type="{e(doc.doc_type or "")}">{"".join(parts)}</article>')
+            f'{_flags(res)}data-rule="{e(rule.id)}" data-type="{e(doc.doc_type or "")}">{"".join(parts)}</article>')
 
 
 def _unreadable(report: ScanReport, lang: str) -> str:
@@ -311,6 +359,25 @@ def _unreadable(report: ScanReport, lang: str) -> str:
     rows = "".join(f"<tr><td>{e(d.path)}</td><td>{e(d.reason or w['unknown'])}</td></tr>" for d in bad)
     return (f'<section id="unreadable"><h2>{e(w["unreadable"])}</h2><table><thead><tr><th>{e(w["doc"])}</th>'
             f'<th>{e(w["reason"])}</th></tr></thead><tbody>{rows}</tbody></table></section>')
+
+
+def _unapplied(run: object, lang: str) -> str:
+    """Recorded verdicts that did not apply: stale (the document changed) or for a document that is gone."""
+    entries = [x for x in getattr(run, "entries", []) if x.status in ("stale", "missing")]
+    if not entries:
+        return ""
+    sv = lang == "sv"
+    w = c.WORDS[lang]
+    title = "Revisorns bedömningar som inte tillämpades" if sv else "Auditors' verdicts not applied"
+    why = {"stale": "dokumentet har ändrats (inaktuell)" if sv else "stale: the document changed after it was judged",
+           "missing": "dokumentet finns inte längre" if sv else "the document is gone"}
+    rows = "".join(
+        f'<tr data-status="{x.status}"><td>{e(x.verdict.path)}</td><td><code>{e(x.verdict.rule)}</code></td>'
+        f"<td>{e(c.label(x.verdict.outcome, lang))}</td><td>{e(x.verdict.by)}, {e(x.verdict.date)}</td>"
+        f"<td>{e(why[x.status])}</td><td><code>{e(x.where)}</code></td></tr>" for x in entries)
+    head = "".join(f"<th>{e(w[k])}</th>" for k in ("doc", "rule", "outcome", "decided_by", "reason", "defined_in"))
+    return (f'<section id="unapplied"><h2>{e(title)}</h2><table><thead><tr>{head}</tr></thead>'
+            f"<tbody>{rows}</tbody></table></section>")
 
 
 def _expired(expired: tuple[dict, ...], lang: str) -> str:

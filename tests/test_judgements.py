@@ -1,0 +1,191 @@
+"""Auditors' recorded verdicts through the real CLI: applied while the document is unchanged, stale after
+an edit, reported when the document is gone, and a broken judgements file stops the run (exit 2) with
+file:line before any document is read."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from conftest import AS_OF, ROOT, govcheck
+
+TINY_PACK = """\
+id: tiny
+version: "1"
+title: {en: Tiny pack for verdict tests}
+languages: [en]
+signals:
+  owner: [owner]
+  author: [author]
+rules:
+  - id: has-owner
+    title: {en: Owner}
+    description: {en: An owner is named.}
+    recommendation: {en: Name the policy's owner.}
+    met: {find: owner}
+    partial: {find: author}
+  - id: has-author
+    title: {en: Author}
+    description: {en: An author is named.}
+    met: {find: author}
+"""
+PARTIAL_TEXT = "The author of this policy is Sam. The author writes well.\n"
+VERDICT = """\
+  - path: {path}
+    sha256: {sha}
+    rule: has-owner
+    outcome: met
+    reason: Sam signs as owner in the approval block.
+    by: A. Revisor
+    date: 2026-12-10
+"""
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> Path:
+    """A policy repository whose one document the tool finds only partial on has-owner (exit 1 with
+    fail_on partial), and an auditor's verdict that it is met."""
+    (tmp_path / "tiny.yaml").write_text(TINY_PACK, encoding="utf-8")
+    (tmp_path / "govcheck.yaml").write_text("packs: [tiny.yaml]\nfail_on: partial\n", encoding="utf-8")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "policy.txt").write_text(PARTIAL_TEXT, encoding="utf-8")
+    return tmp_path
+
+
+def judge(repo: Path, *entries: str) -> Path:
+    path = repo / "govcheck-judgements.yaml"
+    path.write_text("version: 1\njudgements:\n" + "".join(entries), encoding="utf-8")
+    return path
+
+
+def scan(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    return govcheck("scan", "docs", "--as-of", AS_OF, *args, cwd=repo, timeout=120)
+
+
+def cell(report: dict, path: str, rule: str) -> dict:
+    doc = next(d for d in report["documents"] if d["path"] == path)
+    return next(r for r in doc["results"] if r["rule"] == rule)
+
+
+def test_verdict_replaces_the_outcome_keeps_the_tools_and_changes_the_exit_code(repo: Path) -> None:
+    assert scan(repo, "-q").returncode == 1  # the tool: partial, and fail_on partial
+    judge(repo, VERDICT.format(path="policy.txt", sha=sha(repo / "docs" / "policy.txt")))
+    proc = scan(repo, "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    jsonschema.validate(report, json.loads((ROOT / "schemas" / "report.schema.json").read_text()))
+    got = cell(report, "policy.txt", "has-owner")
+    assert got["outcome"] == "met" and got["tool_outcome"] == "partial"
+    assert got["judged_by"] == {"by": "A. Revisor", "date": "2026-12-10",
+                                "reason": "Sam signs as owner in the approval block."}
+    assert got["evidence"][0]["text"] == "The author of this policy is Sam."  # the tool's evidence stays
+    assert "tool_outcome" not in cell(report, "policy.txt", "has-author")  # other cells untouched
+    assert [e["rule"] for e in report["judgements"]["applied"]] == ["has-owner"]
+    assert report["judgements"]["stale"] == report["judgements"]["missing"] == []
+    assert "1 judged by an auditor" in proc.stderr
+    # and without the verdicts, the tool's outcome again
+    assert scan(repo, "-q", "--no-judgements").returncode == 1
+
+
+def test_a_verdict_after_the_document_changed_is_stale_and_not_applied(repo: Path) -> None:
+    doc = repo / "docs" / "policy.txt"
+    judge(repo, VERDICT.format(path="policy.txt", sha=sha(doc)))
+    doc.write_text(PARTIAL_TEXT + "A new paragraph about scope.\n", encoding="utf-8")
+    proc = scan(repo, "-f", "json", "-q")
+    assert proc.returncode == 1  # the tool's partial stands and fails again
+    report = json.loads(proc.stdout)
+    got = cell(report, "policy.txt", "has-owner")
+    assert got["outcome"] == "partial" and "judged_by" not in got
+    stale = report["judgements"]["stale"]
+    assert [(s["path"], s["rule"], s["outcome"]) for s in stale] == [("policy.txt", "has-owner", "met")]
+    assert stale[0]["current_sha256"] == sha(doc) != stale[0]["sha256"]
+    assert stale[0]["where"].endswith("govcheck-judgements.yaml:3")
+    # even with -q: the auditor must learn why the outcome went back
+    assert "govcheck-judgements.yaml:3: verdict met for has-owner on 'policy.txt'" in proc.stderr
+    assert "is stale" in proc.stderr
+    md = scan(repo, "-f", "markdown", "-q").stdout
+    assert "stale" in md and "A. Revisor" in md
+
+
+def test_a_verdict_for_a_document_that_is_gone_is_reported(repo: Path) -> None:
+    judge(repo, VERDICT.format(path="policy.txt", sha=sha(repo / "docs" / "policy.txt")),
+          VERDICT.format(path="retired-policy.txt", sha="f" * 64))
+    proc = scan(repo, "-f", "json")
+    assert proc.returncode == 0
+    report = json.loads(proc.stdout)
+    assert [m["path"] for m in report["judgements"]["missing"]] == ["retired-policy.txt"]
+    assert "govcheck-judgements.yaml:10: verdict for has-owner on 'retired-policy.txt': no such document" \
+        in proc.stderr
+    terminal = scan(repo).stdout
+    assert "retired-policy.txt" in terminal
+
+
+def test_judgements_file_given_on_the_command_line(repo: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere.yaml"
+    elsewhere.write_text("judgements:\n" + VERDICT.format(path="policy.txt", sha=sha(repo / "docs" / "policy.txt")),
+                         encoding="utf-8")
+    assert scan(repo, "-q", "--judgements", str(elsewhere)).returncode == 0
+    assert scan(repo, "-q", "--judgements", str(tmp_path / "nope.yaml")).returncode == 2
+
+
+def fifo_docs(repo: Path) -> Path:
+    folder = repo / "blocking"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.txt")
+    return folder
+
+
+GOOD_SHA = "a" * 64
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    (VERDICT.format(path="p.txt", sha=GOOD_SHA).replace("outcome: met", "outcome: fine"),
+     "govcheck-judgements.yaml:6: judgements[0].outcome: 'fine' is not an outcome"),
+    (VERDICT.format(path="p.txt", sha="abc123"),
+     "govcheck-judgements.yaml:4: judgements[0].sha256: 'abc123' is not a sha256"),
+    (VERDICT.format(path="p.txt", sha=GOOD_SHA).replace("date: 2026-12-10", "date: 2026-02-30"),
+     "govcheck-judgements.yaml:9: judgements[0].date: '2026-02-30' is not a valid date"),
+    (VERDICT.format(path="p.txt", sha=GOOD_SHA).replace("    by: A. Revisor\n", ""),
+     "govcheck-judgements.yaml:3: judgements[0]: 'by' is a required property"),
+    (VERDICT.format(path="p.txt", sha=GOOD_SHA).replace("rule: has-owner", "rule: has-ownr"),
+     "govcheck-judgements.yaml:3: unknown rule 'has-ownr'"),
+    (VERDICT.format(path="p.txt", sha=GOOD_SHA) + "    approved: yes\n",
+     "govcheck-judgements.yaml:10: judgements[0].approved: unknown key 'approved'"),
+    (VERDICT.format(path="p.txt", sha=GOOD_SHA) * 2,
+     "govcheck-judgements.yaml:10: judgements[1]: a second verdict for rule 'has-owner' on 'p.txt' "
+     "(the first is at line 3)"),
+    ("  - path: [unclosed\n", "govcheck-judgements.yaml:4: invalid YAML"),
+])
+def test_invalid_judgements_file_exits_2_with_file_and_line_before_reading(repo: Path, entry: str,
+                                                                           message: str) -> None:
+    judge(repo, entry)
+    blocking = fifo_docs(repo)  # reading this would block: exit 2 in time proves no document was read
+    proc = govcheck("scan", str(blocking), cwd=repo, timeout=30)
+    assert proc.returncode == 2, proc.stderr
+    assert message in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_written_judgements_file_is_valid_yaml_for_people(repo: Path) -> None:
+    """The file govcheck writes (import/export) reads back, with a header that explains it."""
+    from govcheck.judgements import Verdict, dump, load_judgements
+
+    v = Verdict(path="a b/å.pdf", sha256=GOOD_SHA, rule="has-owner", outcome="met", reason="Owner: “Åsa”: p. 4",
+                by="A. Revisor", date="2026-12-10", page=4, quote="Ägare: Åsa # not a comment")
+    path = repo / "out.yaml"
+    path.write_text(dump([v]), encoding="utf-8")
+    assert path.read_text(encoding="utf-8").startswith("# govcheck judgements")
+    back = load_judgements(path).verdicts[0]
+    assert (back.path, back.reason, back.page, back.quote, back.date) == (v.path, v.reason, 4, v.quote, v.date)
+    assert yaml.safe_load(path.read_text(encoding="utf-8"))["version"] == 1
