@@ -189,3 +189,31 @@ def test_written_judgements_file_is_valid_yaml_for_people(repo: Path) -> None:
     back = load_judgements(path).verdicts[0]
     assert (back.path, back.reason, back.page, back.quote, back.date) == (v.path, v.reason, 4, v.quote, v.date)
     assert yaml.safe_load(path.read_text(encoding="utf-8"))["version"] == 1
+
+
+def test_diff_shows_verdict_changes_beside_outcome_changes(repo: Path) -> None:
+    doc = repo / "docs" / "policy.txt"
+
+    def scan_to(name: str) -> str:
+        out = repo / name
+        assert scan(repo, "-f", "json", "-o", str(out), "-q", "--fail-on", "never").returncode == 0
+        return str(out)
+
+    before = scan_to("before.json")
+    judge(repo, VERDICT.format(path="policy.txt", sha=sha(doc)))
+    judged = scan_to("judged.json")
+    proc = govcheck("diff", before, judged, "--format", "json", cwd=repo)
+    result = json.loads(proc.stdout)
+    assert [(c["rule"], c["old"], c["new"], c["new_judged"]) for c in result["improved"]] == [
+        ("has-owner", "partial", "met", True)]
+    assert [(v["rule"], v["kind"], v["new"]["by"], v["new"]["tool_outcome"]) for v in result["verdicts"]] == [
+        ("has-owner", "recorded", "A. Revisor", "partial")]
+    md = govcheck("diff", before, judged, "--format", "markdown", cwd=repo).stdout
+    assert "| policy.txt | has-owner (Owner) | partial | met ✎ | improved |" in md
+    assert ("| policy.txt | has-owner (Owner) | – | met ✎ A. Revisor 2026-12-10 (tool: partial) "
+            "| verdict recorded |") in md
+    # the document is edited: the verdict goes stale, the tool's partial is back
+    doc.write_text(PARTIAL_TEXT + "Reviewed yearly.\n", encoding="utf-8")
+    edited = scan_to("edited.json")
+    terminal = govcheck("diff", judged, edited, cwd=repo).stdout
+    assert "verdict withdrawn or stale" in terminal and "1 changes of auditors' verdicts" in terminal
