@@ -93,8 +93,9 @@ class Diff:
 
     def to_json(self) -> dict:
         out: dict = {"old": self.old, "new": self.new, "summary": self.summary()}
-        for kind in KINDS:
-            out[kind] = [asdict(c) for c in getattr(self, kind)]
+        for kind in KINDS:  # the judged flags only where true: reports without verdicts diff as before
+            out[kind] = [{k: v for k, v in asdict(c).items() if v or k not in ("old_judged", "new_judged")}
+                         for c in getattr(self, kind)]
         out["new_documents"] = self.new_documents
         out["removed_documents"] = self.removed_documents
         out["verdicts"] = [asdict(v) for v in self.verdicts]
