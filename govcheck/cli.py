@@ -63,6 +63,17 @@ app.add_typer(rules_app, name="rules")
 cache_app = typer.Typer(help="Show or empty the cache of extracted documents and results (it grows with "
                         "every new document version, rule pack and govcheck release).", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
+judgements_app = typer.Typer(
+    help="Auditors' verdicts: record where you disagree with (or confirm) the tool, bound to the document's "
+    "content.\n\n"
+    "Review workflow:  govcheck scan DOCS -f xlsx -o matrix.xlsx  (or -f html: its review mode exports "
+    "verdicts), fill in the 'Auditor outcome / reason / Auditor / Date judged' columns, then  govcheck "
+    "judgements import matrix.xlsx -o DOCS/govcheck-judgements.yaml. The next scan applies each verdict "
+    "while the document is unchanged (outcome = the auditor's, the tool's kept as tool_outcome) and "
+    "reports it as stale after an edit.",
+    no_args_is_help=True,
+)
+app.add_typer(judgements_app, name="judgements")
 
 err = Console(stderr=True, highlight=False)
 
@@ -365,6 +376,47 @@ def diff_cmd(
         langs = [d.get("lang") for d in after["documents"] if d.get("lang") in ("sv", "en")]
         lang = max(set(langs), key=langs.count) if langs else "en"
     sys.stdout.write(render(compare(before, after, str(old), str(new)), fmt, lang))
+
+
+# --- judgements -----------------------------------------------------------------------------------
+
+
+@judgements_app.command("import")
+def judgements_import(
+    workbook: Annotated[Path, typer.Argument(help="An XLSX report (govcheck scan --format xlsx) with the "
+                                             "auditor's columns filled in.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Judgements file to write; an existing "
+                                                "one is updated (a new verdict replaces the old one for the "
+                                                "same document and rule, others are kept). Default: "
+                                                "standard output.")] = None,
+) -> None:
+    """Turn the filled-in rows of an XLSX report into a judgements file; exit 2 naming sheet, row and
+    column of every problem."""
+    from govcheck.judgements import dump, merge
+    from govcheck.judgements_import import WorkbookError, import_xlsx
+
+    if not workbook.is_file():
+        raise fail(f"{workbook}: no such file")
+    try:
+        verdicts = import_xlsx(workbook)
+    except WorkbookError as exc:
+        for problem in exc.problems:
+            err.print(f"govcheck: error: {problem}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    old: list = []
+    if output is not None and output.exists():
+        try:
+            old = load_judgements(output).verdicts
+        except JudgementsError as exc:
+            raise fail(str(exc)) from None
+    merged = merge(old, verdicts)
+    if output is None:
+        sys.stdout.write(dump(merged))
+        return
+    write_atomic(output, dump(merged))
+    replaced = sum(1 for v in verdicts if any((o.path, o.rule) == (v.path, v.rule) for o in old))
+    err.print(f"govcheck: {output}: {len(verdicts)} verdicts from {workbook.name} ({replaced} replacing earlier "
+              f"ones), {len(merged)} in all", markup=False, soft_wrap=True)
 
 
 # --- rules ----------------------------------------------------------------------------------------

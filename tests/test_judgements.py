@@ -217,3 +217,65 @@ def test_diff_shows_verdict_changes_beside_outcome_changes(repo: Path) -> None:
     edited = scan_to("edited.json")
     terminal = govcheck("diff", judged, edited, cwd=repo).stdout
     assert "verdict withdrawn or stale" in terminal and "1 changes of auditors' verdicts" in terminal
+
+
+# --- XLSX round trip ------------------------------------------------------------------------------
+
+
+def fill(workbook: Path, rows: dict[tuple[str, str], dict[str, object]]) -> None:
+    """What an auditor does in Excel: type into the auditor's columns of the rows they judged."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(workbook)
+    ws = wb.worksheets[0]
+    head = {cell.value: cell.column for cell in ws[1]}
+    for row in ws.iter_rows(min_row=2):
+        key = (row[0].value, row[5].value)  # path and rule (the first columns, whatever the language)
+        for heading, value in rows.get(key, {}).items():
+            ws.cell(row=row[0].row, column=head[heading], value=value)
+    wb.save(workbook)
+
+
+def test_xlsx_round_trip_verdict_changes_the_next_scan(repo: Path) -> None:
+    import datetime as dt
+
+    import openpyxl
+
+    book = repo / "matrix.xlsx"
+    assert scan(repo, "-f", "xlsx", "-o", str(book), "-q").returncode == 1
+    ws = openpyxl.load_workbook(book).worksheets[0]
+    head = [c.value for c in ws[1]]
+    assert head[-5:] == ["Auditor outcome", "Auditor reason", "Auditor", "Date judged", "Document sha256"]
+    assert ws.column_dimensions["X"].hidden  # the digest column
+    assert ws.data_validations.dataValidation[0].formula1 == '"met,partial,not met,cannot assess,not applicable"'
+    fill(book, {("policy.txt", "has-owner"): {"Auditor outcome": "met", "Auditor reason": "Sam signs as owner.",
+                                              "Auditor": "A. Revisor", "Date judged": dt.datetime(2026, 12, 10)}})
+    out = repo / "govcheck-judgements.yaml"
+    proc = govcheck("judgements", "import", str(book), "-o", str(out), cwd=repo)
+    assert proc.returncode == 0, proc.stderr
+    saved = yaml.safe_load(out.read_text(encoding="utf-8"))["judgements"]
+    assert saved == [{"path": "policy.txt", "rule": "has-owner", "outcome": "met", "reason": "Sam signs as owner.",
+                      "by": "A. Revisor", "date": "2026-12-10", "tool_outcome": "partial",
+                      "sha256": sha(repo / "docs" / "policy.txt")}]
+    proc = scan(repo, "-f", "json", "-q")
+    assert proc.returncode == 0
+    assert cell(json.loads(proc.stdout), "policy.txt", "has-owner")["judged_by"]["by"] == "A. Revisor"
+    # the next workbook shows the verdict in force, and importing it again changes nothing
+    assert scan(repo, "-f", "xlsx", "-o", str(book), "-q").returncode == 0
+    before = out.read_text(encoding="utf-8")
+    assert govcheck("judgements", "import", str(book), "-o", str(out), cwd=repo).returncode == 0
+    assert out.read_text(encoding="utf-8") == before
+
+
+def test_xlsx_import_errors_name_sheet_row_and_column(repo: Path) -> None:
+    book = repo / "matrix.xlsx"
+    assert scan(repo, "-f", "xlsx", "-o", str(book), "-q", "--lang", "sv").returncode == 1
+    fill(book, {("policy.txt", "has-owner"): {"Revisorns bedömning": "godkänt", "Revisor": "A. Revisor"},
+                ("policy.txt", "has-author"): {"Revisorns bedömning": "delvis uppfyllt", "Revisor": "A. Revisor",
+                                               "Revisorns motivering": "ok", "Bedömningsdatum": "10/12/2026"}})
+    proc = govcheck("judgements", "import", str(book), "-o", str(repo / "j.yaml"), cwd=repo)
+    assert proc.returncode == 2
+    assert f"{book}: sheet 'bedömningar', row 2, column T (Auditor outcome): 'godkänt' is not an outcome" in proc.stderr
+    assert "row 2, column U (Auditor reason): empty; write why you decided so" in proc.stderr
+    assert "row 3, column W (Date judged): '10/12/2026' is not a date (YYYY-MM-DD)" in proc.stderr
+    assert not (repo / "j.yaml").exists()
