@@ -136,3 +136,18 @@ def test_review_shown_on_a_real_scan_of_the_examples(tmp_path: Path) -> None:
     assert (f"{flagged} to review" in proc.stderr) == bool(flagged)
     if not flagged:
         pytest.skip("the rules engine flags no cell of examples/ yet: counts checked, marks not")
+
+
+def test_html_embeds_recorded_verdicts_for_export_without_letting_text_out(report) -> None:
+    """The review mode re-exports the verdicts in force; their text is data, never markup or script."""
+    from govcheck.judgements import JudgementRun, Verdict
+
+    hostile = '</script><script>window.pwned=1</script><!--'
+    run = JudgementRun(file="j.yaml", digests={"a.pdf": "a" * 64, "b.pdf": "b" * 64},
+                       verdicts=[Verdict(path="b.pdf", sha256="b" * 64, rule="follow-up", outcome="met",
+                                         reason=hostile, by="A. Revisor", date="2026-12-10")])
+    page = render(report, "html", ReportOptions(lang="en", judgements=run))
+    block = page.split('<script type="application/json" id="gc-verdicts">')[1].split("</script>")[0]
+    assert json.loads(block)[0]["reason"] == hostile
+    assert 'data-path="a.pdf" data-sha="' + "a" * 64 + '"' in page
+    assert page.count("<script") == 3  # the data block and the two hashed scripts: nothing injected

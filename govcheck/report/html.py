@@ -8,9 +8,15 @@ text injected by a document could still not run as script.
 Documents are hostile input: all document text goes through html.escape, and the script only ever
 moves already-escaped elements around (cloneNode), never builds HTML from strings.
 
-Layout: scope, the matrix with filters (outcome / rule / document type), a side panel that shows the
-clicked cell's evidence, the set-level judgement, then the evidence per document (which is also what
-the panel clones, and what gets printed).
+Layout: scope, the matrix with filters (outcome / rule / document type / review), a side panel that
+shows the clicked cell's evidence, the set-level judgement, then the evidence per document (which is
+also what the panel clones, and what gets printed).
+
+Review mode (a second inline script, with its own CSP hash): an auditor clicks a cell, reads the
+evidence, picks an outcome and writes a reason, name and date; "Export verdicts" downloads a
+govcheck-judgements.yaml for `govcheck scan` - the verdicts already in force (embedded as a JSON data
+block) with the new ones in their place. Each matrix row carries its document's sha256, so a verdict
+is bound to the version the auditor read. No server, no storage beyond the auditor's name.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 
 from govcheck.model import DocumentResult, RuleInfo, RuleResult, ScanReport
 from govcheck.report import ReportOptions
@@ -50,6 +57,9 @@ thead th { background: #f7fafc; position: sticky; top: 0; }
 .judged-note { background: #ebf8ff; border-left: 3px solid #2b6cb0; padding: .2rem .6rem; }
 ul.facets { list-style: none; padding-left: .5rem; } ul.facets .yes { color: var(--met); }
 ul.facets .no { color: var(--not_met); }
+#verdict { border-top: 1px solid #cbd5e0; margin-top: .8rem; padding-top: .4rem; }
+#verdict label { display: flex; flex-direction: column; font-size: .85rem; margin: .3rem 0; }
+#review-mode[aria-pressed="true"] { background: #2b6cb0; color: #fff; }
 #panel { position: fixed; right: 1rem; top: 1rem; bottom: 1rem; width: min(32rem, 45vw); overflow-y: auto;
          background: #fff; border: 1px solid #cbd5e0; border-radius: 6px; padding: 1rem;
          box-shadow: 0 4px 18px rgba(0,0,0,.18); }
@@ -132,11 +142,117 @@ JS = """
 """
 
 
+REVIEW_JS = """
+(() => {
+  const $ = (sel) => document.querySelector(sel);
+  const toggle = $('#review-mode'), exportBtn = $('#export'), box = $('#verdict');
+  const counts = Array.from(document.querySelectorAll('.v-count'));
+  const setCount = () => counts.forEach((el) => { el.textContent = String(verdicts.size); });
+  const outcome = $('#v-outcome'), reason = $('#v-reason'), quote = $('#v-quote'), by = $('#v-by');
+  const date = $('#v-date'), status = $('#v-status');
+  const key = (path, rule) => path + '\\u0000' + rule;
+  const verdicts = new Map();
+  JSON.parse($('#gc-verdicts').textContent).forEach((v) => verdicts.set(key(v.path, v.rule), v));
+  let current = null;
+  const on = () => toggle.getAttribute('aria-pressed') === 'true';
+  const today = () => {
+    const d = new Date();
+    return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+  };
+  try { by.value = localStorage.getItem('govcheck-auditor') || ''; } catch (e) { /* storage may be off */ }
+  function open(cell) {
+    if (!on()) return;
+    const row = cell.closest('tr');
+    current = { path: row.dataset.path, sha256: row.dataset.sha, rule: cell.dataset.rule,
+                tool: cell.dataset.tool, cell };
+    const v = verdicts.get(key(current.path, current.rule));
+    outcome.value = v ? v.outcome : '';
+    reason.value = v ? v.reason : '';
+    quote.value = v && v.quote ? v.quote : '';
+    if (v && !by.value) by.value = v.by;
+    date.value = today();
+    status.textContent = current.sha256 ? '' : box.dataset.nosha;
+    box.hidden = false;
+  }
+  $('#matrix').addEventListener('click', (ev) => {
+    const cell = ev.target.closest('td.cell');
+    if (cell) open(cell);
+  });
+  $('#matrix').addEventListener('keydown', (ev) => {
+    const cell = ev.target.closest('td.cell');
+    if (cell && (ev.key === 'Enter' || ev.key === ' ')) open(cell);
+  });
+  toggle.addEventListener('click', () => {
+    const now = !on();
+    toggle.setAttribute('aria-pressed', String(now));
+    exportBtn.hidden = !now;
+    if (!now) box.hidden = true;
+  });
+  function mark(cell, yes) {
+    let m = cell.querySelector('.pending');
+    if (yes && !m) {
+      m = document.createElement('span');
+      m.className = 'mark judged pending';
+      m.textContent = '\u270e';
+      cell.appendChild(m);
+    }
+    if (!yes && m) m.remove();
+  }
+  $('#v-save').addEventListener('click', () => {
+    if (!current || !current.sha256) { status.textContent = box.dataset.nosha; return; }
+    const k = key(current.path, current.rule);
+    if (!outcome.value) {
+      verdicts.delete(k);
+      mark(current.cell, false);
+    } else {
+      if (!reason.value.trim() || !by.value.trim() || !/^\\d{4}-\\d{2}-\\d{2}$/.test(date.value)) {
+        status.textContent = box.dataset.incomplete;
+        return;
+      }
+      const v = { path: current.path, rule: current.rule, outcome: outcome.value, reason: reason.value.trim(),
+                  by: by.value.trim(), date: date.value, tool_outcome: current.tool, sha256: current.sha256 };
+      if (quote.value.trim()) v.quote = quote.value.trim();
+      verdicts.set(k, v);
+      mark(current.cell, true);
+      try { localStorage.setItem('govcheck-auditor', v.by); } catch (e) { /* storage may be off */ }
+    }
+    setCount();
+    status.textContent = box.dataset.saved;
+  });
+  const q = (s) => JSON.stringify(String(s));
+  function download() {
+    const lines = ['# govcheck judgements: auditors\\' verdicts, exported from the HTML report.',
+                   '# Save beside govcheck.yaml as govcheck-judgements.yaml, or pass --judgements FILE.',
+                   'version: 1', verdicts.size ? 'judgements:' : 'judgements: []'];
+    const fields = ['rule', 'outcome', 'reason', 'by', 'date', 'page', 'quote', 'tool_outcome', 'sha256'];
+    verdicts.forEach((v) => {
+      lines.push('  - path: ' + q(v.path));
+      fields.forEach((f) => {
+        if (v[f] === undefined || v[f] === null || v[f] === '') return;
+        lines.push('    ' + f + ': ' + (typeof v[f] === 'number' ? String(v[f]) : q(v[f])));
+      });
+    });
+    const blob = new Blob([lines.join('\\n') + '\\n'], { type: 'application/x-yaml' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = 'govcheck-judgements.yaml';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 60000);
+  }
+  [exportBtn, $('#export-panel')].forEach((el) => el.addEventListener('click', download));
+  setCount();
+})();
+"""
+
+
 def _csp_hash(source: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-CSP = f"default-src 'none'; style-src {_csp_hash(CSS)}; script-src {_csp_hash(JS)}; base-uri 'none'; form-action 'none'"
+CSP = (f"default-src 'none'; style-src {_csp_hash(CSS)}; script-src {_csp_hash(JS)} {_csp_hash(REVIEW_JS)}; "
+       "base-uri 'none'; form-action 'none'")
 
 
 def e(text: object) -> str:
@@ -161,13 +277,15 @@ def write(report: ScanReport, options: ReportOptions | None = None) -> str:
         "<body>",
         f"<h1>{e(w['title'])}</h1>",
         _facts(c.scope(report, options, lang)),
-        _matrix(report, lang),
+        _matrix(report, lang, getattr(options.judgements, "digests", None)),
         _set_level(report, lang),
         _details(report, lang),
         _unreadable(report, lang),
         _expired(options.expired_waivers, lang),
         _unapplied(options.judgements, lang),
+        _verdicts_data(options.judgements),
         f"<script>{JS}</script>",
+        f"<script>{REVIEW_JS}</script>",
         "</body>",
         "</html>",
     ]
@@ -184,8 +302,9 @@ def _options(pairs: list[tuple[str, str]], all_label: str) -> str:
         f'<option value="{e(v)}">{e(t)}</option>' for v, t in pairs)
 
 
-def _matrix(report: ScanReport, lang: str) -> str:
+def _matrix(report: ScanReport, lang: str, digests: dict[str, str] | None = None) -> str:
     w = c.WORDS[lang]
+    rv = REVIEW_WORDS[lang]
     outcomes = [("gaps", w["gaps_only"]), *[(o, c.label(o, lang)) for o in c.SYMBOLS]]
     rules = [(r.id, f"{i}. {c.pick(r.title, lang)}") for i, r in enumerate(report.rules, 1)]
     types = sorted({d.doc_type for d in report.documents if d.doc_type})
@@ -199,7 +318,10 @@ def _matrix(report: ScanReport, lang: str) -> str:
         f'{_options([("review", c.TEXT[lang]["needs_review"]), ("judged", c.TEXT[lang]["judged"])], w["all"])}'
         f'</select></label>'
         f'<span><span id="f-count">{len(report.documents)}</span> / {len(report.documents)} '
-        f'{e(w["documents"].lower())} {e(w["shown"])}</span></form>'
+        f'{e(w["documents"].lower())} {e(w["shown"])}</span>'
+        f'<button type="button" id="review-mode" aria-pressed="false">{e(rv["mode"])}</button>'
+        f'<button type="button" id="export" hidden>{e(rv["export"])} (<span class="v-count">0</span>)</button>'
+        "</form>"
     )
     legend = " · ".join(f'<span class="o-{o}">{s}</span> {e(c.label(o, lang))}' for o, s in c.SYMBOLS.items())
     legend += f" · {c.WAIVED_MARK} {e(c.TEXT[lang]['waived'])}"
@@ -207,7 +329,8 @@ def _matrix(report: ScanReport, lang: str) -> str:
                f' · <span class="mark judged">{c.JUDGED_MARK}</span> {e(c.TEXT[lang]["judged"])}')
     head = "".join(f'<th data-rule="{e(r.id)}" title="{e(c.pick(r.title, lang))}">{i}</th>'
                    for i, r in enumerate(report.rules, 1))
-    rows = "\n".join(_matrix_row(n, doc, report.rules, lang) for n, doc in enumerate(report.documents))
+    rows = "\n".join(_matrix_row(n, doc, report.rules, lang, (digests or {}).get(doc.path, ""))
+                     for n, doc in enumerate(report.documents))
     criteria = "".join(f"<li>{e(c.pick(r.title, lang))} <code>{e(r.id)}</code></li>" for r in report.rules)
     return (
         f'<section id="matrix-section"><h2>{e(w["matrix"])}</h2>{filters}'
@@ -216,11 +339,11 @@ def _matrix(report: ScanReport, lang: str) -> str:
         f"</tr></thead><tbody>\n{rows}\n</tbody></table></div>"
         f'<h3>{e(w["criteria"])}</h3><ol class="criteria">{criteria}</ol>'
         f'<aside id="panel" hidden aria-live="polite"><button type="button" id="close">{e(w["close"])}</button>'
-        f'<div id="panel-body"></div></aside></section>'
+        f'<div id="panel-body"></div>{_verdict_form(lang)}</aside></section>'
     )
 
 
-def _matrix_row(n: int, doc: DocumentResult, rules: list[RuleInfo], lang: str) -> str:
+def _matrix_row(n: int, doc: DocumentResult, rules: list[RuleInfo], lang: str, sha: str = "") -> str:
     by_rule = c.cells(doc)
     tds = []
     for j, rule in enumerate(rules):
@@ -232,12 +355,62 @@ def _matrix_row(n: int, doc: DocumentResult, rules: list[RuleInfo], lang: str) -
         mark = _review_mark(res, lang) + mark
         tds.append(
             f'<td class="cell o-{e(outcome)}" data-rule="{e(rule.id)}" data-outcome="{e(outcome)}" '
-            f'{_flags(res)}data-target="{target}" tabindex="0" role="button" '
+            f'{_flags(res)}data-tool="{e(_tool_outcome(res))}" data-target="{target}" tabindex="0" role="button" '
             f'title="{e(c.pick(rule.title, lang))}: {e(c.label(outcome, lang))}">'
             f"{c.SYMBOLS.get(outcome, '·')}{mark}</td>")
-    return (f'<tr data-type="{e(doc.doc_type or "")}" data-status="{e(doc.status)}">'
+    return (f'<tr data-type="{e(doc.doc_type or "")}" data-status="{e(doc.status)}" data-path="{e(doc.path)}" '
+            f'data-sha="{e(sha)}">'
             f'<th scope="row"><a href="#doc-{n}">{e(doc.path)}</a></th>'
             f"<td>{e(c.doc_type_label(doc.doc_type, lang))}</td>{''.join(tds)}</tr>")
+
+
+REVIEW_WORDS = {
+    "sv": {"mode": "Granskningsläge", "export": "Exportera bedömningar", "yours": "Din bedömning",
+           "none": "– ingen (verktygets utfall gäller)", "reason": "Motivering",
+           "quote": "Sida eller citat du stöder dig på",
+           "by": "Namn", "date": "Datum", "save": "Spara bedömningen",
+           "saved": "Sparad. Exportera bedömningarna för att behålla dem.",
+           "incomplete": "Välj en bedömning och skriv motivering, namn och datum.",
+           "nosha": "Dokumentets innehåll kunde inte fingeravtryckas; bedömningen kan inte bindas till det."},
+    "en": {"mode": "Review mode", "export": "Export verdicts", "yours": "Your verdict",
+           "none": "– none (the tool's outcome stands)", "reason": "Reason", "quote": "Page or quote you relied on",
+           "by": "Name", "date": "Date", "save": "Save verdict",
+           "saved": "Saved. Export the verdicts to keep them.",
+           "incomplete": "Choose an outcome and write a reason, your name and the date.",
+           "nosha": "The document's content could not be fingerprinted; a verdict cannot be bound to it."},
+}
+
+
+def _verdict_form(lang: str) -> str:
+    """The review-mode form under the evidence in the panel (not a <form>: nothing is ever submitted)."""
+    rv = REVIEW_WORDS[lang]
+    options = f'<option value="">{e(rv["none"])}</option>' + "".join(
+        f'<option value="{o}">{c.SYMBOLS[o]} {e(c.label(o, lang))}</option>' for o in c.SYMBOLS)
+    return (f'<div id="verdict" hidden data-saved="{e(rv["saved"])}" data-incomplete="{e(rv["incomplete"])}" '
+            f'data-nosha="{e(rv["nosha"])}"><h4>{c.JUDGED_MARK} {e(rv["yours"])}</h4>'
+            f'<label>{e(c.WORDS[lang]["outcome"])}<select id="v-outcome">{options}</select></label>'
+            f'<label>{e(rv["reason"])}<textarea id="v-reason" rows="3"></textarea></label>'
+            f'<label>{e(rv["quote"])}<input id="v-quote" type="text"></label>'
+            f'<label>{e(rv["by"])}<input id="v-by" type="text" autocomplete="name"></label>'
+            f'<label>{e(rv["date"])}<input id="v-date" type="date"></label>'
+            f'<button type="button" id="v-save">{e(rv["save"])}</button> '
+            f'<button type="button" id="export-panel">{e(rv["export"])} (<span class="v-count">0</span>)</button>'
+            '<p id="v-status" role="status"></p></div>')
+
+
+def _verdicts_data(run: object) -> str:
+    """The verdicts file's entries as a JSON data block (never executed), so an export keeps them.
+
+    '<' is escaped so no document text can close the block."""
+    verdicts = [v.to_yaml() for v in getattr(run, "verdicts", [])]
+    text = json.dumps(verdicts, ensure_ascii=False).replace("<", "\\u003c")
+    return f'<script type="application/json" id="gc-verdicts">{text}</script>'
+
+
+def _tool_outcome(res: RuleResult | None) -> str:
+    if res is None:
+        return "cannot_assess"
+    return (res.tool_outcome or res.outcome) if res.judged_by is not None else res.outcome
 
 
 def _review_mark(res: RuleResult | None, lang: str) -> str:
