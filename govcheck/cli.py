@@ -37,6 +37,7 @@ from govcheck.config import (
 from govcheck.discover import discover
 from govcheck.extract import ExtractOptions
 from govcheck.judgements import (
+    JUDGEMENTS_NAME,
     JudgementRun,
     Judgements,
     JudgementsError,
@@ -417,6 +418,54 @@ def judgements_import(
     replaced = sum(1 for v in verdicts if any((o.path, o.rule) == (v.path, v.rule) for o in old))
     err.print(f"govcheck: {output}: {len(verdicts)} verdicts from {workbook.name} ({replaced} replacing earlier "
               f"ones), {len(merged)} in all", markup=False, soft_wrap=True)
+
+
+@judgements_app.command("examples")
+def judgements_examples(
+    paths: Annotated[list[Path], typer.Argument(help="The documents the verdicts are about (as for scan).")],
+    judgements_file: Annotated[Path | None, typer.Option("--judgements", help="Judgements file (default: "
+                                                         "govcheck-judgements.yaml beside govcheck.yaml, or the "
+                                                         "nearest one above the first path).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here (default: standard "
+                                                "output).")] = None,
+    rules: Annotated[list[str], typer.Option("--rules", "-r", help="Rule packs, as for scan.")] = [],  # noqa: B006
+    as_of: Annotated[str | None, typer.Option(help="As for scan (YYYY-MM-DD; default today).")] = None,
+    config_file: Annotated[Path | None, typer.Option("--config", help="Use this govcheck.yaml.")] = None,
+    no_config: Annotated[bool, typer.Option("--no-config", help="Ignore any govcheck.yaml.")] = False,
+) -> None:
+    """Write the cells where an auditor's verdict differs from the tool's outcome as candidate rule examples
+    (lang, outcome, name, text, evidence: the pack's `examples:` format), with the quoted sentence and what
+    the rule gives on it now. Nothing is added to a pack: a rule author reviews them."""
+    from govcheck.judgements_examples import candidate_examples
+
+    cfg = _load_config(paths, config_file, no_config)
+    as_of_date = _parse_date(as_of) if as_of else (cfg.as_of or dt.date.today())
+    try:
+        packs = load_packs(rules or cfg.packs or None)
+    except RuleError as exc:
+        raise fail(str(exc)) from None
+    judgements = _load_judgements(cfg, paths, judgements_file, False)
+    if judgements.path is None:
+        raise fail(f"no judgements file: give --judgements FILE or keep {JUDGEMENTS_NAME} beside govcheck.yaml")
+    try:
+        check_judged_rules(judgements, (r.id for p in packs for r in p.rules))
+        sources, _ = discover(paths, cfg.include, cfg.exclude)
+    except JudgementsError as exc:
+        raise fail(str(exc)) from None
+    except FileNotFoundError as exc:
+        raise fail(str(exc)) from None
+    judged = {v.path for v in judgements.verdicts}
+    options = ScanOptions(as_of=as_of_date, packs=[str(p.path) for p in packs], doc_types=cfg.doc_types,
+                          doc_langs=cfg.doc_langs)
+    report = scan(sources, options, packs, [str(p) for p in paths])
+    report, verdicts = apply_judgements(report, judgements, sources)
+    _warn_unapplied(verdicts)
+    text, count = candidate_examples(report, packs, as_of_date)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+    err.print(f"govcheck: {count} candidate examples from {len(judged)} judged documents", markup=False)
 
 
 # --- rules ----------------------------------------------------------------------------------------

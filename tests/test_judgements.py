@@ -279,3 +279,23 @@ def test_xlsx_import_errors_name_sheet_row_and_column(repo: Path) -> None:
     assert "row 2, column U (Auditor reason): empty; write why you decided so" in proc.stderr
     assert "row 3, column W (Date judged): '10/12/2026' is not a date (YYYY-MM-DD)" in proc.stderr
     assert not (repo / "j.yaml").exists()
+
+
+def test_examples_command_writes_disagreements_as_candidate_rule_examples(repo: Path) -> None:
+    digest = sha(repo / "docs" / "policy.txt")
+    agree = VERDICT.format(path="policy.txt", sha=digest).replace("has-owner", "has-author").replace(
+        "Sam signs as owner in the approval block.", "Confirmed.")
+    judge(repo, VERDICT.format(path="policy.txt", sha=digest), agree)
+    out = repo / "candidates.yaml"
+    proc = govcheck("judgements", "examples", "docs", "--as-of", AS_OF, "-o", str(out), cwd=repo, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "policy.txt: A. Revisor 2026-12-10, tool partial -> auditor met; the rule gives partial" in text
+    data = yaml.safe_load(text)
+    assert [r["id"] for r in data["rules"]] == ["has-owner"]  # the confirmed cell teaches nothing new
+    example = data["rules"][0]["examples"][0]
+    assert example == {"lang": "en", "outcome": "met", "name": "auditor: Sam signs as owner in the approval block.",
+                       "text": "The author of this policy is Sam.", "evidence": "The author of this policy is Sam."}
+    rulepack = json.loads((ROOT / "schemas" / "rulepack.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(example, {"$defs": rulepack["$defs"], "$ref": "#/$defs/example"})
+    assert "examples:" not in (repo / "tiny.yaml").read_text(encoding="utf-8")  # nothing applied to the pack
