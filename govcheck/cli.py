@@ -65,14 +65,17 @@ cache_app = typer.Typer(help="Show or empty the cache of extracted documents and
                         "every new document version, rule pack and govcheck release).", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
 judgements_app = typer.Typer(
-    help="Auditors' verdicts: record where you disagree with (or confirm) the tool, bound to the document's "
-    "content.\n\n"
-    "Review workflow:  govcheck scan DOCS -f xlsx -o matrix.xlsx  (or -f html: its review mode exports "
-    "verdicts), fill in the 'Auditor outcome / reason / Auditor / Date judged' columns, then  govcheck "
-    "judgements import matrix.xlsx -o DOCS/govcheck-judgements.yaml. The next scan applies each verdict "
-    "while the document is unchanged (outcome = the auditor's, the tool's kept as tool_outcome) and "
-    "reports it as stale after an edit.",
+    help="Auditors' verdicts: where you disagree with (or confirm) the tool, bound to the document's content.\n\n"
+    "\b\nThe review workflow:\n"
+    "  1. govcheck scan DOCS -f xlsx -o matrix.xlsx   (or -f html and its Review mode button)\n"
+    "  2. fill in Auditor outcome / reason / Auditor / Date judged on the rows you judged\n"
+    "  3. govcheck judgements import matrix.xlsx -o DOCS/govcheck-judgements.yaml\n"
+    "  4. govcheck scan DOCS   applies each verdict while the document is unchanged (outcome = yours,\n"
+    "     the tool's kept as tool_outcome); after an edit the verdict is reported as stale and the\n"
+    "     tool's outcome stands until you judge the new version.\n"
+    "  5. govcheck judgements examples DOCS   turns disagreements into candidate rule examples.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(judgements_app, name="judgements")
 
