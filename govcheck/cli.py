@@ -36,9 +36,19 @@ from govcheck.config import (
 )
 from govcheck.discover import discover
 from govcheck.extract import ExtractOptions
+from govcheck.judgements import (
+    JUDGEMENTS_NAME,
+    JudgementRun,
+    Judgements,
+    JudgementsError,
+    apply_judgements,
+    find_judgements,
+    load_judgements,
+)
+from govcheck.judgements import check_rules as check_judged_rules
 from govcheck.model import DocumentResult
 from govcheck.report import EXTENSIONS, FORMATS, ReportOptions, render, write_atomic
-from govcheck.report.common import FAIL_ON, findings
+from govcheck.report.common import FAIL_ON, findings, review_summary
 from govcheck.rules import RuleError, bundled_packs, load_pack, load_packs
 from govcheck.scan import ScanOptions, scan
 
@@ -54,6 +64,20 @@ app.add_typer(rules_app, name="rules")
 cache_app = typer.Typer(help="Show or empty the cache of extracted documents and results (it grows with "
                         "every new document version, rule pack and govcheck release).", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
+judgements_app = typer.Typer(
+    help="Auditors' verdicts: where you disagree with (or confirm) the tool, bound to the document's content.\n\n"
+    "\b\nThe review workflow:\n"
+    "  1. govcheck scan DOCS -f xlsx -o matrix.xlsx   (or -f html and its Review mode button)\n"
+    "  2. fill in Auditor outcome / reason / Auditor / Date judged on the rows you judged\n"
+    "  3. govcheck judgements import matrix.xlsx -o DOCS/govcheck-judgements.yaml\n"
+    "  4. govcheck scan DOCS   applies each verdict while the document is unchanged (outcome = yours,\n"
+    "     the tool's kept as tool_outcome); after an edit the verdict is reported as stale and the\n"
+    "     tool's outcome stands until you judge the new version.\n"
+    "  5. govcheck judgements examples DOCS   turns disagreements into candidate rule examples.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(judgements_app, name="judgements")
 
 err = Console(stderr=True, highlight=False)
 
@@ -126,6 +150,15 @@ def scan_cmd(
     no_config: Annotated[bool, typer.Option("--no-config", help="Ignore any govcheck.yaml.")] = False,
     output_dir: Annotated[Path | None, typer.Option("--output-dir", help="Write each --format without its own "
                                                     "--output to DIR/govcheck-report.<ext>.")] = None,
+    judgements_file: Annotated[Path | None, typer.Option("--judgements", help="Auditors' recorded verdicts to "
+                                                         "apply (default: govcheck-judgements.yaml beside "
+                                                         "govcheck.yaml, or the nearest one above the first "
+                                                         "path). A verdict replaces the tool's outcome while "
+                                                         "the document is unchanged; after an edit it is "
+                                                         "reported as stale. See `govcheck judgements --help`."
+                                                         )] = None,
+    no_judgements: Annotated[bool, typer.Option("--no-judgements", help="Apply no recorded verdicts: the "
+                                                "tool's own outcomes only.")] = False,
 ) -> None:
     """Scan documents and print a compliance matrix or write reports.
 
@@ -162,6 +195,13 @@ def scan_cmd(
         packs = load_packs(rules or cfg.packs or None)
         check_rule_ids(cfg, packs)
     except (RuleError, ConfigError) as exc:
+        raise fail(str(exc)) from None
+    if no_judgements and judgements_file:
+        raise fail("--judgements and --no-judgements: give one of them")
+    judgements = _load_judgements(cfg, paths, judgements_file, no_judgements or no_config)
+    try:
+        check_judged_rules(judgements, (r.id for p in packs for r in p.rules))
+    except JudgementsError as exc:
         raise fail(str(exc)) from None
     filtered = bool(cfg.enable or cfg.disable)
     if filtered:
@@ -206,11 +246,14 @@ def scan_cmd(
 
     if filtered:
         report = keep_rules(report, {r.id for p in packs for r in p.rules})
+    # Verdicts before waivers: a waiver covers a gap, and whether there is a gap is the auditor's call.
+    report, verdicts = apply_judgements(report, judgements, sources, all_digests=bool({"xlsx", "html"} & set(formats)))
+    _warn_unapplied(verdicts)
     report = apply_waivers(report, cfg.waivers, as_of_date, cfg.path.resolve().parent if cfg.path else None)
 
     ropts = ReportOptions(lang=lang, details=details, fail_on=fail_level,
                           expired_waivers=tuple(w.to_json() for w in expired),
-                          config=str(cfg.path) if cfg.path else None)
+                          config=str(cfg.path) if cfg.path else None, judgements=verdicts)
     for f, target in zip(formats, targets, strict=True):
         data = render(report, f, ropts)
         if target is not None:
@@ -227,7 +270,8 @@ def scan_cmd(
         waived = sum(1 for d in report.documents for r in d.results if r.waived is not None)
         gate = "" if fail_level == "never" else f"{len(failing)} findings at or above {fail_level}, "
         err.print(f"govcheck: {len(report.documents)} documents, {len(unreadable)} unreadable, {gate}"
-                  f"{f'{waived} waived, ' if waived else ''}{elapsed:.1f} s", markup=False)
+                  f"{f'{waived} waived, ' if waived else ''}{review_summary(report, verdicts)}{elapsed:.1f} s",
+                  markup=False, soft_wrap=True)
     if failing:
         raise typer.Exit(1)
 
@@ -247,6 +291,37 @@ def _load_config(paths: list[Path], config_file: Path | None, no_config: bool) -
         return load_config(path)
     except ConfigError as exc:
         raise fail(str(exc)) from None
+
+
+def _load_judgements(cfg: Config, paths: list[Path], explicit: Path | None, skip: bool) -> Judgements:
+    """--judgements FILE, else govcheck-judgements.yaml beside the config (or above the first path);
+    exit 2 on any problem, before a document is read."""
+    if skip and explicit is None:
+        return Judgements()
+    path = explicit or find_judgements(cfg.path, paths[0] if paths else None)
+    if path is None:
+        return Judgements()
+    if not path.is_file():
+        raise fail(f"--judgements {path}: no such file")
+    try:
+        return load_judgements(path)
+    except JudgementsError as exc:
+        raise fail(str(exc)) from None
+
+
+def _warn_unapplied(run: JudgementRun) -> None:
+    """Stale and missing verdicts on stderr, even with -q: a verdict that stopped applying changes an
+    outcome back to the tool's, and the auditor must know why."""
+    for e in run.by_status("stale"):
+        v = e.verdict
+        now = "it cannot be read now" if e.current_sha256 is None else "the document has changed since"
+        err.print(f"govcheck: warning: {e.where}: verdict {v.outcome} for {v.rule} on {v.path!r} ({v.by}, {v.date}) "
+                  f"is stale: {now}; the tool's outcome stands until it is judged again", markup=False,
+                  soft_wrap=True)
+    for e in run.by_status("missing"):
+        v = e.verdict
+        err.print(f"govcheck: warning: {e.where}: verdict for {v.rule} on {v.path!r}: no such document any more",
+                  markup=False, soft_wrap=True)
 
 
 def _targets(formats: list[str], output: list[Path], output_dir: Path | None) -> list[Path | None]:
@@ -305,6 +380,95 @@ def diff_cmd(
         langs = [d.get("lang") for d in after["documents"] if d.get("lang") in ("sv", "en")]
         lang = max(set(langs), key=langs.count) if langs else "en"
     sys.stdout.write(render(compare(before, after, str(old), str(new)), fmt, lang))
+
+
+# --- judgements -----------------------------------------------------------------------------------
+
+
+@judgements_app.command("import")
+def judgements_import(
+    workbook: Annotated[Path, typer.Argument(help="An XLSX report (govcheck scan --format xlsx) with the "
+                                             "auditor's columns filled in.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Judgements file to write; an existing "
+                                                "one is updated (a new verdict replaces the old one for the "
+                                                "same document and rule, others are kept). Default: "
+                                                "standard output.")] = None,
+) -> None:
+    """Turn the filled-in rows of an XLSX report into a judgements file; exit 2 naming sheet, row and
+    column of every problem."""
+    from govcheck.judgements import dump, merge
+    from govcheck.judgements_import import WorkbookError, import_xlsx
+
+    if not workbook.is_file():
+        raise fail(f"{workbook}: no such file")
+    try:
+        verdicts = import_xlsx(workbook)
+    except WorkbookError as exc:
+        for problem in exc.problems:
+            err.print(f"govcheck: error: {problem}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    old: list = []
+    if output is not None and output.exists():
+        try:
+            old = load_judgements(output).verdicts
+        except JudgementsError as exc:
+            raise fail(str(exc)) from None
+    merged = merge(old, verdicts)
+    if output is None:
+        sys.stdout.write(dump(merged))
+        return
+    write_atomic(output, dump(merged))
+    replaced = sum(1 for v in verdicts if any((o.path, o.rule) == (v.path, v.rule) for o in old))
+    err.print(f"govcheck: {output}: {len(verdicts)} verdicts from {workbook.name} ({replaced} replacing earlier "
+              f"ones), {len(merged)} in all", markup=False, soft_wrap=True)
+
+
+@judgements_app.command("examples")
+def judgements_examples(
+    paths: Annotated[list[Path], typer.Argument(help="The documents the verdicts are about (as for scan).")],
+    judgements_file: Annotated[Path | None, typer.Option("--judgements", help="Judgements file (default: "
+                                                         "govcheck-judgements.yaml beside govcheck.yaml, or the "
+                                                         "nearest one above the first path).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here (default: standard "
+                                                "output).")] = None,
+    rules: Annotated[list[str], typer.Option("--rules", "-r", help="Rule packs, as for scan.")] = [],  # noqa: B006
+    as_of: Annotated[str | None, typer.Option(help="As for scan (YYYY-MM-DD; default today).")] = None,
+    config_file: Annotated[Path | None, typer.Option("--config", help="Use this govcheck.yaml.")] = None,
+    no_config: Annotated[bool, typer.Option("--no-config", help="Ignore any govcheck.yaml.")] = False,
+) -> None:
+    """Write the cells where an auditor's verdict differs from the tool's outcome as candidate rule examples
+    (lang, outcome, name, text, evidence: the pack's `examples:` format), with the quoted sentence and what
+    the rule gives on it now. Nothing is added to a pack: a rule author reviews them."""
+    from govcheck.judgements_examples import candidate_examples
+
+    cfg = _load_config(paths, config_file, no_config)
+    as_of_date = _parse_date(as_of) if as_of else (cfg.as_of or dt.date.today())
+    try:
+        packs = load_packs(rules or cfg.packs or None)
+    except RuleError as exc:
+        raise fail(str(exc)) from None
+    judgements = _load_judgements(cfg, paths, judgements_file, False)
+    if judgements.path is None:
+        raise fail(f"no judgements file: give --judgements FILE or keep {JUDGEMENTS_NAME} beside govcheck.yaml")
+    try:
+        check_judged_rules(judgements, (r.id for p in packs for r in p.rules))
+        sources, _ = discover(paths, cfg.include, cfg.exclude)
+    except JudgementsError as exc:
+        raise fail(str(exc)) from None
+    except FileNotFoundError as exc:
+        raise fail(str(exc)) from None
+    judged = {v.path for v in judgements.verdicts}
+    options = ScanOptions(as_of=as_of_date, packs=[str(p.path) for p in packs], doc_types=cfg.doc_types,
+                          doc_langs=cfg.doc_langs)
+    report = scan(sources, options, packs, [str(p) for p in paths])
+    report, verdicts = apply_judgements(report, judgements, sources)
+    _warn_unapplied(verdicts)
+    text, count = candidate_examples(report, packs, as_of_date)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+    err.print(f"govcheck: {count} candidate examples from {len(judged)} judged documents", markup=False)
 
 
 # --- rules ----------------------------------------------------------------------------------------

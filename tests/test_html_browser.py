@@ -147,3 +147,59 @@ def test_print_layout_hides_controls_and_met_cells(loaded: webdriver.Chrome) -> 
         assert not visible(loaded, ".detail.o-met")
     finally:
         loaded.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def test_review_mode_exports_verdicts_the_cli_applies(driver: webdriver.Chrome, tmp_path: Path) -> None:
+    """An auditor opens the HTML report offline, judges a cell and exports; the next scan applies it."""
+    import time
+
+    import yaml
+    from test_judgements import PARTIAL_TEXT, TINY_PACK
+
+    (tmp_path / "tiny.yaml").write_text(TINY_PACK, encoding="utf-8")
+    (tmp_path / "govcheck.yaml").write_text("packs: [tiny.yaml]\nfail_on: partial\n", encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "policy.txt").write_text(PARTIAL_TEXT, encoding="utf-8")
+    html_report = tmp_path / "report.html"
+
+    def scan(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "govcheck", "scan", "docs", "--as-of", AS_OF, "-q", *args],
+                              capture_output=True, text=True, timeout=120, cwd=tmp_path)
+
+    assert scan("-f", "html", "-o", str(html_report)).returncode == 1  # the tool: partial
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    driver.get(html_report.as_uri())
+    driver.find_element(By.ID, "review-mode").click()
+    cell = driver.find_element(By.CSS_SELECTOR, '#matrix td.cell[data-rule="has-owner"]')
+    cell.click()
+    panel = driver.find_element(By.ID, "panel")
+    assert "The author of this policy is Sam." in panel.text  # the evidence, beside the form
+    Select(driver.find_element(By.ID, "v-outcome")).select_by_value("met")
+    driver.find_element(By.ID, "v-reason").send_keys("Sam signs as owner in the approval block.")
+    driver.find_element(By.ID, "v-by").send_keys("A. Revisor")
+    driver.find_element(By.ID, "v-save").click()
+    assert "Saved" in driver.find_element(By.ID, "v-status").text
+    assert cell.find_elements(By.CSS_SELECTOR, ".pending")  # the cell shows it is judged now
+    driver.find_element(By.ID, "export-panel").click()  # beside the form
+    exported = downloads / "govcheck-judgements.yaml"
+    deadline = time.monotonic() + 15
+    while not exported.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert exported.exists(), list(downloads.iterdir())
+    assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []
+    # the exported file, saved beside govcheck.yaml, is what the next scan applies
+    (tmp_path / "govcheck-judgements.yaml").write_bytes(exported.read_bytes())
+    proc = scan("-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    result = next(r for r in json.loads(proc.stdout)["documents"][0]["results"] if r["rule"] == "has-owner")
+    assert result["outcome"] == "met" and result["tool_outcome"] == "partial"
+    assert result["judged_by"]["by"] == "A. Revisor"
+    assert yaml.safe_load(exported.read_text(encoding="utf-8"))["judgements"][0]["date"] == dt_today()
+
+
+def dt_today() -> str:
+    import datetime as dt
+
+    return dt.date.today().isoformat()

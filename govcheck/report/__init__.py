@@ -12,6 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from govcheck.model import ScanReport
 
@@ -44,6 +45,9 @@ class ReportOptions:
     date: str | None = None  # the report's date (markdown/html scope); default today
     expired_waivers: tuple[dict, ...] = ()  # waivers past their date, shown so nobody relies on them
     config: str | None = None  # the govcheck.yaml used, named in the scope
+    # govcheck.judgements.JudgementRun: the verdicts file used, what became of each verdict (applied,
+    # stale, missing) and each document's sha256, which the XLSX and HTML write beside new verdicts.
+    judgements: Any = None
 
     @property
     def failure_level(self) -> str:

@@ -29,6 +29,9 @@ LABELS: dict[str, dict[str, str]] = {
 }
 SYMBOLS = {"met": "●", "partial": "◐", "not_met": "○", "cannot_assess": "?", "not_applicable": "–"}
 WAIVED_MARK = "†"
+# A cell the tool is unsure of (RuleResult.review), and a cell whose outcome an auditor recorded.
+REVIEW_MARK = "⚑"
+JUDGED_MARK = "✎"
 
 DOC_TYPES: dict[str, dict[str, str]] = {
     "sv": {"agreement": "överenskommelse", "guideline": "riktlinje", "routine": "rutin", "policy": "policy",
@@ -67,12 +70,18 @@ TEXT = {
         "expires": "gäller till", "recommendation": "Rekommendation", "looked_for": "Letade efter",
         "nothing_found": "Inget i dokumentet uppfyller kriteriet.",
         "found_instead": "Det som hittades",
+        "review": "granskas", "needs_review": "behöver granskas", "judged": "bedömt av revisor",
+        "tool_said": "verktyget", "judged_by": "bedömt av", "on": "den", "facets": "Delar av kriteriet",
+        "verdicts": "Revisorns bedömningar", "stale": "inaktuell", "missing_doc": "dokumentet finns inte",
     },
     "en": {
         "page": "p.", "section": "section", "waived": "waived", "decided_by": "decided by",
         "expires": "expires", "recommendation": "Recommendation", "looked_for": "Looked for",
         "nothing_found": "Nothing in the document meets the criterion.",
         "found_instead": "What was found",
+        "review": "review", "needs_review": "needs review", "judged": "judged by an auditor",
+        "tool_said": "tool", "judged_by": "judged by", "on": "on", "facets": "Parts of the criterion",
+        "verdicts": "Auditors' verdicts", "stale": "stale", "missing_doc": "document gone",
     },
 }
 
@@ -255,6 +264,56 @@ def counts(report: ScanReport, rule_id: str) -> dict[str, int]:
             if res.rule == rule_id and res.outcome in out:
                 out[res.outcome] += 1
     return out
+
+
+def judged_text(res: RuleResult, lang: str) -> str:
+    """'bedömt av A. Revisor den 2026-12-10: skäl (verktyget: delvis uppfyllt)' - who replaced the tool's
+    outcome, why, and what the tool had said, so the tool's own judgement stays visible."""
+    j = res.judged_by or {}
+    t = TEXT[lang]
+    text = f"{t['judged_by']} {j.get('by', '?')} {t['on']} {j.get('date', '?')}"
+    if j.get("reason"):
+        text += f": {j['reason']}"
+    extras = []
+    if j.get("page") is not None:
+        extras.append(f"{t['page']} {j['page']}")
+    if j.get("quote"):
+        extras.append(f"“{j['quote']}”")
+    if extras:
+        text += f" ({', '.join(extras)})"
+    if res.tool_outcome:
+        text += f" [{t['tool_said']}: {label(res.tool_outcome, lang)}]"
+    return text
+
+
+def facet_label(rule: RuleInfo | None, facet_id: str, lang: str) -> str:
+    """A facet's label from the pack in the report language, else its id."""
+    labels = rule.facets.get(facet_id) if rule is not None else None
+    return pick(labels, lang) or facet_id
+
+
+def review_summary(report: ScanReport, run: object = None) -> str:
+    """'3 to review, 2 judged by an auditor, 1 stale verdict, ' for the one-line summary after a scan
+    (empty when there is nothing to say): where a person should look, and what persons decided."""
+    review = sum(1 for d in report.documents for r in d.results if r.review)
+    judged = sum(1 for d in report.documents for r in d.results if r.judged_by is not None)
+    parts = []
+    if review:
+        parts.append(f"{review} to review")
+    if judged:
+        parts.append(f"{judged} judged by an auditor")
+    entries = getattr(run, "entries", None) or []
+    stale = sum(1 for e in entries if e.status == "stale")
+    missing = sum(1 for e in entries if e.status == "missing")
+    if stale:
+        parts.append(f"{stale} stale verdict{'s' if stale > 1 else ''}")
+    if missing:
+        parts.append(f"{missing} verdict{'s' if missing > 1 else ''} for missing documents")
+    return "".join(f"{p}, " for p in parts)
+
+
+def judged_count(report: ScanReport, rule_id: str) -> int:
+    return sum(1 for d in report.documents for r in d.results if r.rule == rule_id and r.judged_by is not None)
 
 
 def waived_count(report: ScanReport, rule_id: str) -> int:
@@ -488,16 +547,21 @@ def document_facts(doc: DocumentResult, lang: str) -> list[tuple[str, str, str]]
 
 # Stable column keys (CSV header, what scripts read) and their spreadsheet headings per language.
 COLUMNS: tuple[str, ...] = ("path", "title", "doc_type", "lang", "status", "rule", "rule_title", "outcome",
-                            "outcome_label", "waived", "waiver", "evidence", "page", "section", "message")
+                            "outcome_label", "waived", "waiver", "evidence", "page", "section", "message",
+                            "review", "review_reasons", "tool_outcome", "judged_by")
 HEADINGS = {
     "sv": {"path": "Sökväg", "title": "Dokumenttitel", "doc_type": "Dokumenttyp", "lang": "Språk",
            "status": "Status", "rule": "Regel", "rule_title": "Kriterium", "outcome": "Utfall (id)",
            "outcome_label": "Bedömning", "waived": "Undantag", "waiver": "Undantagets motivering",
-           "evidence": "Belägg", "page": "Sida", "section": "Avsnitt", "message": "Meddelande"},
+           "evidence": "Belägg", "page": "Sida", "section": "Avsnitt", "message": "Meddelande",
+           "review": "Granskas", "review_reasons": "Varför granska", "tool_outcome": "Verktygets utfall",
+           "judged_by": "Bedömt av revisor"},
     "en": {"path": "Path", "title": "Document title", "doc_type": "Document type", "lang": "Language",
            "status": "Status", "rule": "Rule", "rule_title": "Criterion", "outcome": "Outcome (id)",
            "outcome_label": "Outcome", "waived": "Waived", "waiver": "Waiver justification",
-           "evidence": "Evidence", "page": "Page", "section": "Section", "message": "Message"},
+           "evidence": "Evidence", "page": "Page", "section": "Section", "message": "Message",
+           "review": "Needs review", "review_reasons": "Why review", "tool_outcome": "Tool's outcome",
+           "judged_by": "Judged by auditor"},
 }
 JOIN = " | "
 
@@ -526,6 +590,10 @@ def rows(report: ScanReport, lang: str) -> list[dict[str, Any]]:
                 "page": page,
                 "section": _joined(sections),
                 "message": res.message,
+                "review": ("ja" if lang == "sv" else "yes") if res.review else "",  # empty = no review needed
+                "review_reasons": JOIN.join(res.review_reasons),
+                "tool_outcome": res.tool_outcome or "" if res.judged_by is not None else "",
+                "judged_by": judged_text(res, lang) if res.judged_by is not None else "",
             })
     return out
 

@@ -8,9 +8,15 @@ text injected by a document could still not run as script.
 Documents are hostile input: all document text goes through html.escape, and the script only ever
 moves already-escaped elements around (cloneNode), never builds HTML from strings.
 
-Layout: scope, the matrix with filters (outcome / rule / document type), a side panel that shows the
-clicked cell's evidence, the set-level judgement, then the evidence per document (which is also what
-the panel clones, and what gets printed).
+Layout: scope, the matrix with filters (outcome / rule / document type / review), a side panel that
+shows the clicked cell's evidence, the set-level judgement, then the evidence per document (which is
+also what the panel clones, and what gets printed).
+
+Review mode (a second inline script, with its own CSP hash): an auditor clicks a cell, reads the
+evidence, picks an outcome and writes a reason, name and date; "Export verdicts" downloads a
+govcheck-judgements.yaml for `govcheck scan` - the verdicts already in force (embedded as a JSON data
+block) with the new ones in their place. Each matrix row carries its document's sha256, so a verdict
+is bound to the version the auditor read. No server, no storage beyond the auditor's name.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 
 from govcheck.model import DocumentResult, RuleInfo, RuleResult, ScanReport
 from govcheck.report import ReportOptions
@@ -44,7 +51,15 @@ thead th { background: #f7fafc; position: sticky; top: 0; }
 #matrix td.cell.off { visibility: hidden; }
 .o-met { color: var(--met); } .o-partial { color: var(--partial); } .o-not_met { color: var(--not_met); }
 .o-cannot_assess { color: var(--cannot_assess); } .o-not_applicable { color: var(--not_applicable); }
-.waived { font-size: .8em; vertical-align: super; }
+.waived, .mark { font-size: .8em; vertical-align: super; }
+.mark.review { color: #b7791f; } .mark.judged { color: #2b6cb0; }
+.review-note { background: #fffbea; border-left: 3px solid #b7791f; padding: .2rem .6rem; }
+.judged-note { background: #ebf8ff; border-left: 3px solid #2b6cb0; padding: .2rem .6rem; }
+ul.facets { list-style: none; padding-left: .5rem; } ul.facets .yes { color: var(--met); }
+ul.facets .no { color: var(--not_met); }
+#verdict { border-top: 1px solid #cbd5e0; margin-top: .8rem; padding-top: .4rem; }
+#verdict label { display: flex; flex-direction: column; font-size: .85rem; margin: .3rem 0; }
+#review-mode[aria-pressed="true"] { background: #2b6cb0; color: #fff; }
 #panel { position: fixed; right: 1rem; top: 1rem; bottom: 1rem; width: min(32rem, 45vw); overflow-y: auto;
          background: #fff; border: 1px solid #cbd5e0; border-radius: 6px; padding: 1rem;
          box-shadow: 0 4px 18px rgba(0,0,0,.18); }
@@ -75,10 +90,11 @@ JS = """
 (() => {
   const $ = (sel, el = document) => el.querySelector(sel);
   const $$ = (sel, el = document) => Array.from(el.querySelectorAll(sel));
-  const outcome = $('#f-outcome'), rule = $('#f-rule'), type = $('#f-type');
+  const outcome = $('#f-outcome'), rule = $('#f-rule'), type = $('#f-type'), review = $('#f-review');
   const panel = $('#panel'), body = $('#panel-body'), count = $('#f-count');
-  const wanted = (o) => !outcome.value || (outcome.value === 'gaps' ? (o === 'partial' || o === 'not_met')
-                                                                   : o === outcome.value);
+  const wantedOutcome = (o) => !outcome.value || (outcome.value === 'gaps' ? (o === 'partial' || o === 'not_met')
+                                                                          : o === outcome.value);
+  const wanted = (el) => wantedOutcome(el.dataset.outcome) && (!review.value || el.dataset[review.value] === '1');
   function apply() {
     const r = rule.value, t = type.value;
     $$('#matrix [data-rule]').forEach((el) => { el.hidden = Boolean(r) && el.dataset.rule !== r; });
@@ -86,7 +102,7 @@ JS = """
     $$('#matrix tbody tr').forEach((row) => {
       let any = false;
       $$('td.cell', row).forEach((cell) => {
-        const ok = wanted(cell.dataset.outcome);
+        const ok = wanted(cell);
         cell.classList.toggle('off', !ok);
         if (ok && !cell.hidden) any = true;
       });
@@ -94,7 +110,7 @@ JS = """
       if (!row.hidden) shown += 1;
     });
     $$('.detail').forEach((d) => {
-      d.hidden = !wanted(d.dataset.outcome) || (Boolean(r) && d.dataset.rule && d.dataset.rule !== r)
+      d.hidden = !wanted(d) || (Boolean(r) && d.dataset.rule && d.dataset.rule !== r)
                  || (Boolean(t) && d.dataset.type !== t);
     });
     count.textContent = String(shown);
@@ -120,8 +136,113 @@ JS = """
   });
   $('#close').addEventListener('click', () => { panel.hidden = true; });
   document.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') panel.hidden = true; });
-  [outcome, rule, type].forEach((el) => el.addEventListener('change', apply));
+  [outcome, rule, type, review].forEach((el) => el.addEventListener('change', apply));
   apply();
+})();
+"""
+
+
+REVIEW_JS = """
+(() => {
+  const $ = (sel) => document.querySelector(sel);
+  const toggle = $('#review-mode'), exportBtn = $('#export'), box = $('#verdict');
+  const counts = Array.from(document.querySelectorAll('.v-count'));
+  const setCount = () => counts.forEach((el) => { el.textContent = String(verdicts.size); });
+  const outcome = $('#v-outcome'), reason = $('#v-reason'), quote = $('#v-quote'), by = $('#v-by');
+  const date = $('#v-date'), status = $('#v-status');
+  const key = (path, rule) => path + '\\u0000' + rule;
+  const verdicts = new Map();
+  JSON.parse($('#gc-verdicts').textContent).forEach((v) => verdicts.set(key(v.path, v.rule), v));
+  let current = null;
+  const on = () => toggle.getAttribute('aria-pressed') === 'true';
+  const today = () => {
+    const d = new Date();
+    return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+  };
+  try { by.value = localStorage.getItem('govcheck-auditor') || ''; } catch (e) { /* storage may be off */ }
+  function open(cell) {
+    if (!on()) return;
+    const row = cell.closest('tr');
+    current = { path: row.dataset.path, sha256: row.dataset.sha, rule: cell.dataset.rule,
+                tool: cell.dataset.tool, cell };
+    const v = verdicts.get(key(current.path, current.rule));
+    outcome.value = v ? v.outcome : '';
+    reason.value = v ? v.reason : '';
+    quote.value = v && v.quote ? v.quote : '';
+    if (v && !by.value) by.value = v.by;
+    date.value = today();
+    status.textContent = current.sha256 ? '' : box.dataset.nosha;
+    box.hidden = false;
+  }
+  $('#matrix').addEventListener('click', (ev) => {
+    const cell = ev.target.closest('td.cell');
+    if (cell) open(cell);
+  });
+  $('#matrix').addEventListener('keydown', (ev) => {
+    const cell = ev.target.closest('td.cell');
+    if (cell && (ev.key === 'Enter' || ev.key === ' ')) open(cell);
+  });
+  toggle.addEventListener('click', () => {
+    const now = !on();
+    toggle.setAttribute('aria-pressed', String(now));
+    exportBtn.hidden = !now;
+    if (!now) box.hidden = true;
+  });
+  function mark(cell, yes) {
+    let m = cell.querySelector('.pending');
+    if (yes && !m) {
+      m = document.createElement('span');
+      m.className = 'mark judged pending';
+      m.textContent = '\u270e';
+      cell.appendChild(m);
+    }
+    if (!yes && m) m.remove();
+  }
+  $('#v-save').addEventListener('click', () => {
+    if (!current || !current.sha256) { status.textContent = box.dataset.nosha; return; }
+    const k = key(current.path, current.rule);
+    if (!outcome.value) {
+      verdicts.delete(k);
+      mark(current.cell, false);
+    } else {
+      if (!reason.value.trim() || !by.value.trim() || !/^\\d{4}-\\d{2}-\\d{2}$/.test(date.value)) {
+        status.textContent = box.dataset.incomplete;
+        return;
+      }
+      const v = { path: current.path, rule: current.rule, outcome: outcome.value, reason: reason.value.trim(),
+                  by: by.value.trim(), date: date.value, tool_outcome: current.tool, sha256: current.sha256 };
+      if (quote.value.trim()) v.quote = quote.value.trim();
+      verdicts.set(k, v);
+      mark(current.cell, true);
+      try { localStorage.setItem('govcheck-auditor', v.by); } catch (e) { /* storage may be off */ }
+    }
+    setCount();
+    status.textContent = box.dataset.saved;
+  });
+  const q = (s) => JSON.stringify(String(s));
+  function download() {
+    const lines = ['# govcheck judgements: auditors\\' verdicts, exported from the HTML report.',
+                   '# Save beside govcheck.yaml as govcheck-judgements.yaml, or pass --judgements FILE.',
+                   'version: 1', verdicts.size ? 'judgements:' : 'judgements: []'];
+    const fields = ['rule', 'outcome', 'reason', 'by', 'date', 'page', 'quote', 'tool_outcome', 'sha256'];
+    verdicts.forEach((v) => {
+      lines.push('  - path: ' + q(v.path));
+      fields.forEach((f) => {
+        if (v[f] === undefined || v[f] === null || v[f] === '') return;
+        lines.push('    ' + f + ': ' + (typeof v[f] === 'number' ? String(v[f]) : q(v[f])));
+      });
+    });
+    const blob = new Blob([lines.join('\\n') + '\\n'], { type: 'application/x-yaml' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = 'govcheck-judgements.yaml';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 60000);
+  }
+  [exportBtn, $('#export-panel')].forEach((el) => el.addEventListener('click', download));
+  setCount();
 })();
 """
 
@@ -130,7 +251,8 @@ def _csp_hash(source: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-CSP = f"default-src 'none'; style-src {_csp_hash(CSS)}; script-src {_csp_hash(JS)}; base-uri 'none'; form-action 'none'"
+CSP = (f"default-src 'none'; style-src {_csp_hash(CSS)}; script-src {_csp_hash(JS)} {_csp_hash(REVIEW_JS)}; "
+       "base-uri 'none'; form-action 'none'")
 
 
 def e(text: object) -> str:
@@ -155,12 +277,15 @@ def write(report: ScanReport, options: ReportOptions | None = None) -> str:
         "<body>",
         f"<h1>{e(w['title'])}</h1>",
         _facts(c.scope(report, options, lang)),
-        _matrix(report, lang),
+        _matrix(report, lang, getattr(options.judgements, "digests", None)),
         _set_level(report, lang),
         _details(report, lang),
         _unreadable(report, lang),
         _expired(options.expired_waivers, lang),
+        _unapplied(options.judgements, lang),
+        _verdicts_data(options.judgements),
         f"<script>{JS}</script>",
+        f"<script>{REVIEW_JS}</script>",
         "</body>",
         "</html>",
     ]
@@ -177,8 +302,9 @@ def _options(pairs: list[tuple[str, str]], all_label: str) -> str:
         f'<option value="{e(v)}">{e(t)}</option>' for v, t in pairs)
 
 
-def _matrix(report: ScanReport, lang: str) -> str:
+def _matrix(report: ScanReport, lang: str, digests: dict[str, str] | None = None) -> str:
     w = c.WORDS[lang]
+    rv = REVIEW_WORDS[lang]
     outcomes = [("gaps", w["gaps_only"]), *[(o, c.label(o, lang)) for o in c.SYMBOLS]]
     rules = [(r.id, f"{i}. {c.pick(r.title, lang)}") for i, r in enumerate(report.rules, 1)]
     types = sorted({d.doc_type for d in report.documents if d.doc_type})
@@ -188,14 +314,23 @@ def _matrix(report: ScanReport, lang: str) -> str:
         f'<label>{e(w["rule"])}<select id="f-rule">{_options(rules, w["all"])}</select></label>'
         f'<label>{e(w["type"])}<select id="f-type">'
         f'{_options([(t, c.doc_type_label(t, lang)) for t in types], w["all"])}</select></label>'
+        f'<label>{e(c.TEXT[lang]["review"].capitalize())}<select id="f-review">'
+        f'{_options([("review", c.TEXT[lang]["needs_review"]), ("judged", c.TEXT[lang]["judged"])], w["all"])}'
+        f'</select></label>'
         f'<span><span id="f-count">{len(report.documents)}</span> / {len(report.documents)} '
-        f'{e(w["documents"].lower())} {e(w["shown"])}</span></form>'
+        f'{e(w["documents"].lower())} {e(w["shown"])}</span>'
+        f'<button type="button" id="review-mode" aria-pressed="false">{e(rv["mode"])}</button>'
+        f'<button type="button" id="export" hidden>{e(rv["export"])} (<span class="v-count">0</span>)</button>'
+        "</form>"
     )
     legend = " · ".join(f'<span class="o-{o}">{s}</span> {e(c.label(o, lang))}' for o, s in c.SYMBOLS.items())
     legend += f" · {c.WAIVED_MARK} {e(c.TEXT[lang]['waived'])}"
+    legend += (f' · <span class="mark review">{c.REVIEW_MARK}</span> {e(c.TEXT[lang]["needs_review"])}'
+               f' · <span class="mark judged">{c.JUDGED_MARK}</span> {e(c.TEXT[lang]["judged"])}')
     head = "".join(f'<th data-rule="{e(r.id)}" title="{e(c.pick(r.title, lang))}">{i}</th>'
                    for i, r in enumerate(report.rules, 1))
-    rows = "\n".join(_matrix_row(n, doc, report.rules, lang) for n, doc in enumerate(report.documents))
+    rows = "\n".join(_matrix_row(n, doc, report.rules, lang, (digests or {}).get(doc.path, ""))
+                     for n, doc in enumerate(report.documents))
     criteria = "".join(f"<li>{e(c.pick(r.title, lang))} <code>{e(r.id)}</code></li>" for r in report.rules)
     return (
         f'<section id="matrix-section"><h2>{e(w["matrix"])}</h2>{filters}'
@@ -204,11 +339,11 @@ def _matrix(report: ScanReport, lang: str) -> str:
         f"</tr></thead><tbody>\n{rows}\n</tbody></table></div>"
         f'<h3>{e(w["criteria"])}</h3><ol class="criteria">{criteria}</ol>'
         f'<aside id="panel" hidden aria-live="polite"><button type="button" id="close">{e(w["close"])}</button>'
-        f'<div id="panel-body"></div></aside></section>'
+        f'<div id="panel-body"></div>{_verdict_form(lang)}</aside></section>'
     )
 
 
-def _matrix_row(n: int, doc: DocumentResult, rules: list[RuleInfo], lang: str) -> str:
+def _matrix_row(n: int, doc: DocumentResult, rules: list[RuleInfo], lang: str, sha: str = "") -> str:
     by_rule = c.cells(doc)
     tds = []
     for j, rule in enumerate(rules):
@@ -217,14 +352,84 @@ def _matrix_row(n: int, doc: DocumentResult, rules: list[RuleInfo], lang: str) -
         target = f"d{n}-r{j}" if doc.status == "ok" else f"d{n}"
         mark = f'<span class="waived" title="{e(c.TEXT[lang]["waived"])}">{c.WAIVED_MARK}</span>' \
             if res is not None and res.waived is not None else ""
+        mark = _review_mark(res, lang) + mark
         tds.append(
             f'<td class="cell o-{e(outcome)}" data-rule="{e(rule.id)}" data-outcome="{e(outcome)}" '
-            f'data-target="{target}" tabindex="0" role="button" '
+            f'{_flags(res)}data-tool="{e(_tool_outcome(res))}" data-target="{target}" tabindex="0" role="button" '
             f'title="{e(c.pick(rule.title, lang))}: {e(c.label(outcome, lang))}">'
             f"{c.SYMBOLS.get(outcome, '·')}{mark}</td>")
-    return (f'<tr data-type="{e(doc.doc_type or "")}" data-status="{e(doc.status)}">'
+    return (f'<tr data-type="{e(doc.doc_type or "")}" data-status="{e(doc.status)}" data-path="{e(doc.path)}" '
+            f'data-sha="{e(sha)}">'
             f'<th scope="row"><a href="#doc-{n}">{e(doc.path)}</a></th>'
             f"<td>{e(c.doc_type_label(doc.doc_type, lang))}</td>{''.join(tds)}</tr>")
+
+
+REVIEW_WORDS = {
+    "sv": {"mode": "Granskningsläge", "export": "Exportera bedömningar", "yours": "Din bedömning",
+           "none": "– ingen (verktygets utfall gäller)", "reason": "Motivering",
+           "quote": "Sida eller citat du stöder dig på",
+           "by": "Namn", "date": "Datum", "save": "Spara bedömningen",
+           "saved": "Sparad. Exportera bedömningarna för att behålla dem.",
+           "incomplete": "Välj en bedömning och skriv motivering, namn och datum.",
+           "nosha": "Dokumentets innehåll kunde inte fingeravtryckas; bedömningen kan inte bindas till det."},
+    "en": {"mode": "Review mode", "export": "Export verdicts", "yours": "Your verdict",
+           "none": "– none (the tool's outcome stands)", "reason": "Reason", "quote": "Page or quote you relied on",
+           "by": "Name", "date": "Date", "save": "Save verdict",
+           "saved": "Saved. Export the verdicts to keep them.",
+           "incomplete": "Choose an outcome and write a reason, your name and the date.",
+           "nosha": "The document's content could not be fingerprinted; a verdict cannot be bound to it."},
+}
+
+
+def _verdict_form(lang: str) -> str:
+    """The review-mode form under the evidence in the panel (not a <form>: nothing is ever submitted)."""
+    rv = REVIEW_WORDS[lang]
+    options = f'<option value="">{e(rv["none"])}</option>' + "".join(
+        f'<option value="{o}">{c.SYMBOLS[o]} {e(c.label(o, lang))}</option>' for o in c.SYMBOLS)
+    return (f'<div id="verdict" hidden data-saved="{e(rv["saved"])}" data-incomplete="{e(rv["incomplete"])}" '
+            f'data-nosha="{e(rv["nosha"])}"><h4>{c.JUDGED_MARK} {e(rv["yours"])}</h4>'
+            f'<label>{e(c.WORDS[lang]["outcome"])}<select id="v-outcome">{options}</select></label>'
+            f'<label>{e(rv["reason"])}<textarea id="v-reason" rows="3"></textarea></label>'
+            f'<label>{e(rv["quote"])}<input id="v-quote" type="text"></label>'
+            f'<label>{e(rv["by"])}<input id="v-by" type="text" autocomplete="name"></label>'
+            f'<label>{e(rv["date"])}<input id="v-date" type="date"></label>'
+            f'<button type="button" id="v-save">{e(rv["save"])}</button> '
+            f'<button type="button" id="export-panel">{e(rv["export"])} (<span class="v-count">0</span>)</button>'
+            '<p id="v-status" role="status"></p></div>')
+
+
+def _verdicts_data(run: object) -> str:
+    """The verdicts file's entries as a JSON data block (never executed), so an export keeps them.
+
+    '<' is escaped so no document text can close the block."""
+    verdicts = [v.to_yaml() for v in getattr(run, "verdicts", [])]
+    text = json.dumps(verdicts, ensure_ascii=False).replace("<", "\\u003c")
+    return f'<script type="application/json" id="gc-verdicts">{text}</script>'
+
+
+def _tool_outcome(res: RuleResult | None) -> str:
+    if res is None:
+        return "cannot_assess"
+    return (res.tool_outcome or res.outcome) if res.judged_by is not None else res.outcome
+
+
+def _review_mark(res: RuleResult | None, lang: str) -> str:
+    """✎ when an auditor decided the cell, else ⚑ when the tool asks a person to check it."""
+    if res is None:
+        return ""
+    if res.judged_by is not None:
+        return f'<span class="mark judged" title="{e(c.TEXT[lang]["judged"])}">{c.JUDGED_MARK}</span>'
+    if res.review:
+        return f'<span class="mark review" title="{e(c.TEXT[lang]["needs_review"])}">{c.REVIEW_MARK}</span>'
+    return ""
+
+
+def _flags(res: RuleResult | None) -> str:
+    """data-review / data-judged attributes the review filter reads (trailing space included)."""
+    if res is None:
+        return ""
+    out = 'data-review="1" ' if res.review and res.judged_by is None else ""
+    return out + ('data-judged="1" ' if res.judged_by is not None else "")
 
 
 def _set_level(report: ScanReport, lang: str) -> str:
@@ -287,12 +492,28 @@ def _cell_detail(n: int, j: int, doc: DocumentResult, rule: RuleInfo, res: RuleR
                       f"{c.SYMBOLS.get(res.outcome, '·')} {e(c.label(res.outcome, lang))}</span></h4>"]
     if res.waived is not None:
         parts.append(f'<p class="waiver">{c.WAIVED_MARK} {e(c.waiver_text(res.waived, lang))}</p>')
+    if res.judged_by is not None:
+        parts.append(f'<p class="judged-note">{c.JUDGED_MARK} {e(c.judged_text(res, lang))}</p>')
+    elif res.review:
+        reasons = "".join(f"<li>{e(r)}</li>" for r in res.review_reasons)
+        parts.append(f'<div class="review-note">{c.REVIEW_MARK} {e(t["needs_review"].capitalize())}'
+                     + (f"<ul>{reasons}</ul>" if reasons else "") + "</div>")
     if res.evidence and rule.kind == "forbidden" and res.outcome == "not_met":
         parts.append(f"<p>{e(t['found_instead'])}:</p>")
     for ev in res.evidence:
         place = c.where(ev, lang)
         parts.append(f"<blockquote>“{e(ev.text)}”</blockquote>"
                      + (f'<p class="where">{e(place)}</p>' if place else ""))
+    if res.facets:
+        items = []
+        for f in res.facets:
+            quote = ""
+            if f.evidence:
+                place = c.where(f.evidence[0], lang)
+                quote = f": “{e(f.evidence[0].text)}”" + (f' <span class="where">{e(place)}</span>' if place else "")
+            sign = '<span class="yes">✓</span>' if f.found else '<span class="no">✗</span>'
+            items.append(f'<li data-facet="{e(f.id)}">{sign} {e(c.facet_label(rule, f.id, lang))}{quote}</li>')
+        parts.append(f'<p>{e(t["facets"])}:</p><ul class="facets">{"".join(items)}</ul>')
     note = c.cell_note(res, rule, doc, lang)
     if note:
         parts.append(f'<p class="message">{e(note)}</p>')
@@ -300,7 +521,7 @@ def _cell_detail(n: int, j: int, doc: DocumentResult, rule: RuleInfo, res: RuleR
     if recommendation and c.is_gap(res):
         parts.append(f'<p class="recommendation"><strong>{e(t["recommendation"])}:</strong> {e(recommendation)}</p>')
     return (f'<article class="detail o-{e(res.outcome)}" id="d{n}-r{j}" data-outcome="{e(res.outcome)}" '
-            f'data-rule="{e(rule.id)}" data-type="{e(doc.doc_type or "")}">{"".join(parts)}</article>')
+            f'{_flags(res)}data-rule="{e(rule.id)}" data-type="{e(doc.doc_type or "")}">{"".join(parts)}</article>')
 
 
 def _unreadable(report: ScanReport, lang: str) -> str:
@@ -311,6 +532,25 @@ def _unreadable(report: ScanReport, lang: str) -> str:
     rows = "".join(f"<tr><td>{e(d.path)}</td><td>{e(d.reason or w['unknown'])}</td></tr>" for d in bad)
     return (f'<section id="unreadable"><h2>{e(w["unreadable"])}</h2><table><thead><tr><th>{e(w["doc"])}</th>'
             f'<th>{e(w["reason"])}</th></tr></thead><tbody>{rows}</tbody></table></section>')
+
+
+def _unapplied(run: object, lang: str) -> str:
+    """Recorded verdicts that did not apply: stale (the document changed) or for a document that is gone."""
+    entries = [x for x in getattr(run, "entries", []) if x.status in ("stale", "missing")]
+    if not entries:
+        return ""
+    sv = lang == "sv"
+    w = c.WORDS[lang]
+    title = "Revisorns bedömningar som inte tillämpades" if sv else "Auditors' verdicts not applied"
+    why = {"stale": "dokumentet har ändrats (inaktuell)" if sv else "stale: the document changed after it was judged",
+           "missing": "dokumentet finns inte längre" if sv else "the document is gone"}
+    rows = "".join(
+        f'<tr data-status="{x.status}"><td>{e(x.verdict.path)}</td><td><code>{e(x.verdict.rule)}</code></td>'
+        f"<td>{e(c.label(x.verdict.outcome, lang))}</td><td>{e(x.verdict.by)}, {e(x.verdict.date)}</td>"
+        f"<td>{e(why[x.status])}</td><td><code>{e(x.where)}</code></td></tr>" for x in entries)
+    head = "".join(f"<th>{e(w[k])}</th>" for k in ("doc", "rule", "outcome", "decided_by", "reason", "defined_in"))
+    return (f'<section id="unapplied"><h2>{e(title)}</h2><table><thead><tr>{head}</tr></thead>'
+            f"<tbody>{rows}</tbody></table></section>")
 
 
 def _expired(expired: tuple[dict, ...], lang: str) -> str:

@@ -24,4 +24,8 @@ def dumps(obj: object) -> str:
 
 
 def write(report: ScanReport, options: object = None) -> str:
-    return dumps(report.to_json()) + "\n"
+    data = report.to_json()
+    run = getattr(options, "judgements", None)
+    if run is not None and run.file:  # which verdicts applied, went stale or lost their document
+        data["judgements"] = run.to_json()
+    return dumps(data) + "\n"

@@ -47,6 +47,10 @@ def symbol(res: RuleResult | None) -> str:
     if res is None:
         return c.SYMBOLS["cannot_assess"]
     mark = c.SYMBOLS.get(res.outcome, "·")
+    if res.judged_by is not None:
+        mark += c.JUDGED_MARK
+    elif res.review:
+        mark += c.REVIEW_MARK
     return mark + (c.WAIVED_MARK if res.waived is not None else "")
 
 
@@ -61,6 +65,7 @@ def write(report: ScanReport, options: ReportOptions | None = None) -> str:
     out += _documents(report, lang)
     out += _unreadable(report, lang)
     out += _expired(options.expired_waivers, lang)
+    out += _unapplied(options.judgements, lang)
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -81,6 +86,7 @@ def _matrix(report: ScanReport, lang: str) -> list[str]:
     w = c.WORDS[lang]
     legend = " · ".join(f"{c.SYMBOLS[o]} {c.label(o, lang)}" for o in c.SYMBOLS)
     legend += f" · {c.WAIVED_MARK} {c.TEXT[lang]['waived']}"
+    legend += f" · {c.REVIEW_MARK} {c.TEXT[lang]['needs_review']} · {c.JUDGED_MARK} {c.TEXT[lang]['judged']}"
     head = [w["doc"], w["type"], *[str(i) for i in range(1, len(report.rules) + 1)]]
     out = [f"## {w['matrix']}", "", f"{w['legend']}: {legend}", "", _row(head),
            _row(["---", "---", *[":-:"] * len(report.rules)])]
@@ -101,6 +107,9 @@ def _set_level(report: ScanReport, lang: str) -> list[str]:
         waived = c.waived_count(report, rule.id)
         if waived:
             line += f" {c.WAIVED_MARK} {waived} {c.TEXT[lang]['waived']}."
+        judged = c.judged_count(report, rule.id)
+        if judged:
+            line += f" {c.JUDGED_MARK} {judged} {c.TEXT[lang]['judged']}."
         out.append(line)
     unreadable = sum(1 for d in report.documents if d.status != "ok")
     if unreadable:
@@ -144,6 +153,7 @@ def _document(n: int, doc: DocumentResult, rules: dict[str, RuleInfo], lang: str
         out += [f"*{esc(doc.title)}*", ""]
     for key, name, value in c.document_facts(doc, lang):
         out.append(f"- {name}: " + (f"**{esc(value)}**" if key == "verdict" else esc(value)))
+    out += _review_lines(doc, rules, lang)
     out.append("")
     gaps = [r for r in doc.results if c.is_gap(r) and r.waived is None]
     waived = [r for r in doc.results if c.is_gap(r) and r.waived is not None]
@@ -159,11 +169,39 @@ def _document(n: int, doc: DocumentResult, rules: dict[str, RuleInfo], lang: str
     return out
 
 
+def _review_lines(doc: DocumentResult, rules: dict[str, RuleInfo], lang: str) -> list[str]:
+    """Where a person should look in this document (cells the tool flags, with its reasons), and which
+    cells an auditor has decided, with who, when, why and what the tool had said."""
+    t = c.TEXT[lang]
+    out = []
+    flagged = [r for r in doc.results if r.review and r.judged_by is None]
+    if flagged:
+        items = "; ".join(f"{esc(_title(r, rules, lang))}" + (f" ({esc(', '.join(r.review_reasons))})"
+                                                              if r.review_reasons else "") for r in flagged)
+        out.append(f"- {c.REVIEW_MARK} {t['needs_review'].capitalize()}: {items}")
+    for r in doc.results:
+        if r.judged_by is not None:
+            out.append(f"- {c.JUDGED_MARK} {esc(_title(r, rules, lang))} — **{c.label(r.outcome, lang)}**, "
+                       f"{esc(c.judged_text(r, lang))}")
+    return out
+
+
+def _title(res: RuleResult, rules: dict[str, RuleInfo], lang: str) -> str:
+    rule = rules.get(res.rule)
+    return c.pick(rule.title, lang) if rule else res.rule
+
+
 def _gap(res: RuleResult, rule: RuleInfo | None, doc: DocumentResult, lang: str) -> list[str]:
-    """One gap: criterion and outcome, the quotes with where they stand, then what to do about it."""
+    """One gap: criterion and outcome, the quotes with where they stand, which parts of the criterion
+    the document supplies, then what to do about it."""
     t = c.TEXT[lang]
     title = c.pick(rule.title, lang) if rule else res.rule
     head = f"**{esc(title)}** — {c.label(res.outcome, lang)}"
+    if res.judged_by is not None:
+        head += f" {c.JUDGED_MARK} {esc(c.judged_text(res, lang))}"
+    elif res.review:
+        head += f" {c.REVIEW_MARK} {t['needs_review']}" + (f": {esc('; '.join(res.review_reasons))}"
+                                                            if res.review_reasons else "")
     if res.waived is not None:
         head += f" {c.WAIVED_MARK} {esc(c.waiver_text(res.waived, lang))}"
     out = [head, ""]
@@ -175,6 +213,15 @@ def _gap(res: RuleResult, rule: RuleInfo | None, doc: DocumentResult, lang: str)
             place = c.where(ev, lang)
             quotes.append(f"> “{esc(ev.text)}”" + (f" — {esc(place)}" if place else ""))
         out += [*"\n>\n".join(quotes).split("\n"), ""]
+    if res.facets:
+        out += [f"{t['facets']}:", ""]
+        for f in res.facets:
+            line = f"- [{'x' if f.found else ' '}] {'✓' if f.found else '✗'} {esc(c.facet_label(rule, f.id, lang))}"
+            if f.evidence:
+                place = c.where(f.evidence[0], lang)
+                line += f": “{esc(f.evidence[0].text)}”" + (f" — {esc(place)}" if place else "")
+            out.append(line)
+        out.append("")
     note = c.cell_note(res, rule, doc, lang)
     if note:
         out += [esc(note), ""]
@@ -191,6 +238,28 @@ def _unreadable(report: ScanReport, lang: str) -> list[str]:
         return []
     out = [f"## {w['unreadable']}", "", _row([w["doc"], w["reason"]]), _row(["---", "---"])]
     out += [_row([esc(d.path), esc(d.reason or w["unknown"])]) for d in bad]
+    return [*out, ""]
+
+
+def _unapplied(run: object, lang: str) -> list[str]:
+    """Recorded verdicts that did not apply in this scan - never dropped silently."""
+    entries = [e for e in getattr(run, "entries", []) if e.status in ("stale", "missing")]
+    if not entries:
+        return []
+    sv = lang == "sv"
+    title = "Revisorns bedömningar som inte tillämpades" if sv else "Auditors' verdicts not applied"
+    note = ("En bedömning gäller den version av dokumentet som bedömdes. Dessa celler visar verktygets utfall "
+            "tills någon bedömer dem igen." if sv else "A verdict holds for the version of the document that was "
+            "judged. These cells show the tool's outcome until someone judges them again.")
+    why = {"stale": "dokumentet har ändrats (inaktuell)" if sv else "stale: the document changed after it was judged",
+           "missing": "dokumentet finns inte längre" if sv else "the document is gone"}
+    w = c.WORDS[lang]
+    out = [f"## {title}", "", note, "",
+           _row([w["doc"], w["rule"], w["outcome"], w["decided_by"], w["reason"], w["defined_in"]]), _row(["---"] * 6)]
+    for e in entries:
+        v = e.verdict
+        out.append(_row([esc(v.path), code(v.rule, True), c.label(v.outcome, lang), esc(f"{v.by}, {v.date}"),
+                         esc(why[e.status]), code(e.where, True)]))
     return [*out, ""]
 
 

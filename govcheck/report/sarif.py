@@ -122,6 +122,12 @@ def _result(doc: DocumentResult, res: RuleResult, rule: RuleInfo | None, rule_in
     props: dict = {"outcome": res.outcome, "document": doc.path, "docType": doc.doc_type, "lang": doc.lang}
     if doc.title:
         props["title"] = doc.title
+    # Where a person should look, and what a person decided (the outcome above is then the auditor's).
+    props["review"] = res.review
+    props["review_reasons"] = list(res.review_reasons)
+    if res.judged_by is not None:
+        props["judged_by"] = res.judged_by
+        props["tool_outcome"] = res.tool_outcome
     if ev is not None:
         props.update({k: v for k, v in (("page", ev.page), ("pageLabel", ev.page_label), ("section", ev.section))
                       if v is not None})

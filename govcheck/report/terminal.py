@@ -8,8 +8,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from govcheck.model import OUTCOMES, ScanReport
-from govcheck.report.common import LABELS, SYMBOLS
+from govcheck.model import OUTCOMES, RuleResult, ScanReport
+from govcheck.report.common import JUDGED_MARK, LABELS, REVIEW_MARK, SYMBOLS, TEXT, facet_label, judged_text
 
 # Symbols and labels are the other reports' (report/common.py); colour is the terminal's own.
 STYLES = {"met": "green", "partial": "yellow", "not_met": "red", "cannot_assess": "magenta", "not_applicable": "dim"}
@@ -17,6 +17,19 @@ STYLES = {"met": "green", "partial": "yellow", "not_met": "red", "cannot_assess"
 
 def cell(outcome: str) -> Text:
     return Text(SYMBOLS.get(outcome, "·"), style=STYLES.get(outcome, ""))
+
+
+def marked(res: RuleResult | None) -> Text:
+    """A matrix cell: the outcome's symbol, then ✎ when an auditor decided it, else ⚑ when the tool asks
+    for a person to check it (a judged cell has been checked)."""
+    if res is None:
+        return cell("cannot_assess")
+    out = cell(res.outcome)
+    if res.judged_by is not None:
+        out.append(JUDGED_MARK, style="cyan")
+    elif res.review:
+        out.append(REVIEW_MARK, style="bold yellow")
+    return out
 
 
 def write(report: ScanReport, options: object = None, console: Console | None = None) -> str:
@@ -34,18 +47,22 @@ def write(report: ScanReport, options: object = None, console: Console | None = 
     for i, _ in enumerate(report.rules, 1):
         table.add_column(str(i), justify="center", width=2)
     for doc in report.documents:
-        by_rule = {r.rule: r.outcome for r in doc.results}
+        by_rule = {r.rule: r for r in doc.results}
         name = Text(doc.path)
         if doc.status != "ok":
             name.append(f"\n  {doc.reason}", style="magenta")
         table.add_row(name, doc.doc_type or "?", doc.lang or "-",
-                      *[cell(by_rule.get(r.id, "cannot_assess")) for r in report.rules])
+                      *[marked(by_rule.get(r.id)) for r in report.rules])
     out.print(table)
 
     legend = Text("legend: ")
     for outcome in OUTCOMES:
         legend.append_text(cell(outcome))
         legend.append(f" {LABELS[lang][outcome]}  ")
+    legend.append(REVIEW_MARK, style="bold yellow")
+    legend.append(f" {TEXT[lang]['needs_review']}  ")
+    legend.append(JUDGED_MARK, style="cyan")
+    legend.append(f" {TEXT[lang]['judged']}")
     out.print(legend)
 
     out.print()
@@ -66,6 +83,7 @@ def write(report: ScanReport, options: object = None, console: Console | None = 
         out.print(line)
 
     if details:
+        rules = {r.id: r for r in report.rules}
         for doc in report.documents:
             out.print()
             out.print(Text(f"{doc.path}  ({doc.doc_type or '?'}, {doc.lang or '-'})", style="bold"))
@@ -74,12 +92,40 @@ def write(report: ScanReport, options: object = None, console: Console | None = 
                 line.append_text(cell(res.outcome))
                 line.append(f" {res.rule}: {LABELS[lang][res.outcome]}")
                 out.print(line)
+                if res.judged_by is not None:
+                    out.print(Text(f"    {JUDGED_MARK} {judged_text(res, lang)}", style="cyan"))
+                if res.review:
+                    why = "; ".join(res.review_reasons) or TEXT[lang]["needs_review"]
+                    out.print(Text(f"    {REVIEW_MARK} {why}", style="yellow"))
                 for ev in res.evidence:
                     where = ", ".join(x for x in (f"p. {ev.page}" if ev.page else "", ev.section or "") if x)
                     out.print(Text(f"      “{ev.text}”" + (f"  [{where}]" if where else ""), style="dim"))
+                for facet in res.facets:
+                    name = facet_label(rules.get(res.rule), facet.id, lang)
+                    quote = f": “{facet.evidence[0].text}”" if facet.evidence else ""
+                    out.print(Text(f"      {'✓' if facet.found else '✗'} {name}{quote}", style="dim"))
                 if not res.evidence and res.message and res.outcome == "not_met":
                     out.print(Text(f"      looked for: {res.message}", style="dim"))
+    _unapplied(out, getattr(options, "judgements", None))
     unreadable = sum(1 for d in report.documents if d.status != "ok")
+    review = sum(1 for d in report.documents for r in d.results if r.review)
+    judged = sum(1 for d in report.documents for r in d.results if r.judged_by is not None)
     out.print()
-    out.print(f"{len(report.documents)} documents, {unreadable} unreadable")
+    out.print(f"{len(report.documents)} documents, {unreadable} unreadable"
+              + (f", {review} {REVIEW_MARK} to review" if review else "")
+              + (f", {judged} {JUDGED_MARK} judged by an auditor" if judged else ""))
     return buf.getvalue() if console is None else ""
+
+
+def _unapplied(out: Console, run: object) -> None:
+    """Recorded verdicts that did not apply: stale (the document changed) or for a document that is gone."""
+    entries = [e for e in getattr(run, "entries", []) if e.status in ("stale", "missing")]
+    if not entries:
+        return
+    out.print()
+    out.print(Text("verdicts not applied:", style="bold"))
+    for e in entries:
+        v = e.verdict
+        why = "document changed since it was judged" if e.status == "stale" else "no such document any more"
+        out.print(Text(f"  {e.status}: {v.path} · {v.rule} → {v.outcome} ({v.by}, {v.date}): {why}  [{e.where}]",
+                       style="yellow"))

@@ -4,6 +4,11 @@ Sheet 1 has one row per document x rule with translated headings, a frozen heade
 and sensible column widths, so sorting and filtering work the moment the file opens. Sheet 2 ("matrix")
 is the documents x rules overview with outcome labels and fills.
 
+Sheet 1 ends with the auditor's columns - outcome (a drop-down list), reason, name, date - filled in
+where a verdict already applies, and a hidden column with each document's sha256. An auditor fills in
+rows and `govcheck judgements import` turns them into govcheck-judgements.yaml: the hidden digest binds
+each verdict to the version of the document the auditor looked at.
+
 Document text is hostile input: openpyxl stores any string starting with "=" as a formula, so every
 text cell is forced to the string type after assignment (no apostrophe is added: the text stays as
 quoted). Characters XML cannot hold are replaced, and over-long cells are cut at Excel's limit.
@@ -17,6 +22,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from govcheck.model import ScanReport
@@ -49,6 +55,7 @@ def write(report: ScanReport, options: ReportOptions | None = None) -> bytes:
     cells_ws = wb.active
     cells_ws.title, matrix_title = SHEET_NAMES[lang]
     _cells_sheet(cells_ws, report, lang)
+    _verdict_columns(cells_ws, report, lang, getattr(getattr(options, "judgements", None), "digests", None) or {})
     _matrix_sheet(wb.create_sheet(matrix_title), report, lang)
     buf = io.BytesIO()
     wb.save(buf)
@@ -69,6 +76,50 @@ def _cells_sheet(ws: Worksheet, report: ScanReport, lang: str) -> None:
                 cell.alignment = wrap
         ws.cell(row=r, column=outcome_col).fill = _fill(row["outcome"])
     ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+
+
+# The auditor's columns after c.COLUMNS: stable keys, headings per language (the import reads either).
+VERDICT_COLUMNS: tuple[str, ...] = ("auditor_outcome", "auditor_reason", "auditor_by", "auditor_date", "sha256")
+VERDICT_HEADINGS = {
+    "sv": {"auditor_outcome": "Revisorns bedömning", "auditor_reason": "Revisorns motivering",
+           "auditor_by": "Revisor", "auditor_date": "Bedömningsdatum", "sha256": "Dokumentets sha256"},
+    "en": {"auditor_outcome": "Auditor outcome", "auditor_reason": "Auditor reason", "auditor_by": "Auditor",
+           "auditor_date": "Date judged", "sha256": "Document sha256"},
+}
+EDITABLE_FILL = "FFF2CC"
+
+
+def _verdict_columns(ws: Worksheet, report: ScanReport, lang: str, digests: dict[str, str]) -> None:
+    """The columns an auditor fills in, a drop-down of outcomes, and the hidden digest column."""
+    first = len(c.COLUMNS) + 1
+    bold = Font(bold=True)
+    fill = PatternFill(fill_type="solid", start_color=EDITABLE_FILL, end_color=EDITABLE_FILL)
+    for i, key in enumerate(VERDICT_COLUMNS):
+        cell = put(ws, 1, first + i, VERDICT_HEADINGS[lang][key])
+        cell.font = bold
+        cell.fill = fill
+        ws.column_dimensions[get_column_letter(first + i)].width = {"auditor_reason": 40}.get(key, 18)
+    ws.column_dimensions[get_column_letter(first + len(VERDICT_COLUMNS) - 1)].hidden = True
+    r = 1
+    for doc in report.documents:
+        for res in doc.results:
+            r += 1
+            j = res.judged_by
+            if j is not None:  # the verdict in force: a re-import keeps it
+                for i, value in enumerate((c.label(res.outcome, lang), j.get("reason", ""), j.get("by", ""),
+                                           j.get("date", ""))):
+                    put(ws, r, first + i, value)
+            put(ws, r, first + len(VERDICT_COLUMNS) - 1, digests.get(doc.path, ""))
+    if r > 1:
+        choices = ",".join(c.label(o, lang) for o in c.LABELS[lang])
+        dv = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True, showErrorMessage=True,
+                            errorTitle=VERDICT_HEADINGS[lang]["auditor_outcome"],
+                            error=("Välj en bedömning i listan." if lang == "sv"
+                                   else "Choose an outcome from the list."))
+        col = get_column_letter(first)
+        dv.add(f"{col}2:{col}{r}")
+        ws.add_data_validation(dv)
     ws.auto_filter.ref = ws.dimensions
 
 

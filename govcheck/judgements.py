@@ -1,0 +1,374 @@
+"""Auditors' recorded verdicts (govcheck-judgements.yaml): read, check, apply, and report what happened.
+
+An auditor who reads a cell's evidence and disagrees with the tool (or confirms it) records a verdict:
+outcome, reason, who, when, optionally the page or quote relied on. The next scan applies it after
+the rules, as waivers are applied: `outcome` becomes the auditor's, `tool_outcome` keeps the tool's
+and `judged_by` says who decided (shared/spec/report-json.md), so every report shows both and exit
+codes follow the auditor.
+
+A verdict is about one version of one document: it records the sha256 of the file's bytes. When the
+document changes, the verdict is *stale* - it is not applied, because the auditor judged other text -
+and it is reported, never silently dropped. A verdict for a file that no longer exists is reported as
+*missing*. The file is validated strictly (schemas/judgements.schema.json) before any document is
+read; every problem names file and line, like govcheck.yaml (exit 2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from govcheck.model import OUTCOMES, DocumentResult, ScanReport, Source
+from govcheck.rules.loader import _line_of, _PackLoader, _parts, schema
+
+JUDGEMENTS_NAME = "govcheck-judgements.yaml"
+MAX_BYTES = 16 * 1024 * 1024
+# What each verdict turned into in this scan; the JSON report's `judgements` section has one list each.
+STATUSES = ("applied", "stale", "missing", "not_scanned")
+
+
+class JudgementsError(Exception):
+    """A judgements file that cannot be used: the message starts with `file:line:`."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One recorded verdict: an auditor's outcome for one rule on one version of one document."""
+
+    path: str
+    sha256: str
+    rule: str
+    outcome: str
+    reason: str
+    by: str
+    date: str
+    page: int | str | None = None
+    quote: str | None = None
+    tool_outcome: str | None = None  # what the tool said when the verdict was recorded
+    line: int = 0  # where it stands in its file, for messages
+
+    def judged_by(self) -> dict:
+        """What a judged cell carries (RuleResult.judged_by): who, when, why, and what they relied on."""
+        out: dict = {"by": self.by, "date": self.date, "reason": self.reason}
+        if self.page is not None:
+            out["page"] = self.page
+        if self.quote:
+            out["quote"] = self.quote
+        return out
+
+    def to_yaml(self) -> dict:
+        """The entry as written to a judgements file (keys in the order a person reads them)."""
+        out: dict = {"path": self.path, "rule": self.rule, "outcome": self.outcome, "reason": self.reason,
+                     "by": self.by, "date": self.date}
+        if self.page is not None:
+            out["page"] = self.page
+        if self.quote:
+            out["quote"] = self.quote
+        if self.tool_outcome:
+            out["tool_outcome"] = self.tool_outcome
+        out["sha256"] = self.sha256
+        return out
+
+
+@dataclass
+class Judgements:
+    """A loaded judgements file."""
+
+    path: Path | None = None
+    verdicts: list[Verdict] = field(default_factory=list)
+
+    def where(self, verdict: Verdict) -> str:
+        return f"{self.path}:{verdict.line or 1}"
+
+
+@dataclass(frozen=True)
+class VerdictStatus:
+    """What became of one verdict in this scan."""
+
+    verdict: Verdict
+    status: str  # one of STATUSES
+    where: str  # "file:line"
+    current_sha256: str | None = None  # the document's digest now (stale: differs from the recorded one)
+    tool_outcome: str | None = None  # the tool's outcome in this scan, where the cell exists
+
+    def to_json(self) -> dict:
+        v = self.verdict
+        out: dict = {"path": v.path, "rule": v.rule, "outcome": v.outcome, "by": v.by, "date": v.date,
+                     "reason": v.reason, "sha256": v.sha256, "where": self.where}
+        if self.tool_outcome is not None:
+            out["tool_outcome"] = self.tool_outcome
+        if self.status == "stale":
+            out["current_sha256"] = self.current_sha256
+        return out
+
+
+@dataclass
+class JudgementRun:
+    """What the report writers need about verdicts: the file used, each verdict's fate, and each scanned
+    document's digest (the XLSX and the HTML review mode write it beside new verdicts, binding them to
+    the version of the document the auditor saw)."""
+
+    file: str | None = None
+    entries: list[VerdictStatus] = field(default_factory=list)
+    digests: dict[str, str] = field(default_factory=dict)  # report path -> sha256 of the file's bytes
+    verdicts: list[Verdict] = field(default_factory=list)  # the file's verdicts as read (HTML re-exports them)
+
+    def by_status(self, status: str) -> list[VerdictStatus]:
+        return [e for e in self.entries if e.status == status]
+
+    def to_json(self) -> dict:
+        out: dict = {"file": self.file}
+        for status in STATUSES:
+            out[status] = [e.to_json() for e in self.by_status(status)]
+        return out
+
+
+# --- finding and reading --------------------------------------------------------------------------
+
+
+def find_judgements(config_path: Path | None, start: Path | None) -> Path | None:
+    """govcheck-judgements.yaml beside the govcheck.yaml in use; without a config, the nearest one in the
+    first scanned path's folder or above (where an auditor keeps it beside the documents)."""
+    if config_path is not None:
+        candidate = config_path.resolve().parent / JUDGEMENTS_NAME
+        return candidate if candidate.is_file() else None
+    if start is None:
+        return None
+    here = start.resolve()
+    if not here.is_dir():
+        here = here.parent
+    for folder in (here, *here.parents):
+        candidate = folder / JUDGEMENTS_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _key(path: list[str | int]) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+
+
+def load_judgements(path: Path) -> Judgements:
+    """Read and validate a judgements file; JudgementsError names file and line on any problem."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise JudgementsError(f"{path}:1: {size} bytes is larger than the {MAX_BYTES} byte limit")
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise JudgementsError(f"{path}:1: not UTF-8 text") from None
+    except OSError as exc:
+        raise JudgementsError(f"{path}:1: cannot read ({exc.strerror})") from None
+    try:
+        for event in yaml.parse(text, Loader=_PackLoader):
+            if isinstance(event, yaml.AliasEvent):
+                raise JudgementsError(f"{path}:{event.start_mark.line + 1}: YAML aliases (*name) are not allowed")
+        node = yaml.compose(text, Loader=_PackLoader)
+        data = yaml.load(text, Loader=_PackLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise JudgementsError(f"{path}:{mark.line + 1 if mark else 1}: invalid YAML: "
+                              f"{getattr(exc, 'problem', None) or exc}") from None
+    if data is None:
+        return Judgements(path=path)
+
+    def where(key: str) -> str:
+        return f"{path}:{_line_of(node, _parts(key)) or 1}"
+
+    validator = jsonschema.Draft202012Validator(schema("judgements.schema.json"))
+    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    if errors:
+        err = errors[0]
+        key = _key(list(err.absolute_path))
+        message = err.message
+        if err.validator == "additionalProperties":
+            unexpected = re.findall(r"'([^']+)' was unexpected", err.message)
+            if unexpected:
+                key = f"{key}.{unexpected[0]}".lstrip(".")
+                message = f"unknown key {unexpected[0]!r}"
+        elif err.validator == "pattern" and key.endswith(".date"):
+            message = f"{err.instance!r} is not a date (YYYY-MM-DD)"
+        elif err.validator == "pattern" and key.endswith(".sha256"):
+            message = (f"{err.instance!r} is not a sha256 (64 lowercase hex digits, e.g. from "
+                       "`sha256sum FILE` or the report's hidden column)")
+        elif err.validator == "pattern" and err.validator_value == "\\S":
+            message = "must not be blank"
+        elif err.validator == "enum" and key.endswith("outcome"):
+            message = f"{err.instance!r} is not an outcome (choose {', '.join(OUTCOMES)})"
+        raise JudgementsError(f"{where(key)}: {key or '(top)'}: {message}")
+    assert isinstance(data, dict)
+    out = Judgements(path=path)
+    seen: dict[tuple[str, str], int] = {}
+    for i, item in enumerate(data.get("judgements") or []):
+        key = f"judgements[{i}]"
+        try:
+            dt.date.fromisoformat(item["date"])
+        except ValueError:
+            raise JudgementsError(f"{where(key + '.date')}: {key}.date: {item['date']!r} is not a valid date") from None
+        line = _line_of(node, _parts(key)) or 1
+        doc = _normal_path(item["path"])
+        if (doc, item["rule"]) in seen:
+            raise JudgementsError(f"{path}:{line}: {key}: a second verdict for rule {item['rule']!r} on {doc!r} "
+                                  f"(the first is at line {seen[doc, item['rule']]}); keep one")
+        seen[doc, item["rule"]] = line
+        out.verdicts.append(Verdict(
+            path=doc, sha256=item["sha256"], rule=item["rule"], outcome=item["outcome"],
+            reason=item["reason"].strip(), by=item["by"].strip(), date=item["date"], page=item.get("page"),
+            quote=item.get("quote") or None, tool_outcome=item.get("tool_outcome"), line=line,
+        ))
+    return out
+
+
+def _normal_path(path: str) -> str:
+    return path.strip().replace("\\", "/").removeprefix("./")
+
+
+def check_rules(judgements: Judgements, known: Iterable[str]) -> None:
+    """Every rule a verdict names must be loaded: a misspelt rule id must not leave a verdict unused."""
+    known = set(known)
+    for v in judgements.verdicts:
+        if v.rule not in known:
+            raise JudgementsError(f"{judgements.where(v)}: unknown rule {v.rule!r} (not in the loaded packs; "
+                                  "see `govcheck rules list`)")
+
+
+# --- digests and applying -------------------------------------------------------------------------
+
+
+def digest(path: str | Path) -> str | None:
+    """sha256 of a regular file's bytes, or None (gone, unreadable, not a regular file).
+
+    Opened non-blocking: a document swapped for a FIFO must not hang the step after the scan."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with open(fd, "rb", closefd=False) as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def digests(sources: Iterable[Source], only: set[str] | None = None) -> dict[str, str]:
+    """Report path -> sha256, for the scanned files (or only the paths in `only`)."""
+    out: dict[str, str] = {}
+    for s in sources:
+        if s.rel in out or (only is not None and s.rel not in only):
+            continue
+        d = digest(s.path)
+        if d is not None:
+            out[s.rel] = d
+    return out
+
+
+def _names(source: Source, base: Path | None) -> set[str]:
+    """The paths a verdict can name a document by: its report path, or its path relative to the
+    judgements file's folder (so a file kept at the repository root works for a scan of a subfolder)."""
+    out = {source.rel}
+    if base is not None:
+        p = Path(source.path).resolve()
+        if p.is_relative_to(base):
+            out.add(p.relative_to(base).as_posix())
+    return out
+
+
+def _exists(verdict: Verdict, base: Path | None, roots: list[str]) -> bool:
+    places = [Path(r) / verdict.path for r in roots] + [Path(r) for r in roots if Path(r).name == verdict.path]
+    if base is not None:
+        places.append(base / verdict.path)
+    return any(p.exists() for p in places)
+
+
+def apply_judgements(report: ScanReport, judgements: Judgements, sources: list[Source],
+                     all_digests: bool = False) -> tuple[ScanReport, JudgementRun]:
+    """A copy of the report with every current verdict applied, and what became of each verdict.
+
+    Applied: the document's bytes still have the recorded sha256 and the rule ran on it. Stale: the
+    document changed (its cell keeps the tool's outcome). Missing: no such file any more. Not scanned:
+    the file exists but was outside this scan (another folder, excluded, or the rule was not run).
+    all_digests: hash every scanned document, not only judged ones (the XLSX and HTML need them)."""
+    base = judgements.path.resolve().parent if judgements.path else None
+    by_name: dict[str, Source] = {}
+    for s in sources:
+        for name in _names(s, base):
+            by_name.setdefault(name, s)
+    matched: dict[str, list[Verdict]] = {}  # report path -> its verdicts
+    run = JudgementRun(file=str(judgements.path) if judgements.path else None, verdicts=list(judgements.verdicts))
+    unmatched: list[Verdict] = []
+    for v in judgements.verdicts:
+        src = by_name.get(v.path)
+        if src is None:
+            unmatched.append(v)
+        else:
+            matched.setdefault(src.rel, []).append(v)
+    run.digests = digests(sources, None if all_digests else set(matched))
+    docs: list[DocumentResult] = []
+    for d in report.documents:
+        verdicts = {v.rule: v for v in matched.pop(d.path, [])}
+        if not verdicts:
+            docs.append(d)
+            continue
+        current = run.digests.get(d.path)
+        results = []
+        for r in d.results:
+            v = verdicts.pop(r.rule, None)
+            if v is None:
+                results.append(r)
+                continue
+            tool = r.tool_outcome if r.judged_by is not None else r.outcome
+            if current == v.sha256:
+                results.append(replace(r, outcome=v.outcome, tool_outcome=tool, judged_by=v.judged_by()))
+                run.entries.append(VerdictStatus(v, "applied", judgements.where(v), current, tool))
+            else:
+                results.append(r)
+                run.entries.append(VerdictStatus(v, "stale", judgements.where(v), current, tool))
+        for v in verdicts.values():  # the rule did not run on this document (rules.enable/disable)
+            run.entries.append(VerdictStatus(v, "not_scanned", judgements.where(v), current))
+        docs.append(replace(d, results=results))
+    for rest in matched.values():  # a source without a document in the report (filtered)
+        unmatched.extend(rest)
+    for v in unmatched:
+        status = "not_scanned" if _exists(v, base, report.roots) else "missing"
+        run.entries.append(VerdictStatus(v, status, judgements.where(v)))
+    order = {v: i for i, v in enumerate(judgements.verdicts)}
+    run.entries.sort(key=lambda e: order[e.verdict])
+    return replace(report, documents=docs), run
+
+
+# --- writing judgements files ---------------------------------------------------------------------
+
+HEADER = """\
+# govcheck judgements: auditors' verdicts, one per document and rule.
+# A verdict replaces the tool's outcome while the document's bytes still have the recorded sha256;
+# after an edit it is reported as stale and the tool's outcome stands until someone judges it again.
+# Reference: schemas/judgements.schema.json. Used by `govcheck scan` from beside govcheck.yaml, or
+# with --judgements FILE.
+"""
+
+
+def merge(old: list[Verdict], new: list[Verdict]) -> list[Verdict]:
+    """The old verdicts with the new ones in their place (same document and rule) or appended."""
+    fresh = {(v.path, v.rule): v for v in new}
+    out = [fresh.pop((v.path, v.rule), v) for v in old]
+    return out + [v for v in new if (v.path, v.rule) in fresh]
+
+
+def dump(verdicts: list[Verdict]) -> str:
+    """A judgements file (with its explaining header) holding these verdicts."""
+    body = yaml.safe_dump({"version": 1, "judgements": [v.to_yaml() for v in verdicts]},
+                          allow_unicode=True, sort_keys=False, width=100)
+    return HEADER + body
