@@ -44,6 +44,7 @@ READINGS = {
     "unless": "exclusions ignored",  # find: unless dropped
     "section": "section conditions ignored",  # find: in_section / outside_section dropped
     "body": "headings, titles and running headers not counted",  # (stricter) those sentences dropped
+    "negation": "a negation anywhere in the sentence counted",  # (stricter) positive finds in such sentences dropped
 }
 _WIDER = {"sentence": "block", "row": "section", "block": "section", "section": "document", "document": "document"}
 _LABEL_KINDS = frozenset({"heading", "title", "header", "footer"})
@@ -76,7 +77,7 @@ class Context:
     # or [(window, cue starts ascending, running max of their ends, their ends)].
     _cue_clauses: dict[int, dict[int, object] | None] = field(default_factory=dict)
     _polarity: dict[int, tuple[list[Span], list[Span], list[Span]]] = field(default_factory=dict)
-    _finds: dict[tuple[int, str, bool], tuple[list[Term], Hits]] = field(default_factory=dict)
+    _finds: dict[tuple[int, str, bool, bool], tuple[list[Term], Hits]] = field(default_factory=dict)
     # A reading of the rules other than the pack's own (see READINGS): how the outcome would change
     # if a negation were ignored, a scope widened or headings not counted. Review flags come from it.
     reading: frozenset[str] = frozenset()
@@ -397,7 +398,7 @@ class Find(Condition):
             return self._eval(ctx, terms, polarity)
         # Plain finds of one term list with one polarity (a signal used by many rules) agree, in
         # every reading that leaves plain finds alone (the memo is shared by the readings).
-        key = (id(terms), polarity, "body" in reading)
+        key = (id(terms), polarity, "body" in reading, "negation" in reading)
         memo = ctx._finds.get(key)
         if memo is None or memo[0] is not terms:
             memo = ctx._finds[key] = (terms, self._eval(ctx, terms, polarity))
@@ -416,6 +417,8 @@ class Find(Condition):
             hits = {si: sp for si, sp in hits.items() if si not in bad}
         if (self.in_section or self.outside_section) and "section" not in reading:
             hits = {si: sp for si, sp in hits.items() if self._section_ok(ctx, si)}
+        if "negation" in reading and polarity == "positive":
+            hits = {si: sp for si, sp in hits.items() if not ctx.clause_cues(si)}
         if polarity != "any":
             want_negated = polarity == "negated"
             kept: Hits = {}
@@ -571,7 +574,7 @@ def readings_that_matter(cond: Condition | None) -> set[str]:
         if isinstance(c, Find):
             out.add("body")
             if c.polarity == "positive":
-                out.add("polarity")
+                out.update(("polarity", "negation"))
             if c.unless:
                 out.add("unless")
             if c.in_section or c.outside_section:

@@ -53,6 +53,8 @@ class Rule:
     applies_to: list[str] | None
     examples: list[dict]
     looked_for: dict[str, str]
+    # cells a person should check: (outcomes the hint applies to, condition, reason per language)
+    review: list[tuple[frozenset[str], Condition, dict[str, str]]] = field(default_factory=list)
 
 
 @dataclass
@@ -79,7 +81,7 @@ class Pack:
                 for t in terms]
         out += [t for rows in self.tables.values() for row in rows for t in row["_terms"]]
         for rule in self.rules:
-            for cond in (rule.met, rule.partial, rule.forbid, rule.evidence):
+            for cond in (rule.met, rule.partial, rule.forbid, rule.evidence, *(h[1] for h in rule.review)):
                 if cond is not None:
                     out += written_terms(cond)
         return out
@@ -272,7 +274,13 @@ def _compile_rule(spec: dict, path: str, pack: Pack) -> Rule:
             if c.facet not in declared:
                 raise RuleError(f"{c.path}.facet: {c.facet!r} is not declared in the rule's facets "
                                 f"(declared: {', '.join(sorted(declared)) or 'none'})")
+    hints = []
+    for i, hint in enumerate(spec.get("review", [])):
+        hints.append((frozenset(hint["outcome"]),
+                      compile_condition(hint["when"], f"{path}.review[{i}].when", sigs, tabs, pack.languages),
+                      hint["reason"]))
     return Rule(
+        review=hints,
         id=spec["id"], info=info, kind=kind, met=cond_of["met"], partial=cond_of["partial"],
         forbid=cond_of["forbid"], evidence=cond_of["evidence"], applies_to=spec.get("applies_to"),
         examples=spec.get("examples", []), looked_for=spec.get("looked_for", spec["description"]),

@@ -85,6 +85,9 @@ def run_examples(pack: Pack, only: str | None = None) -> list[ExampleResult]:
             if want_ev and result.outcome == ex["outcome"]:
                 evidence_ok = any(want_ev.casefold() in q.casefold() for q in quoted)
             detail = f"evidence {quoted!r}" if quoted else (result.message or "")
+            if "review" in ex and result.review != ex["review"]:
+                evidence_ok = False  # the example also fixes whether a person is asked to look
+                detail = f"review {result.review} (want {ex['review']}): {result.review_reasons}; " + detail
             out.append(ExampleResult(rule.id, ex.get("name") or f"example {i + 1}", ex["lang"], ex["outcome"],
                                      result.outcome, evidence_ok, detail))
     return out
