@@ -86,6 +86,27 @@ def find_type(text: str, vocab: dict[str, list[str]]) -> tuple[int, str] | None:
     return best
 
 
+def type_alternatives(
+    title: str | None, blocks: list[Block], vocab: dict[str, dict[str, list[str]]], lang: str, chosen: str | None
+) -> tuple[str, ...]:
+    """Other types the document also names where its type is read (the title, the first words of its
+    opening blocks): "Handlingsplan för överenskommelsen om ..." is an action plan that names an
+    agreement. The type decides which rules apply, so a second candidate is a reason for review."""
+    texts = [title[:_TITLE_CHARS]] if title else []
+    texts += [b.text[:_OPENING_CHARS] for b in blocks[:12] if b.kind not in ("header", "footer")][:6]
+    found: list[str] = []
+    for doc_type, langs in vocab.items():
+        if doc_type == chosen:
+            continue
+        phrases = list(langs.get(lang, []))
+        for text in texts:
+            words = _words(text)
+            if any(_match_at(words, i, _phrase(p)) for p in phrases if _phrase(p) for i in range(min(len(words), 4))):
+                found.append(doc_type)
+                break
+    return tuple(found)
+
+
 def classify_type(
     title: str | None, blocks: list[Block], vocab: dict[str, dict[str, list[str]]], lang: str
 ) -> str | None:

@@ -86,6 +86,7 @@ class Document:
     title: str | None = None
     pages: int | None = None
     engine: str = ""
+    type_alternatives: tuple[str, ...] = ()  # other types the title or opening also names
 
 
 @dataclass(slots=True)

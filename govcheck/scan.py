@@ -46,7 +46,7 @@ from govcheck.cache import (
     packs_digest,
     result_key,
 )
-from govcheck.classify import classify_type, detect_language
+from govcheck.classify import classify_type, detect_language, type_alternatives
 from govcheck.extract import ExtractOptions, extract
 from govcheck.model import Document, DocumentResult, RuleResult, ScanReport, Source, Unreadable
 from govcheck.normalize import normalise_blocks
@@ -214,10 +214,12 @@ def build_document(
         for doc_type, langs in pack.doc_types.items():
             for lng, words in langs.items():
                 vocab.setdefault(doc_type, {}).setdefault(lng, []).extend(words)
-    doc_type = _override(source.rel, options.doc_types) or classify_type(title, blocks, vocab, lang)
+    overridden = _override(source.rel, options.doc_types)
+    doc_type = overridden or classify_type(title, blocks, vocab, lang)
     return Document(
         path=source.rel, format=source.format, blocks=blocks, sentences=sentences, lang=lang,
         doc_type=doc_type, title=title, pages=prepared.pages, engine=prepared.engine,
+        type_alternatives=() if overridden else type_alternatives(title, blocks, vocab, lang, doc_type),
     )
 
 

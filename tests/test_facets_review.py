@@ -104,3 +104,14 @@ def test_a_pack_cannot_mark_an_undeclared_facet(tmp_path: Path) -> None:
     proc = govcheck("rules", "validate", str(path))
     assert proc.returncode != 0
     assert "how_many" in proc.stderr and "not declared" in proc.stderr
+
+
+def test_a_document_that_names_two_types_flags_the_rules_whose_applicability_depends_on_it(tmp_path: Path) -> None:
+    folder = write(tmp_path, "plan.md", "# Handlingsplan\n\nÖverenskommelse om samverkan – handlingsplan för 2026.\n\n"
+                   "Kostnaderna delas lika mellan regionen och kommunen.\n")
+    report = scan(folder)
+    assert report["documents"][0]["doc_type"] == "action-plan"
+    cost = cell(report, "cost-sharing")
+    assert cost["outcome"] == "not_applicable" and cost["review"] is True
+    assert "also names agreement" in cost["review_reasons"][0]
+    assert cell(report, "validity")["review_reasons"] == []  # a rule for every type does not depend on it

@@ -187,10 +187,15 @@ def _weak_basis(rule: Rule, result: RuleResult) -> list[str]:
 
 def judge(rule: Rule, ctx: Context, doc: Document, readings: Readings | None = None) -> RuleResult:
     result = _judge(rule, ctx, doc)
+    if rule.applies_to and doc.doc_type and any(
+            (alt in rule.applies_to) != (doc.doc_type in rule.applies_to) for alt in doc.type_alternatives):
+        # the document also names a type under which this rule would (not) apply
+        result.review_reasons.append(f"the document is read as {doc.doc_type} but also names "
+                                     + ", ".join(doc.type_alternatives) + ": the rule's applicability depends on it")
     if result.outcome in _RANK and rule.kind == "graded":
         result.facets = facets_of(rule, ctx, doc)
-        result.review_reasons = review_of(rule, result, readings or Readings(ctx), doc)
-        result.review = bool(result.review_reasons)
+        result.review_reasons += review_of(rule, result, readings or Readings(ctx), doc)
+    result.review = bool(result.review_reasons)
     return result
 
 
