@@ -38,13 +38,19 @@ Hits = dict[int, list[Span]]
 SCOPES = ("sentence", "row", "block", "section", "document")
 # Readings other than the pack's, for review flags: a looser one asks whether the outcome would rise,
 # a stricter one whether it would fall. Each names one mechanism whose judgement may be wrong.
-READINGS = {
-    "polarity": "negated or deferred mentions counted",  # find: polarity positive read as any
-    "scope": "parts in the same section counted as together",  # together: scope widened one step
-    "unless": "exclusions ignored",  # find: unless dropped
-    "section": "section conditions ignored",  # find: in_section / outside_section dropped
-    "body": "headings, titles and running headers not counted",  # (stricter) those sentences dropped
-    "negation": "a negation anywhere in the sentence counted",  # (stricter) positive finds in such sentences dropped
+READINGS: dict[str, dict[str, str]] = {
+    # find: polarity positive read as any
+    "polarity": {"en": "negated or deferred mentions counted", "sv": "nekade eller uppskjutna omnämnanden räknas"},
+    # together: scope widened one step (sentence -> block, row and block -> section)
+    "scope": {"en": "parts in the same section counted as together", "sv": "delar i samma avsnitt räknas som samlade"},
+    "unless": {"en": "exclusions ignored", "sv": "undantagen bortses från"},  # find: unless dropped
+    "section": {"en": "section conditions ignored", "sv": "villkoren på avsnitt bortses från"},
+    # (stricter) sentences of headings, titles and running headers dropped
+    "body": {"en": "headings, titles and running headers not counted",
+             "sv": "rubriker, titlar och sidhuvuden räknas inte"},
+    # (stricter) positive finds in sentences with any negation dropped
+    "negation": {"en": "a negation anywhere in the sentence counted",
+                 "sv": "en negation var som helst i meningen räknas"},
 }
 _WIDER = {"sentence": "block", "row": "section", "block": "section", "section": "document", "document": "document"}
 _LABEL_KINDS = frozenset({"heading", "title", "header", "footer"})
