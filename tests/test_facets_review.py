@@ -115,3 +115,31 @@ def test_a_document_that_names_two_types_flags_the_rules_whose_applicability_dep
     assert cost["outcome"] == "not_applicable" and cost["review"] is True
     assert "nämner också agreement" in cost["review_reasons"][0]
     assert cell(report, "validity")["review_reasons"] == []  # a rule for every type does not depend on it
+
+
+def test_column_headers_label_their_cells_in_docx_and_html_tables(tmp_path: Path) -> None:
+    """Tables as statements in every format: the responsible party and the target value stand only in
+    cells under their column headers."""
+    import docx
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    d = docx.Document()
+    d.add_heading("Handlingsplan för psykisk hälsa", 1)
+    table = d.add_table(rows=3, cols=3)
+    for r, row in enumerate([("Åtgärd", "Ansvarig", "Målvärde"),
+                             ("Kallar till SIP", "Skolkuratorn", "90 procent inom 14 dagar"),
+                             ("Dokumenterar planen i journalen", "BUP-sjuksköterskan", "alla planer")]):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    d.save(str(folder / "plan.docx"))
+    (folder / "plan.html").write_text(
+        "<html><head><title>Action plan</title></head><body><h1>Joint action plan</h1><table>"
+        "<tr><th>Action</th><th>Lead</th><th>Target</th></tr>"
+        "<tr><td>Convenes the planning meeting</td><td>School nurse</td><td>95 per cent within 20 days</td></tr>"
+        "<tr><td>Records the agreed actions</td><td>CAMHS practitioner</td><td>all plans</td></tr>"
+        "</table></body></html>", encoding="utf-8")
+    report = scan(folder)
+    for i, doc in enumerate(report["documents"]):
+        assert cell(report, "goals", i)["outcome"] == "met", doc["path"]
+        assert cell(report, "responsibility-joint-work", i)["outcome"] == "met", doc["path"]
