@@ -170,6 +170,17 @@ class Cache:
 
     def __init__(self, directory: Path) -> None:
         self.dir = directory / f"v{FORMAT_VERSION}"
+        self.last_error: str | None = None  # why the last write failed ("...: No space left on device")
+
+    def check_writable(self) -> str | None:
+        """None if entries can be written here, else the one-line reason (naming the folder): a scan
+        warns once and goes on without the cache instead of failing every document's write."""
+        probe = self._path("00" * 32)
+        if self._write(probe, b""):
+            with contextlib.suppress(OSError):
+                probe.unlink()
+            return None
+        return self.last_error
 
     def _path(self, key: str, suffix: str = ".json.z") -> Path:
         return self.dir / key[:2] / f"{key}{suffix}"
@@ -223,7 +234,9 @@ class Cache:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
                 raise
-        except OSError:
+        except OSError as exc:
+            where = exc.filename if isinstance(exc.filename, str) else path.parent
+            self.last_error = f"{where}: {exc.strerror or exc}"
             return False
         return True
 

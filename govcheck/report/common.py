@@ -249,6 +249,8 @@ def waiver_text(waived: dict, lang: str) -> str:
 
 
 def counts(report: ScanReport, rule_id: str) -> dict[str, int]:
+    if report.tally is not None:  # a streamed scan counted as it wrote: no pass over the spilled results
+        return report.tally.counts(rule_id)
     out = dict.fromkeys(OUTCOMES, 0)
     for doc in report.documents:
         for res in doc.results:
@@ -258,6 +260,8 @@ def counts(report: ScanReport, rule_id: str) -> dict[str, int]:
 
 
 def waived_count(report: ScanReport, rule_id: str) -> int:
+    if report.tally is not None:
+        return report.tally.waived.get(rule_id, 0)
     return sum(1 for d in report.documents for r in d.results if r.rule == rule_id and r.waived is not None)
 
 
@@ -341,9 +345,13 @@ def set_checks(report: ScanReport, lang: str) -> list[SetCheck]:
             rule = spec.get("rule")
             if rule not in known:
                 continue
-            met_in = [d.path for d in report.documents for r in d.results if r.rule == rule and r.outcome == "met"]
-            partial_in = [d.path for d in report.documents for r in d.results
-                          if r.rule == rule and r.outcome == "partial"]
+            if report.tally is not None:
+                met_in = list(report.tally.met_in.get(rule, []))
+                partial_in = list(report.tally.partial_in.get(rule, []))
+            else:
+                met_in = [d.path for d in report.documents for r in d.results if r.rule == rule and r.outcome == "met"]
+                partial_in = [d.path for d in report.documents for r in d.results
+                              if r.rule == rule and r.outcome == "partial"]
             out.append(SetCheck(spec.get("id", rule), rule, pick(spec.get("title"), lang) or rule,
                                 met_in, partial_in))
     return out
