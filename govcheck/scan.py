@@ -452,11 +452,24 @@ class _Worker:
     def __init__(self, ctx: mp.context.BaseContext, payload: bytes) -> None:
         parent, child = ctx.Pipe()
         self.proc = ctx.Process(target=_worker_main, args=(child, payload, os.getpid()), daemon=True)  # type: ignore[attr-defined]
-        self.proc.start()
+        # Ctrl-C or SIGTERM arriving while the start-up data is half sent would make the new process
+        # print a traceback on the user's terminal: hold them until it is sent, then stop as usual.
+        # (Handlers, not a signal mask: a library thread with the signal unblocked would take it.)
+        pending: list[int] = []
+        held = {s: signal.signal(s, lambda signum, frame: pending.append(signum))
+                for s in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            self.proc.start()
+        finally:
+            for s, handler in held.items():
+                signal.signal(s, handler)
         child.close()
         self.conn: Connection = parent
         self.task: int | None = None
         self.deadline: float | None = None
+        if pending:
+            self.kill()
+            signal.raise_signal(pending[0])
 
     def submit(self, index: int, source: Source, digest: str | None, timeout: float | None) -> bool:
         """False if the worker is gone (killed from outside while idle)."""
@@ -595,6 +608,8 @@ def _run_isolated(
         assert worker.task is not None
         index = worker.task
         worker.kill()
+        if cache is not None and worker.proc.pid is not None:
+            cache.discard_partial(worker.proc.pid)
         source = sources[index]
         finish(index, unreadable(source, reason, packs, _override(source.rel, options.doc_types)), _Info())
         return start()
@@ -667,7 +682,10 @@ def _run_isolated(
         for w in workers:
             if w.task is None:
                 w.proc.join(max(0.0, give_up - time.monotonic()))
+            busy = w.proc.exitcode is None
             w.kill()
+            if busy and cache is not None and w.proc.pid is not None:
+                cache.discard_partial(w.proc.pid)  # it may have been killed mid-write
 
 
 def report_header(options: ScanOptions, packs: list[Pack], roots: list[str]) -> ScanReport:
