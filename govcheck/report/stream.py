@@ -116,12 +116,11 @@ class Written:
 
 
 def _live(outputs: Sequence[Output]) -> Output | None:
-    """The JSON report that can be written while the scan runs: the first one, unless it goes to
-    standard output after another report does (standard output keeps the order of --format)."""
+    """The JSON report that can be written while the scan runs: the first one that is not due on
+    standard output after another report (standard output keeps the order of --format)."""
     for i, out in enumerate(outputs):
-        if out.fmt == "json":
-            earlier_stdout = any(o.target.path is None for o in outputs[:i])
-            return None if out.target.path is None and earlier_stdout else out
+        if out.fmt == "json" and (out.target.path is not None or all(o.target.path for o in outputs[:i])):
+            return out
     return None
 
 
