@@ -13,17 +13,17 @@ import json
 import sys
 
 import govcheck.cli as cli
-from govcheck.scan import ScanStats, scan
+from govcheck.scan import ScanStats, run
 
 
 def main() -> None:
     target, sys.argv = sys.argv[1], [sys.argv[0], *sys.argv[2:]]
     stats = ScanStats()
 
-    def scan_with_stats(*args, **kwargs):  # type: ignore[no-untyped-def]
-        return scan(*args, **kwargs, stats=stats)
+    def run_with_stats(*args, **kwargs):  # type: ignore[no-untyped-def]
+        return run(*args, **kwargs, stats=stats)
 
-    cli.scan = scan_with_stats  # type: ignore[assignment]
+    cli.run = run_with_stats  # type: ignore[assignment]  (the CLI streams run() into the writers)
     try:
         cli.main()
     finally:

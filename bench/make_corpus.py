@@ -154,6 +154,47 @@ def build(out: Path, docs: int, target_pages: int) -> dict:
     return manifest
 
 
+# The national case: many short documents, the shape of a review of every municipality's routines.
+EXAMPLES = ROOT / "examples"
+NATIONAL_SOURCES = (
+    *(EXAMPLES / name for name in ("overenskommelse-bergvik.odt", "overenskommelse-fjallmark-tallbacka.docx",
+                                   "partnership-agreement-ardvale.txt", "riktlinje-elevhalsa-bup.html",
+                                   "rutin-sip-tallbacka.md")),
+    *sorted((EXAMPLES / "policy-repo" / "policies").glob("*.md")),
+    SHARED / "dev" / "docs" / "dev-sv-013.pdf",  # 2 pages
+    SHARED / "dev" / "docs" / "dev-sv-006.pdf",  # 3 pages
+)
+
+
+def build_national(out: Path, docs: int) -> dict:
+    """`docs` byte-distinct short documents, the national sources in turn (20 % PDF of 2-3 pages, DOCX,
+    ODT, TXT, HTML, 40 % Markdown), 1,000 to a folder under 24 authority folders."""
+    items = [(path, page_count(path)) for path in NATIONAL_SOURCES]
+    data = [path.read_bytes() for path, _ in items]
+    if out.exists():
+        shutil.rmtree(out)
+    files, unchanged = [], 0
+    for n in range(docs):
+        src, pages = items[n % len(items)]
+        fmt = FORMATS[src.suffix.lower()]
+        rel = f"{FOLDERS[n % len(FOLDERS)]}/{n // 1000:03d}/{PREFIXES[n % len(PREFIXES)]}-{src.stem}-{n:06d}" \
+              f"{src.suffix.lower()}"
+        body, changed = perturb(data[n % len(items)], fmt, n)
+        unchanged += not changed
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(body)
+        files.append({"path": rel, "source": src.name, "format": fmt, "pages": pages})
+    manifest = {
+        "seed": None, "documents": len(files), "pages": sum(f["pages"] for f in files),
+        "sources": len(items), "identical_copies": unchanged,
+        "formats": {f: sum(1 for x in files if x["format"] == f) for f in sorted({x["format"] for x in files})},
+        "files": files,
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
+    return manifest
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--small", action="store_true", help="200 documents / 1,500 pages for a quick run")

@@ -2,6 +2,13 @@
 
     python bench/run.py            # 2,000 documents / >= 15,000 pages, 3 runs each -> bench/RESULTS.md
     python bench/run.py --small    # 200 documents / 1,500 pages -> bench/out/RESULTS-small.md
+    python bench/run.py --national 2000 100000   # short documents: wall, documents/s, peak memory
+
+The national case (--national N ...): N byte-distinct short documents of mixed formats
+(make_corpus.build_national), one cold `govcheck scan --format json` each (empty cache, default
+jobs), the table written into the notes of bench/RESULTS.md between NATIONAL markers. A size with a
+saved result (bench/out/national-N.result.json) is not measured again unless --again: a 100,000
+document run takes most of an hour on the shared 2-core machine.
 
 Measured, interleaved run by run on the same corpus and the same number of worker processes:
 
@@ -252,9 +259,14 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=0, help="worker processes for every contender (0 = cores)")
     ap.add_argument("--results", type=Path, help="default bench/RESULTS.md (--small: bench/out/RESULTS-small.md)")
     ap.add_argument("--floor-worker", nargs=2, metavar=("LIST", "JOBS"), help=argparse.SUPPRESS)
+    ap.add_argument("--national", type=int, nargs="+", metavar="N", help="short-document runs of these sizes")
+    ap.add_argument("--again", action="store_true", help="--national: measure sizes already measured")
     args = ap.parse_args()
     if args.floor_worker:
         floor_main(args.floor_worker[0], int(args.floor_worker[1]))
+        return
+    if args.national:
+        national(args.national, args.again, args.jobs)
         return
     info = machine()
     jobs = args.jobs or info["cores"]
@@ -315,6 +327,66 @@ def main() -> None:
     target.write_text(render(result, corpus) + notes, encoding="utf-8")
     print(f"wrote {target}", file=sys.stderr)
     shutil.rmtree(work, ignore_errors=True)
+
+
+NATIONAL_START, NATIONAL_END = "<!-- NATIONAL: written by bench/run.py --national -->", "<!-- /NATIONAL -->"
+
+
+def national_run(n: int, jobs: int) -> dict:
+    """One cold JSON scan of n short documents, measured like the other contenders."""
+    corpus = OUT / f"national-{n}"
+    if not (corpus / "manifest.json").exists():
+        make_corpus.build_national(corpus, n)
+    manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
+    work = Path(tempfile.mkdtemp(prefix=f"govcheck-national-{n}-", dir=OUT))
+    try:
+        m = measure(govcheck_cmd(work / "stats.json", corpus, work / "report.json", work / "cache", jobs))
+        m["stats"] = json.loads((work / "stats.json").read_text())
+        m["report_bytes"] = (work / "report.json").stat().st_size
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    m.update(documents=n, formats=manifest["formats"], pages=manifest["pages"], commit=machine()["commit"],
+             date=dt.datetime.now().isoformat(timespec="minutes"))
+    return m
+
+
+def national(sizes: list[int], again: bool, jobs: int) -> None:
+    results = []
+    for n in sizes:
+        saved = OUT / f"national-{n}.result.json"
+        if again or not saved.exists():
+            print(f"national: scanning {n} documents", file=sys.stderr)
+            saved.write_text(json.dumps(national_run(n, jobs), indent=1), encoding="utf-8")
+        result = json.loads(saved.read_text(encoding="utf-8"))
+        manifest = OUT / f"national-{n}" / "manifest.json"
+        if "formats" not in result and manifest.exists():
+            result["formats"] = json.loads(manifest.read_text(encoding="utf-8"))["formats"]
+        results.append(result)
+    info = machine()
+    base = results[0]["documents"] / results[0]["wall"]
+    lines = [NATIONAL_START, "## National scale: short documents, one cold scan each", "",
+             f"{info['cores']} cores ({info['cpu']}), shared with other work; `python bench/run.py --national "
+             f"{' '.join(map(str, sizes))}`. Each corpus: byte-distinct copies of the examples (ODT, DOCX, TXT, "
+             "HTML, Markdown) and two 2-3 page PDFs, in folders of 1,000; `govcheck scan --format json` with "
+             "an empty cache and one worker per core. Peak memory: the whole process tree, sampled every 50 ms.",
+             "", "| documents | formats | wall s | documents/s | vs first row | peak RSS MB | peak PSS MB | "
+             "JSON report MB | commit, date |", "|---:|---|---:|---:|---:|---:|---:|---:|---|"]
+    for r in results:
+        rate = r["documents"] / r["wall"]
+        formats = ", ".join(f"{k} {v}" for k, v in sorted(r.get("formats", {}).items()))
+        lines.append(f"| {r['documents']:,} | {formats} | {r['wall']:.0f} | {rate:.1f} | {rate / base:.2f} | "
+                     f"{r['rss_mb']:.0f} | {r['pss_mb']:.0f} | {r.get('report_bytes', 0) / 1e6:.0f} | "
+                     f"{r.get('commit', '?')}, {r.get('date', '?')} |")
+    lines.append(NATIONAL_END)
+    block = "\n".join(lines) + "\n"
+    target = BENCH / "RESULTS.md"
+    text = target.read_text(encoding="utf-8")
+    if NATIONAL_START in text:
+        text = text[:text.index(NATIONAL_START)] + block + text[text.index(NATIONAL_END) + len(NATIONAL_END) + 1:]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block
+    target.write_text(text, encoding="utf-8")
+    print(block, file=sys.stderr)
 
 
 def render(r: dict, corpus: Path) -> str:

@@ -170,6 +170,23 @@ class Cache:
 
     def __init__(self, directory: Path) -> None:
         self.dir = directory / f"v{FORMAT_VERSION}"
+        self.last_error: str | None = None  # why the last write failed ("...: No space left on device")
+
+    def discard_partial(self, pid: int) -> None:
+        """Remove what a killed writer process left half-written."""
+        for leftover in self.dir.glob(f"*/.tmp-{pid}-*.part"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+    def check_writable(self) -> str | None:
+        """None if entries can be written here, else the one-line reason (naming the folder): a scan
+        warns once and goes on without the cache instead of failing every document's write."""
+        probe = self._path("00" * 32)
+        if self._write(probe, b""):
+            with contextlib.suppress(OSError):
+                probe.unlink()
+            return None
+        return self.last_error
 
     def _path(self, key: str, suffix: str = ".json.z") -> Path:
         return self.dir / key[:2] / f"{key}{suffix}"
@@ -214,7 +231,9 @@ class Cache:
     def _write(self, path: Path, data: bytes) -> bool:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
+            # The writer's pid in the name: a worker killed mid-write (timeout, Ctrl-C) leaves a file
+            # its scan can find and remove (discard_partial), not an orphan for every later scan.
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".tmp-{os.getpid()}-", suffix=".part")
             try:
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(data)
@@ -223,7 +242,9 @@ class Cache:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
                 raise
-        except OSError:
+        except OSError as exc:
+            where = exc.filename if isinstance(exc.filename, str) else path.parent
+            self.last_error = f"{where}: {exc.strerror or exc}"
             return False
         return True
 

@@ -5,13 +5,18 @@ Exit codes of `govcheck scan` (like Vale and Semgrep, so CI can gate on them):
   1  findings at or above --fail-on: a not_met cell, or with --fail-on partial also a partial cell.
      Waived cells, cannot_assess (unreadable) and not_applicable never count.
   2  a usage, configuration (govcheck.yaml), rule pack or waiver problem, reported before any
-     document is read.
+     document is read; or a failure of the tool itself - a report that cannot be written (--output
+     is a folder or not writable, a full disk, standard output closed or full) - with one line
+     naming the path and the reason, and no report left half-written.
+  130 / 143  interrupted (SIGINT / SIGTERM): no report written, workers stopped.
 `govcheck diff` exits 0 (2 on unreadable reports); `govcheck init` 0 (2 if the file exists).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import signal
 import sys
 import time
 from pathlib import Path
@@ -26,18 +31,19 @@ from govcheck.config import (
     STARTER,
     Config,
     ConfigError,
-    apply_waivers,
     check_rule_ids,
     expired_waivers,
     find_config,
-    keep_rules,
+    keep_document_rules,
     load_config,
     select_rules,
+    waive_document,
 )
 from govcheck.discover import discover
 from govcheck.extract import ExtractOptions
 from govcheck.judgements import (
     JUDGEMENTS_NAME,
+    JudgementApplier,
     JudgementRun,
     Judgements,
     JudgementsError,
@@ -47,10 +53,12 @@ from govcheck.judgements import (
 )
 from govcheck.judgements import check_rules as check_judged_rules
 from govcheck.model import DocumentResult
-from govcheck.report import EXTENSIONS, FORMATS, ReportOptions, render, write_atomic
-from govcheck.report.common import FAIL_ON, findings, review_summary
+from govcheck.report import BINARY, EXTENSIONS, FORMATS, ReportOptions, write_atomic
+from govcheck.report.common import FAIL_ON, review_summary
+from govcheck.report.output import OutputError, Target
+from govcheck.report.stream import Output, Transform, write_reports
 from govcheck.rules import RuleError, bundled_packs, load_pack, load_packs
-from govcheck.scan import ScanOptions, scan
+from govcheck.scan import ScanOptions, report_header, run, scan
 
 app = typer.Typer(
     help="Check governance documents (agreements, guidelines, routines) against YAML rule packs.\n\n"
@@ -83,8 +91,18 @@ err = Console(stderr=True, highlight=False)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"govcheck: error: {message}", markup=False, soft_wrap=True)
+    with contextlib.suppress(OSError):  # stderr gone too: the exit code still says it
+        err.print(f"govcheck: error: {message}", markup=False, soft_wrap=True)
     return typer.Exit(code)
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the scan is so that reports in progress are removed and workers stopped
+    on the way out, as for Ctrl-C (a BaseException: no `except Exception` may take it for a bad file)."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 def _parse_date(value: str | None) -> dt.date:
@@ -186,6 +204,9 @@ def scan_cmd(
     if len(output) > len(formats):
         raise fail("more --output than --format options; give one --format per --output")
     targets = _targets(formats, output, output_dir)
+    for f, target in zip(formats, targets, strict=True):
+        if target is None and f in BINARY:
+            raise fail(f"--format {f} is binary: give an --output file or --output-dir")
     if lang and lang not in ("sv", "en"):
         raise fail(f"--lang {lang!r}: choose sv or en")
     types = cfg.doc_types + _pairs(doc_type, "--doc-type")  # the last match wins: the command line
@@ -229,50 +250,70 @@ def scan_cmd(
         cache_dir=str(cache_dir) if cache_dir else None,
     )
     roots = [str(p) for p in paths]
-    started = time.monotonic()
-    show_progress = not quiet and err.is_terminal and len(sources) > 1
-    if show_progress:
-        with Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      TextColumn("{task.description}"), console=err, transient=True) as bar:
-            task = bar.add_task("", total=len(sources))
-
-            def tick(result: DocumentResult) -> None:
-                bar.update(task, advance=1, description=result.path[-40:])
-
-            report = scan(sources, options, packs, roots, tick)
-    else:
-        report = scan(sources, options, packs, roots)
-    elapsed = time.monotonic() - started
-
+    header = report_header(options, packs, roots)
+    # Per-document steps between the scan and the writers, in order (see govcheck.report.stream).
+    transforms: list[Transform] = []
     if filtered:
-        report = keep_rules(report, {r.id for p in packs for r in p.rules})
+        kept = {r.id for p in packs for r in p.rules}
+        header.rules = [r for r in header.rules if r.id in kept]
+        transforms.append(lambda d: keep_document_rules(d, kept))
     # Verdicts before waivers: a waiver covers a gap, and whether there is a gap is the auditor's call.
-    report, verdicts = apply_judgements(report, judgements, sources, all_digests=bool({"xlsx", "html"} & set(formats)))
-    _warn_unapplied(verdicts)
-    report = apply_waivers(report, cfg.waivers, as_of_date, cfg.path.resolve().parent if cfg.path else None)
-
+    applier = JudgementApplier(judgements, sources, roots, all_digests=bool({"xlsx", "html"} & set(formats)))
+    transforms.append(applier)
+    live_waivers = [w for w in cfg.waivers if w.expires >= as_of_date]
+    if live_waivers:
+        base = cfg.path.resolve().parent if cfg.path else None
+        transforms.append(lambda d: waive_document(d, live_waivers, roots, base))
     ropts = ReportOptions(lang=lang, details=details, fail_on=fail_level,
                           expired_waivers=tuple(w.to_json() for w in expired),
-                          config=str(cfg.path) if cfg.path else None, judgements=verdicts)
-    for f, target in zip(formats, targets, strict=True):
-        data = render(report, f, ropts)
-        if target is not None:
-            write_atomic(target, data)
-        elif isinstance(data, bytes):
-            raise fail(f"--format {f} is binary: give an --output file or --output-dir")
+                          config=str(cfg.path) if cfg.path else None, judgements=applier.run)
+
+    def warn(message: str) -> None:
+        err.print(f"govcheck: warning: {message}", markup=False, soft_wrap=True)
+
+    outputs = [Output(f, Target(t)) for f, t in zip(formats, targets, strict=True)]
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    started = time.monotonic()
+    try:
+        for out in outputs:  # an impossible --output fails here, before any document is read
+            out.target.open()
+        show_progress = not quiet and err.is_terminal and len(sources) > 1
+        if show_progress:
+            with Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                          TextColumn("{task.description}"), console=err, transient=True) as bar:
+                task = bar.add_task("", total=len(sources))
+
+                def tick(result: DocumentResult) -> None:
+                    bar.update(task, advance=1, description=result.path[-40:])
+
+                written = write_reports(header, run(sources, options, packs, tick, warn=warn), outputs, ropts,
+                                        transforms, fail_level)
         else:
-            sys.stdout.write(data)
-    failing = findings(report, fail_level)
+            written = write_reports(header, run(sources, options, packs, warn=warn), outputs, ropts,
+                                    transforms, fail_level)
+        for out in outputs:
+            out.target.commit()
+    except OutputError as exc:
+        raise fail(str(exc)) from None
+    except Terminated:
+        raise typer.Exit(143) from None
+    finally:
+        for out in outputs:
+            out.target.discard()
+        signal.signal(signal.SIGTERM, previous)
+    elapsed = time.monotonic() - started
+    _warn_unapplied(applier.run)  # even with -q: a verdict that stopped applying changes an outcome
+
+    tally = written.report.tally
+    assert tally is not None
     if not quiet:
-        unreadable = [d for d in report.documents if d.status != "ok"]
-        for d in unreadable:
-            err.print(f"govcheck: {d.path}: unreadable: {d.reason}", markup=False)
-        waived = sum(1 for d in report.documents for r in d.results if r.waived is not None)
-        gate = "" if fail_level == "never" else f"{len(failing)} findings at or above {fail_level}, "
-        err.print(f"govcheck: {len(report.documents)} documents, {len(unreadable)} unreadable, {gate}"
-                  f"{f'{waived} waived, ' if waived else ''}{review_summary(report, verdicts)}{elapsed:.1f} s",
-                  markup=False, soft_wrap=True)
-    if failing:
+        for path, why in tally.unreadable_docs:
+            err.print(f"govcheck: {path}: unreadable: {why}", markup=False)
+        gate = "" if fail_level == "never" else f"{written.findings} findings at or above {fail_level}, "
+        waived = f"{written.waived} waived, " if written.waived else ""
+        err.print(f"govcheck: {tally.documents} documents, {tally.unreadable} unreadable, {gate}{waived}"
+                  f"{review_summary(written.report, applier.run)}{elapsed:.1f} s", markup=False, soft_wrap=True)
+    if written.findings:
         raise typer.Exit(1)
 
 

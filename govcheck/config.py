@@ -20,7 +20,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from govcheck.model import ScanReport
+from govcheck.model import DocumentResult, ScanReport
 from govcheck.rules import Pack, RuleError
 from govcheck.rules.loader import _line_of, _PackLoader, _parts, resolve_pack, schema
 
@@ -197,8 +197,13 @@ def select_rules(packs: list[Pack], enable: list[str], disable: list[str]) -> li
 def keep_rules(report: ScanReport, rule_ids: set[str]) -> ScanReport:
     """The report restricted to these rules (worker processes reload full packs, so results are
     filtered again after the scan)."""
-    docs = [replace(d, results=[r for r in d.results if r.rule in rule_ids]) for d in report.documents]
+    docs = [keep_document_rules(d, rule_ids) for d in report.documents]
     return replace(report, rules=[r for r in report.rules if r.id in rule_ids], documents=docs)
+
+
+def keep_document_rules(doc: DocumentResult, rule_ids: set[str]) -> DocumentResult:
+    """One document's results restricted to these rules (the streaming scan filters result by result)."""
+    return replace(doc, results=[r for r in doc.results if r.rule in rule_ids])
 
 
 # --- waivers --------------------------------------------------------------------------------------
@@ -228,16 +233,21 @@ def apply_waivers(report: ScanReport, waivers: list[Waiver], as_of: dt.date, bas
     live = [w for w in waivers if w.expires >= as_of]
     if not live:
         return report
-    docs = []
-    for d in report.documents:
-        names = _candidates(d.path, report.roots, base)
-        results = []
-        for r in d.results:
-            w = next((w for w in live if w.rule == r.rule and r.outcome in WAIVABLE
-                      and any(fnmatch(n, w.path) for n in names)), None)
-            results.append(replace(r, waived=w.info()) if w else r)
-        docs.append(replace(d, results=results))
-    return replace(report, documents=docs)
+    return replace(report, documents=[waive_document(d, live, report.roots, base) for d in report.documents])
+
+
+def waive_document(doc: DocumentResult, live: list[Waiver], roots: list[str], base: Path | None) -> DocumentResult:
+    """One document with the unexpired waivers `live` applied to its gap cells (see apply_waivers); the
+    streaming scan applies it to each result before the result is written."""
+    if not live:
+        return doc
+    names = _candidates(doc.path, roots, base)
+    results = []
+    for r in doc.results:
+        w = next((w for w in live if w.rule == r.rule and r.outcome in WAIVABLE
+                  and any(fnmatch(n, w.path) for n in names)), None)
+        results.append(replace(r, waived=w.info()) if w else r)
+    return replace(doc, results=results)
 
 
 # --- init -----------------------------------------------------------------------------------------

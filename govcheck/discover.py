@@ -58,22 +58,31 @@ def discover(
             if key in seen:
                 continue
             seen.add(key)
-            fmt = detect_format(path, None if _is_regular(path) else b"")
+            st = _stat(path)
+            regular = st is None or stat.S_ISREG(st.st_mode)
+            fmt = detect_format(path, None if regular else b"")
             if fmt is None:
                 continue
-            sources.append(Source(path=str(path), rel=display_name(rel), format=fmt))
+            sources.append(Source(path=str(path), rel=display_name(rel), format=fmt,
+                                  signature=signature(st) if st is not None and regular else None))
     return sources, notes
 
 
-def _is_regular(path: Path) -> bool:
+def _stat(path: Path) -> os.stat_result | None:
     """Only regular files are sniffed here. Opening a FIFO blocks until a writer appears and a device
     can stream forever, so such a file named like a document is passed on by its extension alone:
     the scan reads it in a worker under a deadline and reports it unreadable, instead of hanging
-    discovery or skipping it silently."""
+    discovery or skipping it silently. None: cannot stat (let detect_format report what it can)."""
     try:
-        return stat.S_ISREG(os.stat(path).st_mode)
+        return os.stat(path)
     except OSError:
-        return True  # let detect_format report what it can
+        return None
+
+
+def signature(st: os.stat_result) -> tuple[int, int, int]:
+    """What identifies a file's version cheaply: size, modification time and inode (a file replaced by
+    rename, as editors save, gets a new inode even with the same size and time)."""
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 def _walk(root: Path, follow_symlinks: bool, notes: list[str]):

@@ -293,36 +293,49 @@ def _exists(verdict: Verdict, base: Path | None, roots: list[str]) -> bool:
     return any(p.exists() for p in places)
 
 
-def apply_judgements(report: ScanReport, judgements: Judgements, sources: list[Source],
-                     all_digests: bool = False) -> tuple[ScanReport, JudgementRun]:
-    """A copy of the report with every current verdict applied, and what became of each verdict.
+class JudgementApplier:
+    """Applies the verdicts one document at a time, as results stream to the report writers (a
+    transform of govcheck.report.stream), and records what became of each verdict in `run`.
 
     Applied: the document's bytes still have the recorded sha256 and the rule ran on it. Stale: the
     document changed (its cell keeps the tool's outcome). Missing: no such file any more. Not scanned:
-    the file exists but was outside this scan (another folder, excluded, or the rule was not run).
+    the file exists but was outside this scan (another folder, excluded, or the rule was not run); these
+    two are known once the last document has passed (`finish`).
     all_digests: hash every scanned document, not only judged ones (the XLSX and HTML need them)."""
-    base = judgements.path.resolve().parent if judgements.path else None
-    by_name: dict[str, Source] = {}
-    for s in sources:
-        for name in _names(s, base):
-            by_name.setdefault(name, s)
-    matched: dict[str, list[Verdict]] = {}  # report path -> its verdicts
-    run = JudgementRun(file=str(judgements.path) if judgements.path else None, verdicts=list(judgements.verdicts))
-    unmatched: list[Verdict] = []
-    for v in judgements.verdicts:
-        src = by_name.get(v.path)
-        if src is None:
-            unmatched.append(v)
-        else:
-            matched.setdefault(src.rel, []).append(v)
-    run.digests = digests(sources, None if all_digests else set(matched))
-    docs: list[DocumentResult] = []
-    for d in report.documents:
-        verdicts = {v.rule: v for v in matched.pop(d.path, [])}
+
+    def __init__(self, judgements: Judgements, sources: list[Source], roots: list[str],
+                 all_digests: bool = False) -> None:
+        self.judgements = judgements
+        self.roots = roots
+        self.all_digests = all_digests
+        self.base = judgements.path.resolve().parent if judgements.path else None
+        by_name: dict[str, Source] = {}
+        for src in sources:
+            for name in _names(src, self.base):
+                by_name.setdefault(name, src)
+        self.sources = {src.rel: src for src in sources}
+        self.matched: dict[str, list[Verdict]] = {}  # report path -> its verdicts, until the document passes
+        self.unmatched: list[Verdict] = []
+        for v in judgements.verdicts:
+            src = by_name.get(v.path)
+            if src is None:
+                self.unmatched.append(v)
+            else:
+                self.matched.setdefault(src.rel, []).append(v)
+        self.run = JudgementRun(file=str(judgements.path) if judgements.path else None,
+                                verdicts=list(judgements.verdicts))
+        self._finished = False
+
+    def __call__(self, d: DocumentResult) -> DocumentResult:
+        verdicts = {v.rule: v for v in self.matched.pop(d.path, [])}
+        if not verdicts and not self.all_digests:
+            return d
+        src = self.sources.get(d.path)
+        current = digest(src.path) if src is not None else None
+        if current is not None:
+            self.run.digests[d.path] = current
         if not verdicts:
-            docs.append(d)
-            continue
-        current = run.digests.get(d.path)
+            return d
         results = []
         for r in d.results:
             v = verdicts.pop(r.rule, None)
@@ -332,21 +345,36 @@ def apply_judgements(report: ScanReport, judgements: Judgements, sources: list[S
             tool = r.tool_outcome if r.judged_by is not None else r.outcome
             if current == v.sha256:
                 results.append(replace(r, outcome=v.outcome, tool_outcome=tool, judged_by=v.judged_by()))
-                run.entries.append(VerdictStatus(v, "applied", judgements.where(v), current, tool))
+                self.run.entries.append(VerdictStatus(v, "applied", self.judgements.where(v), current, tool))
             else:
                 results.append(r)
-                run.entries.append(VerdictStatus(v, "stale", judgements.where(v), current, tool))
+                self.run.entries.append(VerdictStatus(v, "stale", self.judgements.where(v), current, tool))
         for v in verdicts.values():  # the rule did not run on this document (rules.enable/disable)
-            run.entries.append(VerdictStatus(v, "not_scanned", judgements.where(v), current))
-        docs.append(replace(d, results=results))
-    for rest in matched.values():  # a source without a document in the report (filtered)
-        unmatched.extend(rest)
-    for v in unmatched:
-        status = "not_scanned" if _exists(v, base, report.roots) else "missing"
-        run.entries.append(VerdictStatus(v, status, judgements.where(v)))
-    order = {v: i for i, v in enumerate(judgements.verdicts)}
-    run.entries.sort(key=lambda e: order[e.verdict])
-    return replace(report, documents=docs), run
+            self.run.entries.append(VerdictStatus(v, "not_scanned", self.judgements.where(v), current))
+        return replace(d, results=results)
+
+    def finish(self) -> JudgementRun:
+        """After the last document: verdicts whose document never came are missing or not scanned."""
+        if not self._finished:
+            self._finished = True
+            for rest in self.matched.values():  # a source without a document in the report (filtered)
+                self.unmatched.extend(rest)
+            self.matched = {}
+            for v in self.unmatched:
+                status = "not_scanned" if _exists(v, self.base, self.roots) else "missing"
+                self.run.entries.append(VerdictStatus(v, status, self.judgements.where(v)))
+            order = {v: i for i, v in enumerate(self.judgements.verdicts)}
+            self.run.entries.sort(key=lambda e: order[e.verdict])
+        return self.run
+
+
+def apply_judgements(report: ScanReport, judgements: Judgements, sources: list[Source],
+                     all_digests: bool = False) -> tuple[ScanReport, JudgementRun]:
+    """A copy of a whole report with every current verdict applied, and what became of each verdict
+    (JudgementApplier over the report's documents)."""
+    applier = JudgementApplier(judgements, sources, report.roots, all_digests)
+    docs = [applier(d) for d in report.documents]
+    return replace(report, documents=docs), applier.finish()
 
 
 # --- writing judgements files ---------------------------------------------------------------------

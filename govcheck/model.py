@@ -11,6 +11,7 @@ Everything here is plain data (dataclasses) so it pickles across worker processe
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
@@ -32,6 +33,9 @@ class Source:
     path: str  # absolute path on disk
     rel: str  # path relative to the scanned root, forward slashes (the report's `path`)
     format: str | None  # pdf, docx, odt, html, md, txt; None when not a document we read
+    # (size, mtime_ns, inode) of a regular file when discovery saw it: a file that is not the same
+    # when it is read is reported as changed, and nothing read from it is cached under its old bytes.
+    signature: tuple[int, int, int] | None = None
 
 
 @dataclass(slots=True)
@@ -205,9 +209,12 @@ class ScanReport:
     as_of: str
     rulesets: list[dict]
     rules: list[RuleInfo]
-    documents: list[DocumentResult]
+    # A list, or (a streamed scan) results spilled to disk and read back on each pass
+    # (govcheck.report.stream.SpilledDocuments): writers iterate and count, never index.
+    documents: Collection[DocumentResult]
     roots: list[str] = field(default_factory=list)
     lang: str | None = None  # dominant language of the set, for report wording
+    tally: Tally | None = None  # set-level counts gathered while the documents streamed past
 
     def to_json(self) -> dict:
         return {
@@ -223,6 +230,8 @@ class ScanReport:
 
 def summarise(report: ScanReport) -> dict:
     """Counts per rule across the set: the auditors' samlad bedömning in numbers."""
+    if report.tally is not None:
+        return report.tally.summary()
     per_rule: dict[str, dict[str, int]] = {}
     for rule in report.rules:
         counts = dict.fromkeys(OUTCOMES, 0)
@@ -233,3 +242,61 @@ def summarise(report: ScanReport) -> dict:
         per_rule[rule.id] = counts
     unreadable = sum(1 for d in report.documents if d.status != "ok")
     return {"documents": len(report.documents), "unreadable": unreadable, "rules": per_rule}
+
+
+@dataclass(slots=True)
+class Tally:
+    """Counts across the set, gathered one document at a time as results stream to the report writers.
+
+    Why: a national review has ~60,000 documents, and the set-level numbers (per-rule counts, the JSON
+    summary, the exit code, the dominant language) must not need every result in memory, nor one pass
+    over them per rule. Fed with the documents exactly as they are written (after rule filtering,
+    waivers and any other per-document transform), it gives what summarise() and the report/common
+    counters give from a full list.
+    """
+
+    rules: list[str]  # the report's rule ids, in order
+    documents: int = 0
+    unreadable: int = 0
+    per_rule: dict[str, dict[str, int]] = field(default_factory=dict)
+    waived: dict[str, int] = field(default_factory=dict)  # waived cells per rule
+    langs: dict[str, int] = field(default_factory=dict)  # documents per language, first seen first
+    met_in: dict[str, list[str]] = field(default_factory=dict)  # paths per rule, for the set checks
+    partial_in: dict[str, list[str]] = field(default_factory=dict)
+    unreadable_docs: list[tuple[str, str | None]] = field(default_factory=list)  # (path, reason)
+    review: int = 0  # cells flagged for a person's review
+    judged: int = 0  # cells whose outcome is an auditor's recorded verdict
+
+    def __post_init__(self) -> None:
+        self.per_rule = {r: dict.fromkeys(OUTCOMES, 0) for r in self.rules}
+
+    def add(self, doc: DocumentResult) -> None:
+        self.documents += 1
+        if doc.status != "ok":
+            self.unreadable += 1
+            self.unreadable_docs.append((doc.path, doc.reason))
+        if doc.lang:
+            self.langs[doc.lang] = self.langs.get(doc.lang, 0) + 1
+        for res in doc.results:
+            counts = self.per_rule.get(res.rule)
+            if counts is not None and res.outcome in counts:
+                counts[res.outcome] += 1
+            if res.waived is not None:
+                self.waived[res.rule] = self.waived.get(res.rule, 0) + 1
+            self.review += res.review
+            self.judged += res.judged_by is not None
+            if res.outcome == "met":
+                self.met_in.setdefault(res.rule, []).append(doc.path)
+            elif res.outcome == "partial":
+                self.partial_in.setdefault(res.rule, []).append(doc.path)
+
+    def counts(self, rule_id: str) -> dict[str, int]:
+        return dict(self.per_rule.get(rule_id) or dict.fromkeys(OUTCOMES, 0))
+
+    def lang(self) -> str | None:
+        """The dominant language, chosen as ScanReport's builder chooses it from a list."""
+        return max(set(self.langs), key=self.langs.__getitem__) if self.langs else None
+
+    def summary(self) -> dict:
+        return {"documents": self.documents, "unreadable": self.unreadable,
+                "rules": {r: dict(c) for r, c in self.per_rule.items()}}

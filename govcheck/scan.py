@@ -16,6 +16,18 @@ pipe each, watched with multiprocessing.connection.wait.
 With the cache on, the scanning process itself first hashes each regular file and looks up its
 finished result (see govcheck.cache): a hit is done there and then, and only misses go to workers,
 which are started when the first miss needs one - a warm scan of unchanged files starts none.
+
+Results leave run() one at a time, in source order, and the CLI hands them straight to
+govcheck.report.stream.write_reports: nothing here keeps a result after yielding it. Per-document
+post-processing (rule filtering, waivers, auditors' recorded verdicts, review flags) belongs there,
+as a transform applied to each DocumentResult before it is counted and written - not here, where
+results are also what the cache stores.
+
+Files are read after discovery, sometimes much later. A file that is gone or no longer what
+discovery saw (size, modification time, inode: Source.signature) when it is read gets a row saying
+so (cannot_assess), and nothing read from it is cached: its bytes and its text may not belong
+together. A cache folder that cannot be written is warned about once (ScanStats.cache_error) and
+the scan goes on.
 """
 
 from __future__ import annotations
@@ -30,7 +42,7 @@ import stat
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -47,6 +59,7 @@ from govcheck.cache import (
     result_key,
 )
 from govcheck.classify import classify_type, detect_language, type_alternatives
+from govcheck.discover import signature
 from govcheck.extract import ExtractOptions, extract
 from govcheck.model import Document, DocumentResult, RuleResult, ScanReport, Source, Unreadable
 from govcheck.normalize import normalise_blocks
@@ -77,6 +90,7 @@ class ScanStats:
     cache_misses: int = 0  # documents extracted
     result_hits: int = 0  # finished results read from the cache (no extraction, no rules)
     cache_write_errors: int = 0
+    cache_error: str | None = None  # why the cache could not be written, the first time it could not
     timeouts: int = 0
     crashes: int = 0
     prepare_seconds: float = 0.0  # extract + normalise + segment, or loading the cache entry
@@ -93,6 +107,7 @@ class _Info:
     cache: str = "off"  # off | hit | miss: the document came from the cache (result or prepared)
     result_hit: bool = False  # ... as a finished result
     cache_write_failed: bool = False
+    cache_error: str | None = None  # the reason, when a write failed
     prepare_seconds: float = 0.0
     classify_seconds: float = 0.0
     rules_seconds: float = 0.0
@@ -113,6 +128,35 @@ def unreadable(source: Source, reason: str, packs: list[Pack], doc_type: str | N
         doc_type=doc_type, title=None,
         results=[RuleResult(r.id, "cannot_assess", message=reason) for p in packs for r in p.rules],
     )
+
+
+class _Changed(Unreadable):
+    """The file is gone or not what discovery saw: its row says so, and nothing read from it is cached."""
+
+
+def _check_unchanged(source: Source) -> None:
+    """Raise _Changed if the file is no longer the version discovery listed (Source.signature)."""
+    if source.signature is None:
+        return
+    try:
+        st = os.stat(source.path)
+    except FileNotFoundError:
+        raise _Changed("file disappeared during the scan") from None
+    except OSError:
+        return  # the reader's own error says more
+    if signature(st) != source.signature:
+        raise _Changed("file changed during the scan; scan it again")
+
+
+def _prepare_checked(source: Source, options: ExtractOptions) -> Prepared:
+    """prepare(), then make sure what was read is the file discovery saw (else _Changed)."""
+    try:
+        prepared = prepare(source, options)
+    except Unreadable:
+        _check_unchanged(source)  # "cannot open file" for a file deleted meanwhile says it disappeared
+        raise
+    _check_unchanged(source)
+    return prepared
 
 
 def prepare(source: Source, options: ExtractOptions) -> Prepared:
@@ -157,6 +201,8 @@ def _digest_regular(source: Source) -> str | None:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode) or st.st_size > _PROBE_MAX:
             return None
+        if source.signature is not None and signature(st) != source.signature:
+            return None  # changed since discovery: a worker reads it and reports that
         with open(fd, "rb", closefd=False) as fh:
             return fileobj_digest(fh)
     except (OSError, ValueError):
@@ -180,7 +226,7 @@ def _probe(
 def _prepare_cached(source: Source, options: ScanOptions, cache: Cache | None, info: _Info,
                     key: str | None = None) -> Prepared:
     if cache is None or key is None:
-        return prepare(source, options.extract)
+        return _prepare_checked(source, options.extract)
     entry = cache.get(key)
     if entry is not None:
         info.cache = "hit"
@@ -189,7 +235,9 @@ def _prepare_cached(source: Source, options: ScanOptions, cache: Cache | None, i
         return entry
     info.cache = "miss"
     try:
-        prepared = prepare(source, options.extract)
+        prepared = _prepare_checked(source, options.extract)
+    except _Changed:
+        raise
     except Unreadable as exc:  # "encrypted", "no text layer": as stable as the text itself
         info.cache_write_failed = not cache.put(key, str(exc) or "unreadable")
         raise
@@ -249,7 +297,9 @@ def analyse(
                 try:
                     digest = file_digest(Path(source.path))
                 except OSError as exc:
+                    _check_unchanged(source)
                     raise Unreadable(f"cannot open file: {exc.strerror or exc}") from None
+                _check_unchanged(source)  # the digest must be of the version discovery listed
             key, rkey = _keys(source, options, packs_key, digest)
             if rkey is not None and not probed:
                 hit = cache.get_result(rkey, source.rel)
@@ -267,13 +317,18 @@ def analyse(
         info.rules_seconds = time.perf_counter() - t2
     except Unreadable as exc:
         result = unreadable(source, str(exc) or "unreadable", packs, doc_type)
-        if rkey is not None and cache is not None:  # the text's own verdict: as stable as the text
+        if rkey is not None and cache is not None and not isinstance(exc, _Changed):
+            # the text's own verdict: as stable as the text
             info.cache_write_failed |= not cache.put_result(rkey, result)
         return result
     except MemoryError:
         info.fatal = True  # a worker that ran out of memory may be in a bad state: replace it
         return unreadable(source, _memory_reason(options), packs, doc_type)
     except Exception as exc:  # an extractor bug must not stop the scan or pass as "not met"
+        try:
+            _check_unchanged(source)  # ... nor a file pulled away mid-read pass as an extractor bug
+        except _Changed as changed:
+            return unreadable(source, str(changed), packs, doc_type)
         reason = f"{stage} failed: {type(exc).__name__}: {str(exc)[:160]}"
         return unreadable(source, reason.replace("\n", " "), packs, doc_type)
     finally:
@@ -375,6 +430,8 @@ def _worker_main(conn: Connection, payload: bytes, scan_pid: int) -> None:
         except Exception as exc:  # a rule engine bug: report it on this document, keep scanning
             reason = f"analysis failed: {type(exc).__name__}: {str(exc)[:160]}".replace("\n", " ")
             result = unreadable(source, reason, packs, _override(source.rel, options.doc_types))
+        if info.cache_write_failed and cache is not None:
+            info.cache_error = cache.last_error
         try:
             conn.send((index, result, info))
         except MemoryError:
@@ -397,11 +454,24 @@ class _Worker:
     def __init__(self, ctx: mp.context.BaseContext, payload: bytes) -> None:
         parent, child = ctx.Pipe()
         self.proc = ctx.Process(target=_worker_main, args=(child, payload, os.getpid()), daemon=True)  # type: ignore[attr-defined]
-        self.proc.start()
+        # Ctrl-C or SIGTERM arriving while the start-up data is half sent would make the new process
+        # print a traceback on the user's terminal: hold them until it is sent, then stop as usual.
+        # (Handlers, not a signal mask: a library thread with the signal unblocked would take it.)
+        pending: list[int] = []
+        held = {s: signal.signal(s, lambda signum, frame: pending.append(signum))
+                for s in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            self.proc.start()
+        finally:
+            for s, handler in held.items():
+                signal.signal(s, handler)
         child.close()
         self.conn: Connection = parent
         self.task: int | None = None
         self.deadline: float | None = None
+        if pending:
+            self.kill()
+            signal.raise_signal(pending[0])
 
     def submit(self, index: int, source: Source, digest: str | None, timeout: float | None) -> bool:
         """False if the worker is gone (killed from outside while idle)."""
@@ -444,18 +514,37 @@ def _cpu_count() -> int:
 def run(
     sources: list[Source], options: ScanOptions, packs: list[Pack],
     progress: Callable[[DocumentResult], None] | None = None, stats: ScanStats | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> Iterator[DocumentResult]:
     """Analyse sources, yielding results in source order (stable reports whatever the job count).
 
     progress is called as each document finishes (completion order), so it ticks even while an
-    earlier, slower document holds back the ordered stream.
+    earlier, slower document holds back the ordered stream. warn gets one line, once, when the cache
+    cannot be written: a folder that is not writable at the start means a scan without the cache; a
+    write that fails later (a full disk) leaves the entry out and the scan goes on.
     """
     stats = stats if stats is not None else ScanStats()
+    if options.cache and sources:
+        problem = Cache(Path(options.cache_dir) if options.cache_dir else default_dir()).check_writable()
+        if problem is not None:
+            stats.cache_error = problem
+            if warn:
+                warn(f"cannot write the cache ({problem}); scanning without it")
+            options = replace(options, cache=False)
+
+    def record(info: _Info) -> None:
+        _record(stats, info)
+        if info.cache_write_failed and stats.cache_error is None:
+            stats.cache_error = info.cache_error or "unknown error"
+            if warn:
+                warn(f"cannot write the cache ({stats.cache_error}); results not cached from here on "
+                     "are read again next time")
+
     jobs = options.jobs or _cpu_count()
     if jobs <= 1 and not options.timeout:
-        yield from _run_in_process(sources, options, packs, progress, stats)
+        yield from _run_in_process(sources, options, packs, progress, record)
     else:
-        yield from _run_isolated(sources, options, packs, progress, stats, jobs)
+        yield from _run_isolated(sources, options, packs, progress, stats, jobs, record)
 
 
 def _record(stats: ScanStats, info: _Info) -> None:
@@ -471,7 +560,7 @@ def _record(stats: ScanStats, info: _Info) -> None:
 
 def _run_in_process(
     sources: list[Source], options: ScanOptions, packs: list[Pack],
-    progress: Callable[[DocumentResult], None] | None, stats: ScanStats,
+    progress: Callable[[DocumentResult], None] | None, record: Callable[[_Info], None],
 ) -> Iterator[DocumentResult]:
     """No isolation (debugging, profiling, tests): --jobs 1 --timeout 0."""
     cache = _open_cache(options)
@@ -479,7 +568,9 @@ def _run_in_process(
     for source in sources:
         info = _Info()
         result = analyse(source, options, packs, cache, info, packs_key)
-        _record(stats, info)
+        if info.cache_write_failed and cache is not None:
+            info.cache_error = cache.last_error
+        record(info)
         if progress:
             progress(result)
         yield result
@@ -488,6 +579,7 @@ def _run_in_process(
 def _run_isolated(
     sources: list[Source], options: ScanOptions, packs: list[Pack],
     progress: Callable[[DocumentResult], None] | None, stats: ScanStats, jobs: int,
+    record: Callable[[_Info], None],
 ) -> Iterator[DocumentResult]:
     if not sources:
         return
@@ -510,7 +602,7 @@ def _run_isolated(
 
     def finish(index: int, result: DocumentResult, info: _Info) -> None:
         done[index] = result
-        _record(stats, info)
+        record(info)
         if progress:
             progress(result)
 
@@ -518,6 +610,8 @@ def _run_isolated(
         assert worker.task is not None
         index = worker.task
         worker.kill()
+        if cache is not None and worker.proc.pid is not None:
+            cache.discard_partial(worker.proc.pid)
         source = sources[index]
         finish(index, unreadable(source, reason, packs, _override(source.rel, options.doc_types)), _Info())
         return start()
@@ -590,21 +684,32 @@ def _run_isolated(
         for w in workers:
             if w.task is None:
                 w.proc.join(max(0.0, give_up - time.monotonic()))
+            busy = w.proc.exitcode is None
             w.kill()
+            if busy and cache is not None and w.proc.pid is not None:
+                cache.discard_partial(w.proc.pid)  # it may have been killed mid-write
 
 
-def scan(
-    sources: list[Source], options: ScanOptions, packs: list[Pack], roots: list[str],
-    progress: Callable[[DocumentResult], None] | None = None, stats: ScanStats | None = None,
-) -> ScanReport:
-    documents = list(run(sources, options, packs, progress, stats))
-    langs = [d.lang for d in documents if d.lang]
+def report_header(options: ScanOptions, packs: list[Pack], roots: list[str]) -> ScanReport:
+    """The report of a scan before any document: what the streaming writers start from."""
     return ScanReport(
         tool={"name": "govcheck", "version": __version__},
         as_of=options.as_of.isoformat(),
         rulesets=[{"id": p.id, "version": p.version} for p in packs],
         rules=[r.info for p in packs for r in p.rules],
-        documents=documents,
+        documents=[],
         roots=roots,
-        lang=max(set(langs), key=langs.count) if langs else None,
     )
+
+
+def scan(
+    sources: list[Source], options: ScanOptions, packs: list[Pack], roots: list[str],
+    progress: Callable[[DocumentResult], None] | None = None, stats: ScanStats | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> ScanReport:
+    """The whole scan as one ScanReport in memory (library use, tests). The CLI streams instead:
+    run() into govcheck.report.stream.write_reports, which applies the per-document transforms."""
+    documents = list(run(sources, options, packs, progress, stats, warn))
+    langs = [d.lang for d in documents if d.lang]
+    return replace(report_header(options, packs, roots), documents=documents,
+                   lang=max(set(langs), key=langs.count) if langs else None)

@@ -2,6 +2,15 @@
 
 Writers only read the ScanReport; they never re-run rules. Files are written atomically (a temp
 file in the same folder, then rename) so a crash never leaves half a report where CI looks for one.
+
+A scan from the CLI does not build the ScanReport in memory: results stream through
+report.stream.write_reports, which applies the per-document transforms (rule filtering, waivers -
+and any later per-DocumentResult step such as auditors' recorded verdicts or review flags: add it to
+the CLI's `transforms`, it then reaches every format, the summary and the exit code), counts them in
+a Tally, writes the JSON report as they come and spills them for the other writers. So a writer may
+be handed `report.documents` that is read back from disk on each pass (iterate, take len(); do not
+index) and `report.tally` with the set-level counts (report/common.py uses them when present).
+Targets and their failures (one line, exit 2) are report/output.py.
 """
 
 from __future__ import annotations

@@ -258,6 +258,8 @@ def waiver_text(waived: dict, lang: str) -> str:
 
 
 def counts(report: ScanReport, rule_id: str) -> dict[str, int]:
+    if report.tally is not None:  # a streamed scan counted as it wrote: no pass over the spilled results
+        return report.tally.counts(rule_id)
     out = dict.fromkeys(OUTCOMES, 0)
     for doc in report.documents:
         for res in doc.results:
@@ -295,8 +297,11 @@ def facet_label(rule: RuleInfo | None, facet_id: str, lang: str) -> str:
 def review_summary(report: ScanReport, run: object = None) -> str:
     """'3 to review, 2 judged by an auditor, 1 stale verdict, ' for the one-line summary after a scan
     (empty when there is nothing to say): where a person should look, and what persons decided."""
-    review = sum(1 for d in report.documents for r in d.results if r.review)
-    judged = sum(1 for d in report.documents for r in d.results if r.judged_by is not None)
+    if report.tally is not None:  # streamed: the documents are gone, their counts are kept
+        review, judged = report.tally.review, report.tally.judged
+    else:
+        review = sum(1 for d in report.documents for r in d.results if r.review)
+        judged = sum(1 for d in report.documents for r in d.results if r.judged_by is not None)
     parts = []
     if review:
         parts.append(f"{review} to review")
@@ -317,6 +322,8 @@ def judged_count(report: ScanReport, rule_id: str) -> int:
 
 
 def waived_count(report: ScanReport, rule_id: str) -> int:
+    if report.tally is not None:
+        return report.tally.waived.get(rule_id, 0)
     return sum(1 for d in report.documents for r in d.results if r.rule == rule_id and r.waived is not None)
 
 
@@ -400,9 +407,13 @@ def set_checks(report: ScanReport, lang: str) -> list[SetCheck]:
             rule = spec.get("rule")
             if rule not in known:
                 continue
-            met_in = [d.path for d in report.documents for r in d.results if r.rule == rule and r.outcome == "met"]
-            partial_in = [d.path for d in report.documents for r in d.results
-                          if r.rule == rule and r.outcome == "partial"]
+            if report.tally is not None:
+                met_in = list(report.tally.met_in.get(rule, []))
+                partial_in = list(report.tally.partial_in.get(rule, []))
+            else:
+                met_in = [d.path for d in report.documents for r in d.results if r.rule == rule and r.outcome == "met"]
+                partial_in = [d.path for d in report.documents for r in d.results
+                              if r.rule == rule and r.outcome == "partial"]
             out.append(SetCheck(spec.get("id", rule), rule, pick(spec.get("title"), lang) or rule,
                                 met_in, partial_in))
     return out

@@ -7,10 +7,15 @@ files are byte-identical and `govcheck diff` compares like with like.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import replace
 
 import orjson
 
-from govcheck.model import ScanReport
+from govcheck.model import ScanReport, summarise
+
+# Stands in for the document list while the skeleton of the report is encoded (see write_stream).
+_MARK = "\u0001govcheck-documents\u0001"
 
 
 def dumps(obj: object) -> str:
@@ -25,7 +30,51 @@ def dumps(obj: object) -> str:
 
 def write(report: ScanReport, options: object = None) -> str:
     data = report.to_json()
-    run = getattr(options, "judgements", None)
-    if run is not None and run.file:  # which verdicts applied, went stale or lost their document
-        data["judgements"] = run.to_json()
+    data.update(_judgements(options))
     return dumps(data) + "\n"
+
+
+def _judgements(options: object) -> dict:
+    """Which verdicts applied, went stale or lost their document (a key after "documents")."""
+    run = getattr(options, "judgements", None)
+    return {"judgements": run.to_json()} if run is not None and run.file else {}
+
+
+def write_stream(report: ScanReport, out: Callable[[str], object], options: object = None) -> None:
+    """write(report), one document at a time: the same bytes, with memory independent of the set's size.
+
+    report.documents may be the live scan (a one-shot iterator feeding report.tally as it goes): the
+    part before the document list depends on nothing the documents change (keys are sorted: as_of,
+    documents, roots, rules, rulesets, summary, tool), and the part after it, with the summary, is
+    encoded once the last document has passed. Each document is encoded alone and indented to its
+    place in the list, which is what the indenting encoder does to it inside the whole report.
+    """
+    skeleton = replace(report, documents=[], tally=None).to_json()
+    started = False
+    prefix = ""
+    for doc in report.documents:
+        text = "    " + dumps(doc.to_json()).replace("\n", "\n    ")
+        if not started:
+            prefix = _split(skeleton)[0]
+            out(prefix + text)
+            started = True
+        else:
+            out(",\n" + text)
+    skeleton["summary"] = summarise(report)
+    skeleton.update(_judgements(options))  # complete once the last document has passed its transforms
+    if not started:
+        out(dumps(skeleton) + "\n")
+        return
+    head, tail = _split(skeleton)
+    if head != prefix:  # cannot happen while "documents" sorts before the keys the summary changes
+        raise AssertionError("the JSON report's head changed while its documents were written")
+    out(tail + "\n")
+
+
+def _split(skeleton: dict) -> tuple[str, str]:
+    """The encoded report around its document list: (up to the list's first item, from after its last)."""
+    text = dumps({**skeleton, "documents": [_MARK]})
+    mark = dumps(_MARK)
+    at = text.index(mark)
+    line = text.rindex("\n", 0, at) + 1
+    return text[:line], text[at + len(mark):]

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from govcheck.model import OUTCOMES, RuleResult, ScanReport
 from govcheck.report.common import JUDGED_MARK, LABELS, REVIEW_MARK, SYMBOLS, TEXT, facet_label, judged_text
+from govcheck.report.common import counts as rule_counts
 
 # Symbols and labels are the other reports' (report/common.py); colour is the terminal's own.
 STYLES = {"met": "green", "partial": "yellow", "not_met": "red", "cannot_assess": "magenta", "not_applicable": "dim"}
@@ -68,11 +69,7 @@ def write(report: ScanReport, options: object = None, console: Console | None = 
     out.print()
     readable = [d for d in report.documents if d.status == "ok"]
     for i, rule in enumerate(report.rules, 1):
-        counts = dict.fromkeys(OUTCOMES, 0)
-        for doc in report.documents:
-            for res in doc.results:
-                if res.rule == rule.id:
-                    counts[res.outcome] += 1
+        counts = rule_counts(report, rule.id)
         judged = len(readable) - counts["not_applicable"]
         line = Text(f"{i:>2} {rule.id:<28} ")
         line.append(f"{counts['met']}/{judged} {LABELS[lang]['met']}", style="green")
