@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 from conftest import AS_OF, DEV, ROOT, WILD, govcheck
-from fuzz.builders import AGREEMENT, make_docx, make_odt, make_pdf, odt_content_xml, write, zip_bomb
+from fuzz.builders import AGREEMENT, W_NS, make_docx, make_odt, make_pdf, odt_content_xml, write, zip_bomb
 
 SUPPORTED = {".pdf", ".docx", ".odt", ".html", ".htm", ".xhtml", ".md", ".markdown", ".txt", ".text"}
 TITLE = AGREEMENT[0]  # "Överenskommelse om samverkan kring barn och unga"
@@ -233,6 +233,27 @@ def test_entities_are_never_expanded(hostile: tuple[Path, dict]) -> None:
 
 
 # --- no file or network access from XML --------------------------------------------------------------------
+
+
+def test_repetitive_docx_is_judged_not_refused_as_a_bomb(tmp_path: Path) -> None:
+    """A template padded with 10 MB of empty paragraphs compresses ~340:1, past the 200:1 a bomb's ratio
+    check uses; it is an honest document well inside the size budget and must be read and judged."""
+    filler = '<w:p><w:pPr><w:spacing w:after="0"/></w:pPr></w:p>' * (10 * 2**20 // 50)
+    body = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in AGREEMENT)
+    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{W_NS}">'
+           f"<w:body>{body}{filler}<w:p><w:r><w:t>Slut på överenskommelsen.</w:t></w:r></w:p></w:body></w:document>")
+    path = write(tmp_path / "mall-med-tomrader.docx", make_docx([], document_xml=xml))
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("word/document.xml")
+        assert info.file_size >= 10 * 2**20 and info.file_size / info.compress_size > 300
+
+    report, _err, _code = scan_json(path)
+    doc = report["documents"][0]
+    assert doc["status"] == "ok", doc["reason"]
+    assert doc["reason"] is None
+    outcomes = {r["outcome"] for r in doc["results"]}
+    assert outcomes - {"cannot_assess"}, outcomes  # judged against the criteria, not skipped
+    assert any("Regionen ansvarar" in e["text"] for r in doc["results"] for e in r["evidence"])
 
 
 def test_xml_cannot_reach_files_or_the_network(tmp_path: Path) -> None:

@@ -20,7 +20,11 @@ from govcheck.model import Unreadable
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-RATIO_MIN_BYTES = 1024 * 1024  # ratios of small members are noisy (a 40 KB XML part may well compress 50:1)
+# Members below this size are never refused for their compression ratio: the total uncompressed budget
+# (`ExtractOptions.max_unzipped_bytes`) already bounds what they can cost, and honest parts reach extreme
+# ratios at these sizes - a template padded with 10 MB of empty paragraphs compresses ~340:1. Above it a
+# ratio past `max_zip_ratio` is a bomb's signature (a 20 MB member of spaces: ~1000:1), not a document's.
+RATIO_MIN_BYTES = 16 * 1024 * 1024
 # What reading a damaged member can raise: bad CRC, truncated data, broken deflate stream, odd methods.
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError)
 
@@ -67,10 +71,12 @@ def _ole_reason(path: Path) -> str:
 
 
 def open_checked(path: Path, options: ExtractOptions, label: str) -> zipfile.ZipFile:
-    """Open a zip after checking declared sizes and ratios against the options' zip-bomb limits.
+    """Open a zip after checking declared sizes (and the ratios of large members) against the zip-bomb limits.
 
-    `zipfile` never inflates a member past its declared `file_size`, so checking the central directory
-    bounds what any later reader (ours or python-docx) can allocate.
+    `zipfile` never inflates a member past its declared `file_size` (reading stops there and the CRC check
+    fails), so checking the central directory bounds what any later reader (ours or python-docx) can
+    allocate; the DTD check then streams each part in 1 MB chunks. The decision is by size, so a real but
+    repetitive document is read, not refused for compressing well.
     """
     preflight(path, label)
     try:
