@@ -115,11 +115,12 @@ def _merge_hits(parts: list[Hits]) -> Hits:
 
 
 _RANK = {"not_met": 0, "partial": 1, "met": 2}
-LOOSER = ("polarity", "scope", "unless")
+LOOSER = ("polarity", "scope")
 STRICTER = ("body",)
 
 
 _MATTER: dict[str, tuple[Rule, set[str]]] = {}
+_LABELS = frozenset({"heading", "title", "header", "footer"})
 
 
 class Readings:
@@ -152,16 +153,34 @@ def review_of(rule: Rule, result: RuleResult, readings: Readings, doc: Document)
     for name in LOOSER if rank < 2 else ():
         if name not in matter[1]:
             continue
-        other = _judge(rule, readings[name], doc).outcome
-        if _RANK.get(other, 0) > rank:
+        other = _outcome_under(rule, readings[name], rank, rising=True)
+        if other is not None:
             reasons.append(_say("if", doc.lang, outcome=other, reading=_text(READINGS[name], doc.lang)))
+    labels = any(e.kind in _LABELS for e in result.evidence)
     for name in STRICTER if rank > 0 else ():
-        if name not in matter[1]:
-            continue
-        other = _judge(rule, readings[name], doc).outcome
-        if _RANK.get(other, 0) < rank:
+        if name not in matter[1] or (name == "body" and not labels):
+            continue  # (headings can only have decided a cell whose quotes include one)
+        other = _outcome_under(rule, readings[name], rank, rising=False)
+        if other is not None:
             reasons.append(_say("if", doc.lang, outcome=other, reading=_text(READINGS[name], doc.lang)))
     return reasons
+
+
+def _outcome_under(rule: Rule, ctx: Context, rank: int, rising: bool) -> str | None:
+    """The outcome under another reading when it differs in the asked direction, else None. Only the
+    conditions that can decide that are evaluated: a looser reading of a partial asks `met` alone, a
+    stricter reading of a met asks `met` (and `partial` only when met fails)."""
+    if rising:
+        if rule.met is not None and rule.met(ctx):
+            return "met"
+        if rank == 0 and rule.partial is not None and rule.partial(ctx):
+            return "partial"
+        return None
+    if rank == 2 and rule.met is not None and rule.met(ctx):
+        return None
+    if rule.partial is not None and rule.partial(ctx):
+        return "partial" if rank == 2 else None
+    return "not_met"
 
 
 # Reasons in the document's language (the pack's review hints are written in both, too).
