@@ -40,7 +40,7 @@ from govcheck.model import DocumentResult
 from govcheck.report import EXTENSIONS, FORMATS, ReportOptions, render, write_atomic
 from govcheck.report.common import FAIL_ON, findings
 from govcheck.rules import RuleError, bundled_packs, load_pack, load_packs
-from govcheck.scan import ScanOptions, scan
+from govcheck.scan import ScanOptions, ScanStats, scan
 
 app = typer.Typer(
     help="Check governance documents (agreements, guidelines, routines) against YAML rule packs.\n\n"
@@ -190,18 +190,29 @@ def scan_cmd(
     )
     roots = [str(p) for p in paths]
     started = time.monotonic()
-    show_progress = not quiet and err.is_terminal and len(sources) > 1
+    show_progress = not quiet and err.is_terminal and (len(sources) > 1 or ocr)
+    scan_stats = ScanStats()
     if show_progress:
-        with Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        with Progress(TextColumn("{task.fields[what]:<9}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       TextColumn("{task.description}"), console=err, transient=True) as bar:
-            task = bar.add_task("", total=len(sources))
+            task = bar.add_task("", total=len(sources), what="scanning")
+            pages: dict[str, tuple[int, int]] = {}  # OCR'd documents: (pages done, pages to read)
+            page_task: list = []
 
             def tick(result: DocumentResult) -> None:
                 bar.update(task, advance=1, description=result.path[-40:])
 
-            report = scan(sources, options, packs, roots, tick)
+            def tick_page(path: str, done: int, total: int) -> None:
+                """Scans are slow: count their pages, not only the documents."""
+                pages[path] = (done, total)
+                if not page_task:
+                    page_task.append(bar.add_task("", total=0, what="OCR pages"))
+                bar.update(page_task[0], completed=sum(d for d, _ in pages.values()),
+                           total=sum(t for _, t in pages.values()), description=path[-40:])
+
+            report = scan(sources, options, packs, roots, tick, scan_stats, tick_page)
     else:
-        report = scan(sources, options, packs, roots)
+        report = scan(sources, options, packs, roots, stats=scan_stats)
     elapsed = time.monotonic() - started
 
     if filtered:
@@ -226,8 +237,11 @@ def scan_cmd(
             err.print(f"govcheck: {d.path}: unreadable: {d.reason}", markup=False)
         waived = sum(1 for d in report.documents for r in d.results if r.waived is not None)
         gate = "" if fail_level == "never" else f"{len(failing)} findings at or above {fail_level}, "
+        ocr_note = ""
+        if scan_stats.ocr_pages:
+            ocr_note = f"{scan_stats.ocr_pages} pages OCR'd ({scan_stats.ocr_page_hits} from the page cache), "
         err.print(f"govcheck: {len(report.documents)} documents, {len(unreadable)} unreadable, {gate}"
-                  f"{f'{waived} waived, ' if waived else ''}{elapsed:.1f} s", markup=False)
+                  f"{f'{waived} waived, ' if waived else ''}{ocr_note}{elapsed:.1f} s", markup=False)
     if failing:
         raise typer.Exit(1)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import multiprocessing as mp
 import os
 import pickle
@@ -48,6 +49,7 @@ from govcheck.cache import (
 )
 from govcheck.classify import classify_type, detect_language
 from govcheck.extract import ExtractOptions, extract
+from govcheck.extract import ocr as ocr_mod
 from govcheck.model import Document, DocumentResult, RuleResult, ScanReport, Source, Unreadable
 from govcheck.normalize import normalise_blocks
 from govcheck.rules import Pack, evaluate
@@ -84,6 +86,8 @@ class ScanStats:
     rules_seconds: float = 0.0  # rule evaluation
     probe_seconds: float = 0.0  # the scanning process hashing files and reading result entries
     workers_started: int = 0
+    ocr_pages: int = 0  # pages OCR'd (by Tesseract or from the page cache)
+    ocr_page_hits: int = 0  # ... of them read from the page cache
 
 
 @dataclass(slots=True)
@@ -97,6 +101,8 @@ class _Info:
     classify_seconds: float = 0.0
     rules_seconds: float = 0.0
     fatal: bool = False  # the worker should not be trusted with another document
+    ocr_pages: int = 0
+    ocr_page_hits: int = 0
 
 
 def _override(rel: str, table: list[tuple[str, str]]) -> str | None:
@@ -346,8 +352,12 @@ def _exit_with(scan_pid: int) -> None:
     threading.Thread(target=watch, name="govcheck-lifeline", daemon=True).start()
 
 
-def _worker_main(conn: Connection, payload: bytes, scan_pid: int) -> None:
-    """Read (index, source, digest) from the pipe, answer (index, result, info) until told to stop."""
+def _worker_main(conn: Connection, payload: bytes, scan_pid: int, slots=None) -> None:
+    """Read (index, source, digest) from the pipe, answer (index, result, info) until told to stop.
+
+    While OCR runs, ("ocr", index, pages done, pages to read) messages come first: they extend the
+    document's deadline and count pages for the progress display. `slots`: CPU slots the scan lends
+    when cores are idle, used for more Tesseract processes (govcheck.extract.ocr)."""
     if hasattr(os, "setpgid"):
         # Own process group: Ctrl-C reaches only the parent (which stops us), and a timeout kills
         # any helper we started (tesseract) along with us.
@@ -365,6 +375,7 @@ def _worker_main(conn: Connection, payload: bytes, scan_pid: int) -> None:
             return
         index, source, digest = msg
         info = _Info()
+        ocr_mod.configure(slots, cache, functools.partial(_send_ocr_progress, conn, index))
         try:
             result = analyse(source, options, packs, cache, info, packs_key, digest)
         except MemoryError:
@@ -373,12 +384,17 @@ def _worker_main(conn: Connection, payload: bytes, scan_pid: int) -> None:
         except Exception as exc:  # a rule engine bug: report it on this document, keep scanning
             reason = f"analysis failed: {type(exc).__name__}: {str(exc)[:160]}".replace("\n", " ")
             result = unreadable(source, reason, packs, _override(source.rel, options.doc_types))
+        info.ocr_pages, info.ocr_page_hits = ocr_mod.take_counts()
         try:
             conn.send((index, result, info))
         except MemoryError:
             return  # the parent sees the exit and reports the document
         if info.fatal:
             return
+
+
+def _send_ocr_progress(conn: Connection, index: int, done: int, total: int) -> None:
+    conn.send(("ocr", index, done, total))
 
 
 def _context() -> mp.context.BaseContext:
@@ -392,19 +408,21 @@ def _context() -> mp.context.BaseContext:
 
 
 class _Worker:
-    def __init__(self, ctx: mp.context.BaseContext, payload: bytes) -> None:
+    def __init__(self, ctx: mp.context.BaseContext, payload: bytes, slots=None) -> None:
         parent, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, payload, os.getpid()), daemon=True)  # type: ignore[attr-defined]
+        self.proc = ctx.Process(target=_worker_main, args=(child, payload, os.getpid(), slots), daemon=True)  # type: ignore[attr-defined]
         self.proc.start()
         child.close()
         self.conn: Connection = parent
         self.task: int | None = None
         self.deadline: float | None = None
+        self.started = 0.0
 
     def submit(self, index: int, source: Source, digest: str | None, timeout: float | None) -> bool:
         """False if the worker is gone (killed from outside while idle)."""
         self.task = index
-        self.deadline = time.monotonic() + timeout if timeout else None
+        self.started = time.monotonic()
+        self.deadline = self.started + timeout if timeout else None
         try:
             self.conn.send((index, source, digest))
         except OSError:
@@ -439,21 +457,25 @@ def _cpu_count() -> int:
         return os.cpu_count() or 1
 
 
+OcrProgress = Callable[[str, int, int], None]  # (document path, pages OCR'd, pages to OCR)
+
+
 def run(
     sources: list[Source], options: ScanOptions, packs: list[Pack],
     progress: Callable[[DocumentResult], None] | None = None, stats: ScanStats | None = None,
+    ocr_progress: OcrProgress | None = None,
 ) -> Iterator[DocumentResult]:
     """Analyse sources, yielding results in source order (stable reports whatever the job count).
 
     progress is called as each document finishes (completion order), so it ticks even while an
-    earlier, slower document holds back the ordered stream.
+    earlier, slower document holds back the ordered stream; ocr_progress as each OCR'd page does.
     """
     stats = stats if stats is not None else ScanStats()
     jobs = options.jobs or _cpu_count()
     if jobs <= 1 and not options.timeout:
-        yield from _run_in_process(sources, options, packs, progress, stats)
+        yield from _run_in_process(sources, options, packs, progress, stats, ocr_progress)
     else:
-        yield from _run_isolated(sources, options, packs, progress, stats, jobs)
+        yield from _run_isolated(sources, options, packs, progress, stats, jobs, ocr_progress)
 
 
 def _record(stats: ScanStats, info: _Info) -> None:
@@ -465,18 +487,22 @@ def _record(stats: ScanStats, info: _Info) -> None:
     stats.prepare_seconds += info.prepare_seconds
     stats.classify_seconds += info.classify_seconds
     stats.rules_seconds += info.rules_seconds
+    stats.ocr_pages += info.ocr_pages
+    stats.ocr_page_hits += info.ocr_page_hits
 
 
 def _run_in_process(
     sources: list[Source], options: ScanOptions, packs: list[Pack],
-    progress: Callable[[DocumentResult], None] | None, stats: ScanStats,
+    progress: Callable[[DocumentResult], None] | None, stats: ScanStats, ocr_progress: OcrProgress | None = None,
 ) -> Iterator[DocumentResult]:
     """No isolation (debugging, profiling, tests): --jobs 1 --timeout 0."""
     cache = _open_cache(options)
     packs_key = _packs_key(cache, packs)
     for source in sources:
         info = _Info()
+        ocr_mod.configure(None, cache, functools.partial(ocr_progress, source.rel) if ocr_progress else None)
         result = analyse(source, options, packs, cache, info, packs_key)
+        info.ocr_pages, info.ocr_page_hits = ocr_mod.take_counts()
         _record(stats, info)
         if progress:
             progress(result)
@@ -486,6 +512,7 @@ def _run_in_process(
 def _run_isolated(
     sources: list[Source], options: ScanOptions, packs: list[Pack],
     progress: Callable[[DocumentResult], None] | None, stats: ScanStats, jobs: int,
+    ocr_progress: OcrProgress | None = None,
 ) -> Iterator[DocumentResult]:
     if not sources:
         return
@@ -495,10 +522,15 @@ def _run_isolated(
     payload = pickle.dumps((options, packs, packs_key))
     cap = min(jobs, len(sources))
     workers: list[_Worker] = []  # started when a document needs one: a warm scan may need none
+    # Cores with no document left to take are lent to the documents still running, for more Tesseract
+    # processes at once (page-level OCR). Only lent, never taken back: once every document has been handed
+    # out no new work appears. A worker killed while holding slots loses them: less parallelism, no hang.
+    slots = ctx.Semaphore(0)
+    lent = 0
 
     def start() -> _Worker:
         stats.workers_started += 1
-        return _Worker(ctx, payload)
+        return _Worker(ctx, payload, slots)
 
     # Dispatch at most this far ahead of the next result to yield: bounded buffering behind a slow file.
     window = max(8 * cap, 16)
@@ -552,6 +584,10 @@ def _run_isolated(
                 yield done.pop(next_yield)
                 next_yield += 1
             busy = [w for w in workers if w.task is not None]
+            if next_probe == len(sources) and not pending and jobs - len(busy) > lent:
+                for _ in range(jobs - len(busy) - lent):
+                    slots.release()
+                lent = jobs - len(busy)
             if not busy:
                 continue
             deadlines = [w.deadline for w in busy if w.deadline is not None]
@@ -562,12 +598,22 @@ def _run_isolated(
                 i = workers.index(w)
                 if w.conn in ready:
                     try:
-                        index, result, info = w.conn.recv()
+                        msg = w.conn.recv()
                     except (EOFError, OSError):
                         w.proc.join(1)
                         workers[i] = fail(w, _crash_reason(w.proc.exitcode))
                         stats.crashes += 1
                         continue
+                    if msg[0] == "ocr":  # a page of a scan was read (or is about to be)
+                        _, index, pages_done, pages_total = msg
+                        if options.timeout:
+                            # A scan's deadline grows with its pages: --timeout for the document, and
+                            # as much again for each page to OCR.
+                            w.deadline = w.started + options.timeout * (1 + pages_total)
+                        if ocr_progress:
+                            ocr_progress(sources[index].rel, pages_done, pages_total)
+                        continue
+                    index, result, info = msg
                     w.task = w.deadline = None
                     finish(index, result, info)
                     if info.fatal:  # it exits after a MemoryError: do not hand it the next file
@@ -594,8 +640,9 @@ def _run_isolated(
 def scan(
     sources: list[Source], options: ScanOptions, packs: list[Pack], roots: list[str],
     progress: Callable[[DocumentResult], None] | None = None, stats: ScanStats | None = None,
+    ocr_progress: OcrProgress | None = None,
 ) -> ScanReport:
-    documents = list(run(sources, options, packs, progress, stats))
+    documents = list(run(sources, options, packs, progress, stats, ocr_progress))
     langs = [d.lang for d in documents if d.lang]
     return ScanReport(
         tool={"name": "govcheck", "version": __version__},

@@ -8,21 +8,35 @@ list, table and running-header inference in `pdf._layout` (a scanned agreement k
 
 `OMP_THREAD_LIMIT=1`: Tesseract's OpenMP threads would fight the scan's worker processes for the
 cores (and are slower than one thread on small machines).
+
+Pages of one document are read concurrently when the scan lends this process CPU slots (`configure`):
+a scan's last documents would otherwise keep one core busy while the others idle - a 4-page scan took
+14 s alone. Pages are rendered one by one in the calling thread (pdfium is not thread-safe), then each is
+straightened (`straighten`) and read by its own Tesseract subprocess in a thread; results are keyed by
+page number, so the text does not depend on how many ran at once.
+
+Each rendered page image is cached by content hash (with the Tesseract version, languages, dpi and this
+code): a rescan after a signature page was added redoes that page, not the document.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import re
 import shutil
 import subprocess
+from collections import defaultdict, deque
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from lxml import etree
 
-from govcheck.model import Unreadable
+from govcheck.model import Block, Unreadable
 
 DPI = 300  # Tesseract's accuracy falls off below ~250 dpi for 10-pt body text
 MAX_PIXELS = 50_000_000  # a poster-sized page is rendered coarser rather than exhaust memory
@@ -59,6 +73,11 @@ class OcrLine:
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
 
+    @property
+    def conf(self) -> float:
+        """Tesseract's mean word confidence for the line, 0-100."""
+        return sum(w.conf for w in self.words) / len(self.words) if self.words else 0.0
+
 
 @dataclass(slots=True)
 class OcrPage:
@@ -66,6 +85,51 @@ class OcrPage:
     width: float  # points, as rendered (page rotation applied)
     height: float
     lines: list[OcrLine] = field(default_factory=list)
+    turned: int = 0  # degrees the page was turned counter-clockwise before reading (0, 90, 180, 270)
+    skew: float = 0.0  # then degrees of lean corrected
+
+
+class Slots(Protocol):
+    """CPU slots the scan lends for extra Tesseract processes (a multiprocessing.Semaphore)."""
+
+    def acquire(self, block: bool = True, timeout: float | None = None) -> bool: ...
+
+    def release(self) -> None: ...
+
+
+class PageCache(Protocol):
+    """Where OCR'd pages are kept (govcheck.cache.Cache)."""
+
+    def get_ocr_page(self, key: str) -> object | None: ...
+
+    def put_ocr_page(self, key: str, value: object) -> bool: ...
+
+
+@dataclass(slots=True)
+class _Runtime:
+    """What the scanning process set up for OCR in this process; the defaults read pages one at a time."""
+
+    slots: Slots | None = None
+    cache: PageCache | None = None
+    on_page: Callable[[int, int], None] | None = None  # (pages done, pages to read) of this document
+    pages: int = 0  # pages OCR'd since the last take_counts(), read from the cache or by Tesseract
+    cached: int = 0  # ... of them from the cache
+
+
+_RUNTIME = _Runtime()
+
+
+def configure(slots: Slots | None = None, cache: PageCache | None = None,
+              on_page: Callable[[int, int], None] | None = None) -> None:
+    """Set how this process OCRs: lent CPU slots, the page cache, a progress callback (None: off)."""
+    _RUNTIME.slots, _RUNTIME.cache, _RUNTIME.on_page = slots, cache, on_page
+
+
+def take_counts() -> tuple[int, int]:
+    """(pages OCR'd, of them from the cache) since the last call."""
+    counts = (_RUNTIME.pages, _RUNTIME.cached)
+    _RUNTIME.pages = _RUNTIME.cached = 0
+    return counts
 
 
 def tesseract_binary() -> str:
@@ -101,7 +165,10 @@ def check_languages(exe: str, lang: str) -> None:
 
 
 def ocr_pages(path: Path, numbers: list[int], lang: str = "swe+eng", dpi: int = DPI) -> dict[int, OcrPage]:
-    """OCR the given 1-based pages of a PDF. Raises Unreadable when OCR cannot run at all or a page fails."""
+    """OCR the given 1-based pages of a PDF. Raises Unreadable when OCR cannot run at all or a page fails.
+
+    Runs one Tesseract at a time, plus one more for each CPU slot the scan lends (`configure`); a slot is
+    given back as soon as no page is left to start, so another document can use it."""
     exe = tesseract_binary()
     check_languages(exe, lang)
     import pypdfium2 as pdfium
@@ -110,18 +177,188 @@ def ocr_pages(path: Path, numbers: list[int], lang: str = "swe+eng", dpi: int = 
         pdf = pdfium.PdfDocument(str(path))
     except Exception as exc:  # pdfium could not open what pdfplumber recovered: nothing to render
         raise Unreadable(f"OCR failed: cannot render the PDF ({_one_line(exc)})") from None
+    rt = _RUNTIME
     out: dict[int, OcrPage] = {}
-    try:
-        for number in numbers:
-            image, scale = _render(pdf, number - 1, dpi)
-            hocr = _tesseract(exe, image, lang, round(dpi if scale * 72 >= dpi - 1 else scale * 72))
-            width_px, height_px = _image_size(image)
-            page = OcrPage(number=number, width=width_px / scale, height=height_px / scale)
-            page.lines = parse_hocr(hocr, scale, height_px, section_sign="swe" in lang.split("+"))
+    running: dict[Future[OcrPage], tuple[int, str | None]] = {}
+    held = 0  # slots borrowed from the scan
+    total = len(numbers)
+
+    def progress() -> None:
+        if rt.on_page is not None:
+            rt.on_page(len(out), total)
+
+    def collect(timeout: float | None) -> None:
+        done, _ = wait(list(running), timeout=timeout, return_when=FIRST_COMPLETED)
+        for fut in sorted(done, key=lambda f: running[f][0]):
+            number, key = running.pop(fut)
+            page = fut.result()  # a failed page raises its Unreadable here
+            if key is not None and rt.cache is not None:
+                rt.cache.put_ocr_page(key, page_to_json(page))
             out[number] = page
+            rt.pages += 1
+            progress()
+
+    progress()
+    try:
+        limit = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+        with ThreadPoolExecutor(max_workers=limit) as pool:
+            for number in numbers:
+                image, scale = _render(pdf, number - 1, dpi)
+                key = page_key(exe, image, lang, dpi) if rt.cache is not None else None
+                cached = page_from_json(rt.cache.get_ocr_page(key), number) if key is not None and rt.cache else None
+                if cached is not None:
+                    out[number] = cached
+                    rt.pages += 1
+                    rt.cached += 1
+                    progress()
+                    continue
+                while len(running) >= 1 + held:
+                    if len(running) < limit and rt.slots is not None and rt.slots.acquire(False):
+                        held += 1
+                        break
+                    # Wake now and then: a slot lent meanwhile starts the next page before this one ends.
+                    collect(timeout=0.25 if rt.slots is not None and len(running) < limit else None)
+                fut = pool.submit(_read_page, exe, image, scale, lang, dpi, number)
+                running[fut] = (number, key)
+                collect(timeout=0)
+            # Nothing left to start: slots beyond what the running pages use go back to the scan.
+            while running:
+                while held and held >= len(running) and rt.slots is not None:
+                    rt.slots.release()
+                    held -= 1
+                collect(timeout=None)
     finally:
+        for fut in running:
+            fut.cancel()
+        while held and rt.slots is not None:
+            rt.slots.release()
+            held -= 1
         pdf.close()
     return out
+
+
+def _read_page(exe: str, image: bytes, scale: float, lang: str, dpi: int, number: int) -> OcrPage:
+    """Straighten one rendered page and read it with Tesseract (runs in a thread: the work is in
+    numpy, Pillow and the subprocess, which all release the GIL)."""
+    from PIL import Image
+
+    from govcheck.extract import straighten
+
+    width_px, height_px = _image_size(image)
+    picture = Image.frombuffer("L", (width_px, height_px), image[len(image) - width_px * height_px:], "raw", "L", 0, 1)
+    how = straighten.analyse(picture)
+    if how.needed:
+        picture = straighten.apply(picture, how)
+        width_px, height_px = picture.size
+        image = b"P5\n%d %d\n255\n" % (width_px, height_px) + picture.tobytes()
+    hocr = _tesseract(exe, image, lang, round(dpi if scale * 72 >= dpi - 1 else scale * 72))
+    page = OcrPage(number=number, width=width_px / scale, height=height_px / scale,
+                   turned=90 * how.quarter, skew=how.skew if how.needed else 0.0)
+    page.lines = parse_hocr(hocr, scale, height_px, section_sign="swe" in lang.split("+"))
+    return page
+
+
+# --- the page cache ------------------------------------------------------------------------------
+
+_PAGE_FORMAT = 1  # bump when OcrPage's JSON changes
+
+
+@functools.lru_cache(maxsize=4)
+def _tesseract_version(exe: str) -> str:
+    try:
+        proc = subprocess.run([exe, "--version"], capture_output=True, timeout=30, env=_env(), check=False)
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+    return (proc.stdout + proc.stderr).decode("utf-8", "replace").strip()
+
+
+@functools.lru_cache(maxsize=1)
+def _code_fingerprint() -> bytes:
+    """The code that turns a page image into lines: a change to it never serves a stale page."""
+    h = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for name in ("ocr.py", "straighten.py"):
+        try:
+            h.update((here / name).read_bytes())
+        except OSError:
+            h.update(b"?")
+    for lib in ("numpy", "pillow", "lxml"):
+        try:
+            import importlib.metadata
+
+            h.update(f"{lib}={importlib.metadata.version(lib)}".encode())
+        except Exception:
+            h.update(f"{lib}=-".encode())
+    return h.digest()
+
+
+def page_key(exe: str, image: bytes, lang: str, dpi: int) -> str:
+    """Key of a rendered page: its pixels and everything that changes how they are read."""
+    h = hashlib.sha256(b"ocr-page\0%d\0" % _PAGE_FORMAT)
+    h.update(_code_fingerprint())
+    h.update(f"{_tesseract_version(exe)}\0{lang}\0{dpi}\0{MIN_WORD_CONF}\0".encode())
+    h.update(image)
+    return h.hexdigest()
+
+
+def page_to_json(page: OcrPage) -> dict:
+    return {"width": page.width, "height": page.height, "turned": page.turned, "skew": page.skew,
+            "lines": [[ln.bottom, ln.top, ln.base, ln.size, [[w.text, w.x0, w.x1, w.conf] for w in ln.words]]
+                      for ln in page.lines]}
+
+
+def page_from_json(obj: object, number: int) -> OcrPage | None:
+    """An OcrPage from its cache entry; None (a miss) for anything not exactly as written."""
+    def num(v: object) -> bool:
+        return isinstance(v, int | float) and not isinstance(v, bool)
+
+    if not isinstance(obj, dict):
+        return None
+    try:
+        page = OcrPage(number=number, width=obj["width"], height=obj["height"], turned=obj["turned"],
+                       skew=obj["skew"])
+        if not (num(page.width) and num(page.height) and isinstance(page.turned, int) and num(page.skew)):
+            return None
+        for bottom, top, base, size, words in obj["lines"]:
+            if not all(num(v) for v in (bottom, top, base, size)):
+                return None
+            line = OcrLine(words=[], bottom=bottom, top=top, base=base, size=size)
+            for text, x0, x1, conf in words:
+                if not (isinstance(text, str) and num(x0) and num(x1) and isinstance(conf, int)):
+                    return None
+                line.words.append(OcrWord(text=text, x0=x0, x1=x1, conf=conf))
+            page.lines.append(line)
+    except (KeyError, TypeError, ValueError):
+        return None
+    return page
+
+
+# --- confidence ----------------------------------------------------------------------------------
+
+def mark_confidence(blocks: list[Block], pages: dict[int, OcrPage]) -> None:
+    """Give each OCR'd block the mean word confidence of its least certain line (Block.ocr_conf).
+
+    Blocks are built from OCR lines by the PDF layout; their words are looked up again here, in order,
+    among the page's OCR words (a word Tesseract read several times is used up one reading at a time)."""
+    confs: dict[int, dict[str, deque[int]]] = {}
+    for number, page in pages.items():
+        table: dict[str, deque[int]] = defaultdict(deque)
+        for line in page.lines:
+            for w in line.words:
+                table[w.text].append(w.conf)
+        confs[number] = table
+    for block in blocks:
+        table_for_page = confs.get(block.page) if block.page is not None else None
+        if table_for_page is None:
+            continue
+        worst: float | None = None
+        for text in block.text.split("\n"):
+            found = [table_for_page[word].popleft() for word in text.split() if table_for_page.get(word)]
+            if found:
+                mean = sum(found) / len(found)
+                worst = mean if worst is None else min(worst, mean)
+        if worst is not None:
+            block.ocr_conf = round(worst)
 
 
 def _render(pdf, index: int, dpi: int) -> tuple[bytes, float]:
