@@ -33,8 +33,11 @@ def default_plan(pages: int) -> list[str]:
     return [TREATMENTS[i % len(TREATMENTS)] for i in range(pages)]
 
 
-def make_hard_scan(text_pdf: Path, out: Path, plan: list[str] | None = None) -> list[str]:
-    """Write an image-only PDF of `text_pdf` with the treatments of `plan` (one per page); returns the plan."""
+def make_hard_scan(text_pdf: Path, out: Path, plan: list[str] | None = None) -> list[tuple[str, int]]:
+    """Write an image-only PDF of `text_pdf` with the treatments of `plan` (one per page).
+
+    Returns, per page, its treatment and the counter-clockwise quarter turns it was given (the truth
+    an orientation detector is measured against)."""
     seed = int.from_bytes(hashlib.sha256(text_pdf.name.encode()).digest()[:8], "big")
     rng = np.random.default_rng(seed)
     pdf = pdfium.PdfDocument(str(text_pdf))
@@ -42,6 +45,7 @@ def make_hard_scan(text_pdf: Path, out: Path, plan: list[str] | None = None) -> 
         count = len(pdf)
         plan = list(plan) if plan is not None else default_plan(count)
         pages = []
+        truth: list[tuple[str, int]] = []
         for i in range(count):
             page = pdf[i]
             image = page.render(scale=DPI / 72, grayscale=True).to_pil().convert("L")
@@ -56,18 +60,19 @@ def make_hard_scan(text_pdf: Path, out: Path, plan: list[str] | None = None) -> 
             image = _photocopy(image, rng)
             if step == "fax":
                 image = _fax(image, rng)
+            quarters = 0
             if step == "rotate":
-                turn = [Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_180, Image.Transpose.ROTATE_270][
-                    int(rng.integers(0, 3))
-                ]
-                image = image.transpose(turn)
+                quarters = int(rng.integers(1, 4))
+                turn = {1: Image.Transpose.ROTATE_90, 2: Image.Transpose.ROTATE_180, 3: Image.Transpose.ROTATE_270}
+                image = image.transpose(turn[quarters])
             pages.append(image)
+            truth.append((step, quarters))
     finally:
         pdf.close()
     buffer = io.BytesIO()
     pages[0].save(buffer, "PDF", save_all=True, append_images=pages[1:], resolution=DPI, quality=70)
     out.write_bytes(buffer.getvalue())
-    return plan
+    return truth
 
 
 def _photocopy(image: Image.Image, rng: np.random.Generator) -> Image.Image:

@@ -27,7 +27,7 @@ import numpy as np
 from PIL import Image
 
 MAX_SKEW = 6.0  # degrees searched either way; beyond that a page is rotated rather than skewed
-MIN_SKEW = 0.15  # below this, rotating costs more (resampling blur) than the lean does to Tesseract
+MIN_SKEW = 0.5  # below this Tesseract copes with the lean itself, and resampling would blur the page
 _WORK_PIXELS = 2_500_000  # the analysed copy: ~150 dpi for A4
 _MAX_POINTS = 120_000  # ink pixels used for the angle search (every k-th, deterministic)
 _MIN_INK, _MAX_INK = 0.002, 0.35  # share of ink outside which a page is blank or a photo: left alone
