@@ -18,8 +18,8 @@ Outcome = Literal["met", "partial", "not_met", "cannot_assess", "not_applicable"
 OUTCOMES: tuple[str, ...] = ("met", "partial", "not_met", "cannot_assess", "not_applicable")
 
 # OCR'd text whose least certain line Tesseract read below this mean word confidence (0-100) is marked
-# as low confidence: measured on the harder scan set, clean lines read 90-96, lines under a stamp or
-# off a faint fax 50-75, and misread words well below.
+# as low confidence. Seen on the harder scan set (tests/scanset.py): blocks of clean text read 90-96,
+# blocks garbled by a stamp or a signature across them 15-70 ("sKötaansyvarar genom" 58).
 OCR_LOW_CONFIDENCE = 70
 
 # Block kinds. "header"/"footer" are running page furniture; they are evidence too, but count once.

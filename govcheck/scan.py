@@ -498,15 +498,18 @@ def _run_in_process(
     """No isolation (debugging, profiling, tests): --jobs 1 --timeout 0."""
     cache = _open_cache(options)
     packs_key = _packs_key(cache, packs)
-    for source in sources:
-        info = _Info()
-        ocr_mod.configure(None, cache, functools.partial(ocr_progress, source.rel) if ocr_progress else None)
-        result = analyse(source, options, packs, cache, info, packs_key)
-        info.ocr_pages, info.ocr_page_hits = ocr_mod.take_counts()
-        _record(stats, info)
-        if progress:
-            progress(result)
-        yield result
+    try:
+        for source in sources:
+            info = _Info()
+            ocr_mod.configure(None, cache, functools.partial(ocr_progress, source.rel) if ocr_progress else None)
+            result = analyse(source, options, packs, cache, info, packs_key)
+            info.ocr_pages, info.ocr_page_hits = ocr_mod.take_counts()
+            _record(stats, info)
+            if progress:
+                progress(result)
+            yield result
+    finally:
+        ocr_mod.configure()  # this process's OCR settings end with the scan (extract() after it: no cache)
 
 
 def _run_isolated(

@@ -13,11 +13,12 @@ import re
 import shutil
 from pathlib import Path
 
+import jsonschema
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
 import yaml
-from conftest import AS_OF, DEV, govcheck
+from conftest import AS_OF, DEV, ROOT, govcheck
 from PIL import Image, ImageDraw, ImageFont
 from scanset import make_hard_scan
 from test_ocr import _require_tesseract
@@ -83,6 +84,7 @@ def test_hard_scans_judged_within_005_of_their_text_versions(hard: dict[str, Pat
     evidence = [e for d in scans["documents"] for r in d["results"] for e in r["evidence"]]
     assert all(isinstance(e["ocr_confidence"], int) and 0 <= e["ocr_confidence"] <= 100 for e in evidence)
     assert all(e.get("ocr_low_confidence", False) == (e["ocr_confidence"] < 70) for e in evidence)
+    jsonschema.validate(scans, json.loads((ROOT / "schemas" / "report.schema.json").read_text(encoding="utf-8")))
 
 
 def _words(blocks) -> list[str]:
