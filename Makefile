@@ -8,8 +8,9 @@ STAMP := $(VENV)/.installed
 AS_OF ?= 2026-11-22
 # Debian packages: OCR (tesseract with Swedish and English) and headless Chromium for the HTML report test.
 APT_PACKAGES := tesseract-ocr tesseract-ocr-swe tesseract-ocr-eng chromium chromium-driver
-# Only the benchmark's peer (pdftotext + grep) needs these.
-BENCH_PACKAGES := poppler-utils unzip
+# Only the benchmark needs these: its peer (pdftotext + grep), and Tesseract's OSD data, against which
+# bench/ocr.py measures govcheck's own orientation detection.
+BENCH_PACKAGES := poppler-utils unzip tesseract-ocr-osd
 
 .PHONY: demo test lint system-deps bench clean
 

@@ -52,6 +52,8 @@ _MAGIC = b"govcheck-cache\x00" + str(FORMAT_VERSION).encode() + b"\n"
 _LEVEL = 1
 _RESULT_MAGIC = b"govcheck-result\x00" + str(FORMAT_VERSION).encode() + b"\n"
 _RESULT_SUFFIX = ".res.z"
+_PAGE_MAGIC = b"govcheck-ocr-page\x00" + str(FORMAT_VERSION).encode() + b"\n"
+_PAGE_SUFFIX = ".ocr.z"  # one OCR'd page image (govcheck.extract.ocr), keyed by its pixels
 _DIGEST = 32
 # Code and libraries whose change can change what a document extracts to.
 _CODE = ("extract", "normalize.py", "segment.py", "model.py", "cache.py")
@@ -217,6 +219,24 @@ class Cache:
         _touch(self._path(key, _RESULT_SUFFIX))
         return result
 
+    def get_ocr_page(self, key: str) -> object | None:
+        """An OCR'd page as govcheck.extract.ocr wrote it (JSON, checked there); None on a miss or a bad entry."""
+        path = self._path(key, _PAGE_SUFFIX)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        try:
+            value = _unframe(data, _PAGE_MAGIC)
+        except CacheCorrupt:
+            return None
+        _touch(path)
+        return value
+
+    def put_ocr_page(self, key: str, value: object) -> bool:
+        body = zlib.compress(_dumps(value), _LEVEL)
+        return self._write(self._path(key, _PAGE_SUFFIX), _PAGE_MAGIC + hashlib.sha256(body).digest() + body)
+
     def put(self, key: str, value: Prepared | str) -> bool:
         """Store atomically; False if the folder is not writable (the scan goes on without)."""
         return self._write(self._path(key), encode(value))
@@ -283,7 +303,7 @@ def encode(value: Prepared | str) -> bytes:
         for b in value.blocks:
             h = heads.setdefault(b.headings, len(heads))
             blocks.append([b.text, b.kind, b.page, b.page_label, b.level, list(b.table) if b.table else None,
-                           b.ocr, b.index, h])
+                           b.ocr, b.index, h, b.ocr_conf])
         sentences: list[list] = []
         cursor: dict[int, int] = {}
         for s in value.sentences:
@@ -298,6 +318,17 @@ def encode(value: Prepared | str) -> bytes:
                "heads": [list(h) for h in heads], "blocks": blocks, "sentences": sentences}
     body = zlib.compress(_dumps(obj), _LEVEL)
     return _MAGIC + hashlib.sha256(body).digest() + body
+
+
+def _unframe(data: bytes, magic: bytes) -> object:
+    """The JSON behind a header and the sha256 of the compressed body; CacheCorrupt if anything is off."""
+    _check(data.startswith(magic) and len(data) > len(magic) + _DIGEST)
+    digest, body = data[len(magic):len(magic) + _DIGEST], data[len(magic) + _DIGEST:]
+    _check(hashlib.sha256(body).digest() == digest)
+    try:
+        return _loads(zlib.decompress(body))
+    except (zlib.error, ValueError, RecursionError) as exc:
+        raise CacheCorrupt from exc
 
 
 def _check(ok: bool) -> None:
@@ -327,14 +358,15 @@ def decode(data: bytes) -> Prepared | str:
         heads = [tuple(h) for h in obj["heads"]]
         _check(all(isinstance(t, str) for h in heads for t in h))
         blocks = []
-        for text, kind, page, label, level, table, ocr, index, h in obj["blocks"]:
+        for text, kind, page, label, level, table, ocr, index, h, conf in obj["blocks"]:
             _check(isinstance(text, str) and isinstance(kind, str) and isinstance(ocr, bool)
                    and isinstance(index, int) and isinstance(h, int) and 0 <= h < len(heads)
-                   and _opt(page, int) and _opt(label, str) and _opt(level, int))
+                   and _opt(page, int) and _opt(label, str) and _opt(level, int) and _opt(conf, int))
             _check(table is None or (isinstance(table, list) and len(table) == 3
                                      and all(isinstance(x, int) for x in table)))
             blocks.append(Block(text=text, kind=kind, page=page, page_label=label, level=level,
-                                headings=heads[h], table=tuple(table) if table else None, index=index, ocr=ocr))
+                                headings=heads[h], table=tuple(table) if table else None, index=index, ocr=ocr,
+                                ocr_conf=conf))
         sentences = []
         for item in obj["sentences"]:
             bi = item[0]
@@ -374,16 +406,17 @@ def encode_result(result: DocumentResult) -> bytes:
 
 
 def _ev(evidence: list[Evidence]) -> list[list]:
-    return [[e.text, e.page, e.section, e.page_label, e.kind, e.ocr] for e in evidence]
+    return [[e.text, e.page, e.section, e.page_label, e.kind, e.ocr, e.ocr_confidence] for e in evidence]
 
 
 def _unev(evidence: object) -> list[Evidence]:
     _check(isinstance(evidence, list))
     found = []
-    for text, page, section, label, kind, e_ocr in evidence:  # type: ignore[union-attr]
+    for text, page, section, label, kind, e_ocr, conf in evidence:  # type: ignore[union-attr]
         _check(isinstance(text, str) and _opt(page, int) and _opt(section, str) and _opt(label, str)
-               and _opt(kind, str) and isinstance(e_ocr, bool))
-        found.append(Evidence(text=text, page=page, section=section, page_label=label, kind=kind, ocr=e_ocr))
+               and _opt(kind, str) and isinstance(e_ocr, bool) and _opt(conf, int))
+        found.append(Evidence(text=text, page=page, section=section, page_label=label, kind=kind, ocr=e_ocr,
+                              ocr_confidence=conf))
     return found
 
 
@@ -422,12 +455,12 @@ def decode_result(data: bytes, rel: str) -> DocumentResult:
 
 # --- maintenance -----------------------------------------------------------------------------------
 
-_ENTRY_SUFFIXES = (".json.z", _RESULT_SUFFIX, ".part")
+_ENTRY_SUFFIXES = (".json.z", _RESULT_SUFFIX, _PAGE_SUFFIX, ".part")
 
 
 @dataclass(slots=True)
 class CacheStats:
-    entries: int = 0  # prepared documents and results
+    entries: int = 0  # prepared documents, results and OCR'd pages
     bytes: int = 0
     stale: int = 0  # leftovers: unfinished writes (.part) and folders of older cache formats
 

@@ -58,7 +58,7 @@ from govcheck.report.common import FAIL_ON, review_summary
 from govcheck.report.output import OutputError, Target
 from govcheck.report.stream import Output, Transform, write_reports
 from govcheck.rules import RuleError, bundled_packs, load_pack, load_packs
-from govcheck.scan import ScanOptions, report_header, run, scan
+from govcheck.scan import ScanOptions, ScanStats, report_header, run, scan
 
 app = typer.Typer(
     help="Check governance documents (agreements, guidelines, routines) against YAML rule packs.\n\n"
@@ -272,25 +272,36 @@ def scan_cmd(
         err.print(f"govcheck: warning: {message}", markup=False, soft_wrap=True)
 
     outputs = [Output(f, Target(t)) for f, t in zip(formats, targets, strict=True)]
+    scan_stats = ScanStats()
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     started = time.monotonic()
     try:
         for out in outputs:  # an impossible --output fails here, before any document is read
             out.target.open()
-        show_progress = not quiet and err.is_terminal and len(sources) > 1
+        show_progress = not quiet and err.is_terminal and (len(sources) > 1 or ocr)
         if show_progress:
-            with Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                          TextColumn("{task.description}"), console=err, transient=True) as bar:
-                task = bar.add_task("", total=len(sources))
+            with Progress(TextColumn("{task.fields[what]:<9}"), BarColumn(), MofNCompleteColumn(),
+                          TimeRemainingColumn(), TextColumn("{task.description}"), console=err, transient=True) as bar:
+                task = bar.add_task("", total=len(sources), what="scanning")
+                pages: dict[str, tuple[int, int]] = {}  # OCR'd documents: (pages done, pages to read)
+                page_task: list = []
 
                 def tick(result: DocumentResult) -> None:
                     bar.update(task, advance=1, description=result.path[-40:])
 
-                written = write_reports(header, run(sources, options, packs, tick, warn=warn), outputs, ropts,
-                                        transforms, fail_level)
+                def tick_page(path: str, done: int, total: int) -> None:
+                    """Scans are slow: count their pages, not only the documents."""
+                    pages[path] = (done, total)
+                    if not page_task:
+                        page_task.append(bar.add_task("", total=0, what="OCR pages"))
+                    bar.update(page_task[0], completed=sum(d for d, _ in pages.values()),
+                               total=sum(t for _, t in pages.values()), description=path[-40:])
+
+                written = write_reports(header, run(sources, options, packs, tick, scan_stats, warn, tick_page),
+                                        outputs, ropts, transforms, fail_level)
         else:
-            written = write_reports(header, run(sources, options, packs, warn=warn), outputs, ropts,
-                                    transforms, fail_level)
+            written = write_reports(header, run(sources, options, packs, stats=scan_stats, warn=warn), outputs,
+                                    ropts, transforms, fail_level)
         for out in outputs:
             out.target.commit()
     except OutputError as exc:
@@ -311,8 +322,12 @@ def scan_cmd(
             err.print(f"govcheck: {path}: unreadable: {why}", markup=False)
         gate = "" if fail_level == "never" else f"{written.findings} findings at or above {fail_level}, "
         waived = f"{written.waived} waived, " if written.waived else ""
+        ocr_note = ""
+        if scan_stats.ocr_pages:
+            ocr_note = f"{scan_stats.ocr_pages} pages OCR'd ({scan_stats.ocr_page_hits} from the page cache), "
         err.print(f"govcheck: {tally.documents} documents, {tally.unreadable} unreadable, {gate}{waived}"
-                  f"{review_summary(written.report, applier.run)}{elapsed:.1f} s", markup=False, soft_wrap=True)
+                  f"{review_summary(written.report, applier.run)}{ocr_note}{elapsed:.1f} s", markup=False,
+                  soft_wrap=True)
     if written.findings:
         raise typer.Exit(1)
 

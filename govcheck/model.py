@@ -18,6 +18,11 @@ from typing import Literal
 Outcome = Literal["met", "partial", "not_met", "cannot_assess", "not_applicable"]
 OUTCOMES: tuple[str, ...] = ("met", "partial", "not_met", "cannot_assess", "not_applicable")
 
+# OCR'd text whose least certain line Tesseract read below this mean word confidence (0-100) is marked
+# as low confidence. Seen on the harder scan set (tests/scanset.py): blocks of clean text read 90-96,
+# blocks garbled by a stamp or a signature across them 15-70 ("sKötaansyvarar genom" 58).
+OCR_LOW_CONFIDENCE = 70
+
 # Block kinds. "header"/"footer" are running page furniture; they are evidence too, but count once.
 BlockKind = Literal["title", "heading", "paragraph", "list-item", "table-cell", "header", "footer", "footnote"]
 
@@ -51,6 +56,9 @@ class Block:
     table: tuple[int, int, int] | None = None  # (table no, row, column), 0-based, for table cells
     index: int = 0  # position of the block in the document (paragraph number)
     ocr: bool = False  # text came from OCR, not from a text layer
+    # OCR'd text: Tesseract's mean word confidence (0-100) of the block's least certain line, so that a
+    # quote read through a stamp or off a faint fax can be told from a clean one.
+    ocr_conf: int | None = None
 
     @property
     def section(self) -> str | None:
@@ -101,6 +109,12 @@ class Evidence:
     page_label: str | None = None
     kind: str | None = None  # block kind when not a plain paragraph (table-cell, header, ...)
     ocr: bool = False
+    ocr_confidence: int | None = None  # Block.ocr_conf of the quoted block (OCR'd evidence only)
+
+    @property
+    def low_confidence(self) -> bool:
+        """OCR'd text Tesseract was unsure of: a person should read the page before trusting the quote."""
+        return self.ocr_confidence is not None and self.ocr_confidence < OCR_LOW_CONFIDENCE
 
     def to_json(self) -> dict:
         out: dict = {"text": self.text}
@@ -110,6 +124,10 @@ class Evidence:
                 out[key] = value
         if self.ocr:
             out["ocr"] = True
+        if self.ocr_confidence is not None:
+            out["ocr_confidence"] = self.ocr_confidence
+            if self.low_confidence:
+                out["ocr_low_confidence"] = True
         return out
 
 

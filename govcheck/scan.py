@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import multiprocessing as mp
 import os
 import pickle
@@ -61,6 +62,7 @@ from govcheck.cache import (
 from govcheck.classify import classify_type, detect_language, type_alternatives
 from govcheck.discover import signature
 from govcheck.extract import ExtractOptions, extract
+from govcheck.extract import ocr as ocr_mod
 from govcheck.model import Document, DocumentResult, RuleResult, ScanReport, Source, Unreadable
 from govcheck.normalize import normalise_blocks
 from govcheck.rules import Pack, evaluate
@@ -98,6 +100,8 @@ class ScanStats:
     rules_seconds: float = 0.0  # rule evaluation
     probe_seconds: float = 0.0  # the scanning process hashing files and reading result entries
     workers_started: int = 0
+    ocr_pages: int = 0  # pages OCR'd (by Tesseract or from the page cache)
+    ocr_page_hits: int = 0  # ... of them read from the page cache
 
 
 @dataclass(slots=True)
@@ -112,6 +116,8 @@ class _Info:
     classify_seconds: float = 0.0
     rules_seconds: float = 0.0
     fatal: bool = False  # the worker should not be trusted with another document
+    ocr_pages: int = 0
+    ocr_page_hits: int = 0
 
 
 def _override(rel: str, table: list[tuple[str, str]]) -> str | None:
@@ -403,8 +409,12 @@ def _exit_with(scan_pid: int) -> None:
     threading.Thread(target=watch, name="govcheck-lifeline", daemon=True).start()
 
 
-def _worker_main(conn: Connection, payload: bytes, scan_pid: int) -> None:
-    """Read (index, source, digest) from the pipe, answer (index, result, info) until told to stop."""
+def _worker_main(conn: Connection, payload: bytes, scan_pid: int, slots=None) -> None:
+    """Read (index, source, digest) from the pipe, answer (index, result, info) until told to stop.
+
+    While OCR runs, ("ocr", index, pages done, pages to read) messages come first: they extend the
+    document's deadline and count pages for the progress display. `slots`: CPU slots the scan lends
+    when cores are idle, used for more Tesseract processes (govcheck.extract.ocr)."""
     if hasattr(os, "setpgid"):
         # Own process group: Ctrl-C reaches only the parent (which stops us), and a timeout kills
         # any helper we started (tesseract) along with us.
@@ -422,6 +432,7 @@ def _worker_main(conn: Connection, payload: bytes, scan_pid: int) -> None:
             return
         index, source, digest = msg
         info = _Info()
+        ocr_mod.configure(slots, cache, functools.partial(_send_ocr_progress, conn, index))
         try:
             result = analyse(source, options, packs, cache, info, packs_key, digest)
         except MemoryError:
@@ -432,12 +443,17 @@ def _worker_main(conn: Connection, payload: bytes, scan_pid: int) -> None:
             result = unreadable(source, reason, packs, _override(source.rel, options.doc_types))
         if info.cache_write_failed and cache is not None:
             info.cache_error = cache.last_error
+        info.ocr_pages, info.ocr_page_hits = ocr_mod.take_counts()
         try:
             conn.send((index, result, info))
         except MemoryError:
             return  # the parent sees the exit and reports the document
         if info.fatal:
             return
+
+
+def _send_ocr_progress(conn: Connection, index: int, done: int, total: int) -> None:
+    conn.send(("ocr", index, done, total))
 
 
 def _context() -> mp.context.BaseContext:
@@ -451,9 +467,10 @@ def _context() -> mp.context.BaseContext:
 
 
 class _Worker:
-    def __init__(self, ctx: mp.context.BaseContext, payload: bytes) -> None:
+    def __init__(self, ctx: mp.context.BaseContext, payload: bytes, slots=None) -> None:
         parent, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, payload, os.getpid()), daemon=True)  # type: ignore[attr-defined]
+        self.proc = ctx.Process(target=_worker_main, args=(child, payload, os.getpid(), slots),  # type: ignore[attr-defined]
+                                daemon=True)
         # Ctrl-C or SIGTERM arriving while the start-up data is half sent would make the new process
         # print a traceback on the user's terminal: hold them until it is sent, then stop as usual.
         # (Handlers, not a signal mask: a library thread with the signal unblocked would take it.)
@@ -469,6 +486,7 @@ class _Worker:
         self.conn: Connection = parent
         self.task: int | None = None
         self.deadline: float | None = None
+        self.started = 0.0
         if pending:
             self.kill()
             signal.raise_signal(pending[0])
@@ -476,7 +494,8 @@ class _Worker:
     def submit(self, index: int, source: Source, digest: str | None, timeout: float | None) -> bool:
         """False if the worker is gone (killed from outside while idle)."""
         self.task = index
-        self.deadline = time.monotonic() + timeout if timeout else None
+        self.started = time.monotonic()
+        self.deadline = self.started + timeout if timeout else None
         try:
             self.conn.send((index, source, digest))
         except OSError:
@@ -511,17 +530,21 @@ def _cpu_count() -> int:
         return os.cpu_count() or 1
 
 
+OcrProgress = Callable[[str, int, int], None]  # (document path, pages OCR'd, pages to OCR)
+
+
 def run(
     sources: list[Source], options: ScanOptions, packs: list[Pack],
     progress: Callable[[DocumentResult], None] | None = None, stats: ScanStats | None = None,
-    warn: Callable[[str], None] | None = None,
+    warn: Callable[[str], None] | None = None, ocr_progress: OcrProgress | None = None,
 ) -> Iterator[DocumentResult]:
     """Analyse sources, yielding results in source order (stable reports whatever the job count).
 
     progress is called as each document finishes (completion order), so it ticks even while an
     earlier, slower document holds back the ordered stream. warn gets one line, once, when the cache
     cannot be written: a folder that is not writable at the start means a scan without the cache; a
-    write that fails later (a full disk) leaves the entry out and the scan goes on.
+    write that fails later (a full disk) leaves the entry out and the scan goes on. ocr_progress is
+    called as each OCR'd page is read.
     """
     stats = stats if stats is not None else ScanStats()
     if options.cache and sources:
@@ -542,9 +565,9 @@ def run(
 
     jobs = options.jobs or _cpu_count()
     if jobs <= 1 and not options.timeout:
-        yield from _run_in_process(sources, options, packs, progress, record)
+        yield from _run_in_process(sources, options, packs, progress, record, ocr_progress)
     else:
-        yield from _run_isolated(sources, options, packs, progress, stats, jobs, record)
+        yield from _run_isolated(sources, options, packs, progress, stats, jobs, record, ocr_progress)
 
 
 def _record(stats: ScanStats, info: _Info) -> None:
@@ -556,30 +579,38 @@ def _record(stats: ScanStats, info: _Info) -> None:
     stats.prepare_seconds += info.prepare_seconds
     stats.classify_seconds += info.classify_seconds
     stats.rules_seconds += info.rules_seconds
+    stats.ocr_pages += info.ocr_pages
+    stats.ocr_page_hits += info.ocr_page_hits
 
 
 def _run_in_process(
     sources: list[Source], options: ScanOptions, packs: list[Pack],
     progress: Callable[[DocumentResult], None] | None, record: Callable[[_Info], None],
+    ocr_progress: OcrProgress | None = None,
 ) -> Iterator[DocumentResult]:
     """No isolation (debugging, profiling, tests): --jobs 1 --timeout 0."""
     cache = _open_cache(options)
     packs_key = _packs_key(cache, packs)
-    for source in sources:
-        info = _Info()
-        result = analyse(source, options, packs, cache, info, packs_key)
-        if info.cache_write_failed and cache is not None:
-            info.cache_error = cache.last_error
-        record(info)
-        if progress:
-            progress(result)
-        yield result
+    try:
+        for source in sources:
+            info = _Info()
+            ocr_mod.configure(None, cache, functools.partial(ocr_progress, source.rel) if ocr_progress else None)
+            result = analyse(source, options, packs, cache, info, packs_key)
+            if info.cache_write_failed and cache is not None:
+                info.cache_error = cache.last_error
+            info.ocr_pages, info.ocr_page_hits = ocr_mod.take_counts()
+            record(info)
+            if progress:
+                progress(result)
+            yield result
+    finally:
+        ocr_mod.configure()  # this process's OCR settings end with the scan (extract() after it: no cache)
 
 
 def _run_isolated(
     sources: list[Source], options: ScanOptions, packs: list[Pack],
     progress: Callable[[DocumentResult], None] | None, stats: ScanStats, jobs: int,
-    record: Callable[[_Info], None],
+    record: Callable[[_Info], None], ocr_progress: OcrProgress | None = None,
 ) -> Iterator[DocumentResult]:
     if not sources:
         return
@@ -589,10 +620,15 @@ def _run_isolated(
     payload = pickle.dumps((options, packs, packs_key))
     cap = min(jobs, len(sources))
     workers: list[_Worker] = []  # started when a document needs one: a warm scan may need none
+    # Cores with no document left to take are lent to the documents still running, for more Tesseract
+    # processes at once (page-level OCR). Only lent, never taken back: once every document has been handed
+    # out no new work appears. A worker killed while holding slots loses them: less parallelism, no hang.
+    slots = ctx.Semaphore(0)
+    lent = 0
 
     def start() -> _Worker:
         stats.workers_started += 1
-        return _Worker(ctx, payload)
+        return _Worker(ctx, payload, slots)
 
     # Dispatch at most this far ahead of the next result to yield: bounded buffering behind a slow file.
     window = max(8 * cap, 16)
@@ -648,6 +684,10 @@ def _run_isolated(
                 yield done.pop(next_yield)
                 next_yield += 1
             busy = [w for w in workers if w.task is not None]
+            if next_probe == len(sources) and not pending and jobs - len(busy) > lent:
+                for _ in range(jobs - len(busy) - lent):
+                    slots.release()
+                lent = jobs - len(busy)
             if not busy:
                 continue
             deadlines = [w.deadline for w in busy if w.deadline is not None]
@@ -658,12 +698,22 @@ def _run_isolated(
                 i = workers.index(w)
                 if w.conn in ready:
                     try:
-                        index, result, info = w.conn.recv()
+                        msg = w.conn.recv()
                     except (EOFError, OSError):
                         w.proc.join(1)
                         workers[i] = fail(w, _crash_reason(w.proc.exitcode))
                         stats.crashes += 1
                         continue
+                    if msg[0] == "ocr":  # a page of a scan was read (or is about to be)
+                        _, index, pages_done, pages_total = msg
+                        if options.timeout:
+                            # A scan's deadline grows with its pages: --timeout for the document, and
+                            # as much again for each page to OCR.
+                            w.deadline = w.started + options.timeout * (1 + pages_total)
+                        if ocr_progress:
+                            ocr_progress(sources[index].rel, pages_done, pages_total)
+                        continue
+                    index, result, info = msg
                     w.task = w.deadline = None
                     finish(index, result, info)
                     if info.fatal:  # it exits after a MemoryError: do not hand it the next file
@@ -705,11 +755,11 @@ def report_header(options: ScanOptions, packs: list[Pack], roots: list[str]) -> 
 def scan(
     sources: list[Source], options: ScanOptions, packs: list[Pack], roots: list[str],
     progress: Callable[[DocumentResult], None] | None = None, stats: ScanStats | None = None,
-    warn: Callable[[str], None] | None = None,
+    warn: Callable[[str], None] | None = None, ocr_progress: OcrProgress | None = None,
 ) -> ScanReport:
     """The whole scan as one ScanReport in memory (library use, tests). The CLI streams instead:
     run() into govcheck.report.stream.write_reports, which applies the per-document transforms."""
-    documents = list(run(sources, options, packs, progress, stats, warn))
+    documents = list(run(sources, options, packs, progress, stats, warn, ocr_progress))
     langs = [d.lang for d in documents if d.lang]
     return replace(report_header(options, packs, roots), documents=documents,
                    lang=max(set(langs), key=langs.count) if langs else None)

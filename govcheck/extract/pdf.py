@@ -98,6 +98,10 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
     for i, block in enumerate(blocks):
         block.index = i
         block.ocr = block.page in ocr_done
+    if ocr_done:
+        from govcheck.extract.ocr import mark_confidence
+
+        mark_confidence(blocks, ocr_done)
     if not title:
         title = _clean_meta_title(doc.meta_title)
     return Extracted(
@@ -149,26 +153,27 @@ def _corrupt(detail: str, head: bytes, tail: bytes) -> str:
 # Text-less pages and OCR
 
 
-def _ocr_if_needed(path: Path, doc: _Doc, options: ExtractOptions, warnings: list[str]) -> set[int]:
+def _ocr_if_needed(path: Path, doc: _Doc, options: ExtractOptions, warnings: list[str]) -> dict:
     """Decide what to do with pages that have no text layer; OCR them into lines when asked.
 
-    Returns the numbers of the pages whose lines now come from OCR. A document with no text layer at all
-    is unreadable when OCR is off or fails; one with some image-only pages keeps its text and gets a warning.
+    Returns the OCR'd pages (ocr.OcrPage, with word confidences) by number, for those whose lines now come
+    from OCR. A document with no text layer at all is unreadable when OCR is off or fails; one with some
+    image-only pages keeps its text and gets a warning.
     """
     textless = [p for p in doc.pages if not p.lines and not p.error]
     if not textless:
-        return set()
+        return {}
     all_textless = len(textless) == len(doc.pages)
     targets = [p.number for p in textless if p.drawn] or (
         [p.number for p in textless] if all_textless else []
     )
     if not targets:
-        return set()  # blank pages between text pages: nothing to read
+        return {}  # blank pages between text pages: nothing to read
     if not options.ocr:
         if all_textless:
             raise Unreadable(NO_TEXT)
         warnings.append(f"{_pages_phrase(targets)} no text layer (image-only) — rerun with --ocr")
-        return set()
+        return {}
     from govcheck.extract.ocr import ocr_pages
 
     try:
@@ -177,15 +182,15 @@ def _ocr_if_needed(path: Path, doc: _Doc, options: ExtractOptions, warnings: lis
         if all_textless:
             raise
         warnings.append(f"{_pages_phrase(targets)} no text layer and were not read: {exc}")
-        return set()
+        return {}
     by_number = {p.number: p for p in doc.pages}
-    done: set[int] = set()
+    done: dict = {}
     for number, ocr_page in result.items():
         page = by_number[number]
         lines = [ln for ln in (_ocr_line(o) for o in ocr_page.lines) if ln is not None]
         if lines:
             page.lines, page.width, page.height, page.ocr = lines, ocr_page.width, ocr_page.height, True
-            done.add(number)
+            done[number] = ocr_page
     if all_textless and not done:
         raise Unreadable("no text layer, and OCR found no text")
     _snap_sizes([ln for p in doc.pages if p.ocr for ln in p.lines])

@@ -624,7 +624,8 @@ def report_from_json(data: dict) -> ScanReport:
     """
     def evidence(items: list[dict]) -> list[Evidence]:
         return [Evidence(text=e["text"], page=e.get("page"), section=e.get("section"), page_label=e.get("page_label"),
-                         kind=e.get("kind"), ocr=bool(e.get("ocr", False))) for e in items]
+                         kind=e.get("kind"), ocr=bool(e.get("ocr", False)), ocr_confidence=e.get("ocr_confidence"))
+                for e in items]
 
     docs = []
     for d in data.get("documents", []):

@@ -82,6 +82,7 @@ def evidence_from(hits: Hits, doc: Document, limit: int = MAX_EVIDENCE) -> list[
         out.append(Evidence(
             text=doc.sentences[si].text, page=block.page, section=block.section, page_label=block.page_label,
             kind=None if block.kind in ("paragraph", "list-item") else block.kind, ocr=block.ocr,
+            ocr_confidence=block.ocr_conf,
         ))
     return out
 
