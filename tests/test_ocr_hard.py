@@ -84,6 +84,10 @@ def test_hard_scans_judged_within_005_of_their_text_versions(hard: dict[str, Pat
     evidence = [e for d in scans["documents"] for r in d["results"] for e in r["evidence"]]
     assert all(isinstance(e["ocr_confidence"], int) and 0 <= e["ocr_confidence"] <= 100 for e in evidence)
     assert all(e.get("ocr_low_confidence", False) == (e["ocr_confidence"] < 70) for e in evidence)
+    # a cell quoting low-confidence OCR text asks a person to look at it
+    for r in (r for d in scans["documents"] for r in d["results"]):
+        if any(e.get("ocr_low_confidence") for e in r["evidence"]):
+            assert r["review"] and any("OCR" in why for why in r["review_reasons"]), r
     jsonschema.validate(scans, json.loads((ROOT / "schemas" / "report.schema.json").read_text(encoding="utf-8")))
 
 

@@ -144,6 +144,8 @@ def review_of(rule: Rule, result: RuleResult, readings: Readings, doc: Document)
     A cell whose outcome holds however the pack's choices of polarity, scope and exclusions are
     loosened, and whether or not headings count, is robust; one that flips rests on that choice."""
     reasons = _weak_basis(rule, result, doc.lang)
+    if any(e.low_confidence for e in result.evidence):
+        reasons.append(_say("ocr", doc.lang))
     for outcomes, when, reason in rule.review:
         if result.outcome in outcomes and when(readings.ctx):
             reasons.append(_text(reason, doc.lang))
@@ -193,6 +195,8 @@ _SAY = {
             "sv": "delvis uppfyllt med en av {total} delar ({found}); saknas: {missing}"},
     "labels": {"en": "partial rests only on a heading or a table label",
                "sv": "delvis uppfyllt vilar bara på en rubrik eller en tabelletikett"},
+    "ocr": {"en": "the quoted text was read by OCR with low confidence",
+            "sv": "den citerade texten lästes med OCR med låg säkerhet"},
     "type": {"en": "the document is read as {doc_type} but also names {others}: the rule's applicability depends on it",
              "sv": "dokumentet läses som {doc_type} men nämner också {others}: om regeln gäller beror på det"},
 }
