@@ -21,7 +21,11 @@ def main() -> None:
     stats = ScanStats()
 
     def run_with_stats(*args, **kwargs):  # type: ignore[no-untyped-def]
-        return run(*args, **kwargs, stats=stats)
+        if len(args) > 4:  # stats passed by position (the CLI's own ScanStats): ours instead
+            args = (*args[:4], stats, *args[5:])
+        else:
+            kwargs["stats"] = stats
+        return run(*args, **kwargs)
 
     cli.run = run_with_stats  # type: ignore[assignment]  (the CLI streams run() into the writers)
     try:
