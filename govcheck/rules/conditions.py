@@ -43,17 +43,12 @@ READINGS: dict[str, dict[str, str]] = {
     "polarity": {"en": "negated or deferred mentions counted", "sv": "nekade eller uppskjutna omnämnanden räknas"},
     # together: scope widened one step (sentence -> block, row and block -> section)
     "scope": {"en": "parts in the same section counted as together", "sv": "delar i samma avsnitt räknas som samlade"},
-    "unless": {"en": "exclusions ignored", "sv": "undantagen bortses från"},  # find: unless dropped
-    "section": {"en": "section conditions ignored", "sv": "villkoren på avsnitt bortses från"},
     # (stricter) sentences of headings, titles and running headers dropped
     "body": {"en": "headings, titles and running headers not counted",
              "sv": "rubriker, titlar och sidhuvuden räknas inte"},
-    # (stricter) positive finds in sentences with any negation dropped
-    "negation": {"en": "a negation anywhere in the sentence counted",
-                 "sv": "en negation var som helst i meningen räknas"},
 }
 _WIDER = {"sentence": "block", "row": "section", "block": "section", "section": "document", "document": "document"}
-_LABEL_KINDS = frozenset({"heading", "title", "header", "footer"})
+LABEL_KINDS = frozenset({"heading", "title", "header", "footer"})  # blocks that label text, not state it
 
 
 class RuleError(Exception):
@@ -83,7 +78,7 @@ class Context:
     # or [(window, cue starts ascending, running max of their ends, their ends)].
     _cue_clauses: dict[int, dict[int, object] | None] = field(default_factory=dict)
     _polarity: dict[int, tuple[list[Span], list[Span], list[Span]]] = field(default_factory=dict)
-    _finds: dict[tuple[int, str, bool, bool], tuple[list[Term], Hits]] = field(default_factory=dict)
+    _finds: dict[tuple[int, str, bool], tuple[list[Term], Hits]] = field(default_factory=dict)
     # A reading of the rules other than the pack's own (see READINGS): how the outcome would change
     # if a negation were ignored, a scope widened or headings not counted. Review flags come from it.
     reading: frozenset[str] = frozenset()
@@ -103,11 +98,11 @@ class Context:
         return other
 
     def merged(self, terms: list[Term]) -> Hits:
-        """The union of the terms' hits (`_merge` order), once per document for each term list: many
+        """The union of the terms' hits (`merge` order), once per document for each term list: many
         conditions look for the same signal."""
         entry = self._merged.get(id(terms))
         if entry is None or entry[0] is not terms:
-            entry = self._merged[id(terms)] = (terms, _merge(self.index.find_many(terms)))
+            entry = self._merged[id(terms)] = (terms, merge(self.index.find_many(terms)))
         return entry[1]
 
     def _heading_index(self) -> tuple[dict[tuple[str, ...], int], Index]:
@@ -144,7 +139,7 @@ class Context:
         if self._empty is None:
             filled: set[tuple[str, ...]] = set()
             for b in self.blocks:
-                if b.kind not in ("heading", "title", "header", "footer") and b.headings:
+                if b.kind not in LABEL_KINDS and b.headings:
                     for n in range(1, len(b.headings) + 1):
                         filled.add(b.headings[:n])
             # a long "heading" is text set large (a slide's statement), not a label: it says what it says
@@ -358,7 +353,7 @@ class Condition:
         return ctx._cache[key]
 
 
-def _merge(parts: list[Hits]) -> Hits:
+def merge(parts: list[Hits]) -> Hits:
     """Union of hit sets. Order matters: sentences are interleaved part by part, so the first few
     (which become the quoted evidence) show every facet that decided the outcome.
 
@@ -404,7 +399,7 @@ class Find(Condition):
             return self._eval(ctx, terms, polarity)
         # Plain finds of one term list with one polarity (a signal used by many rules) agree, in
         # every reading that leaves plain finds alone (the memo is shared by the readings).
-        key = (id(terms), polarity, "body" in reading, "negation" in reading)
+        key = (id(terms), polarity, "body" in reading)
         memo = ctx._finds.get(key)
         if memo is None or memo[0] is not terms:
             memo = ctx._finds[key] = (terms, self._eval(ctx, terms, polarity))
@@ -417,14 +412,12 @@ class Find(Condition):
         reading = ctx.reading
         if "body" in reading:
             hits = {si: sp for si, sp in hits.items()
-                    if ctx.blocks[ctx.sentence_block[si]].kind not in _LABEL_KINDS}
-        if self.unless and "unless" not in reading:
+                    if ctx.blocks[ctx.sentence_block[si]].kind not in LABEL_KINDS}
+        if self.unless:
             bad = ctx.merged(ctx.signals.get(self.unless, _NO_TERMS))
             hits = {si: sp for si, sp in hits.items() if si not in bad}
-        if (self.in_section or self.outside_section) and "section" not in reading:
+        if self.in_section or self.outside_section:
             hits = {si: sp for si, sp in hits.items() if self._section_ok(ctx, si)}
-        if "negation" in reading and polarity == "positive":
-            hits = {si: sp for si, sp in hits.items() if not ctx.clause_cues(si)}
         if polarity != "any":
             want_negated = polarity == "negated"
             kept: Hits = {}
@@ -478,7 +471,7 @@ class All(Condition):
             if not hits:
                 return {}
             results.append(hits)
-        return _merge(results)
+        return merge(results)
 
 
 @dataclass
@@ -487,7 +480,7 @@ class Any(Condition):
     path: str = ""
 
     def eval(self, ctx: Context) -> Hits:
-        return _merge([h for h in (p(ctx) for p in self.parts) if h])
+        return merge([h for h in (p(ctx) for p in self.parts) if h])
 
 
 @dataclass
@@ -514,7 +507,7 @@ class Count(Condition):
             hits = p(ctx)
             if hits:
                 results.append(hits)
-        return _merge(results) if len(results) >= self.at_least else {}
+        return merge(results) if len(results) >= self.at_least else {}
 
 
 @dataclass
@@ -572,7 +565,7 @@ def written_terms(cond: Condition) -> list[Term]:
 
 def readings_that_matter(cond: Condition | None) -> set[str]:
     """The readings (READINGS) that can change what a condition tree finds: a tree with no
-    `together` has no scope to widen, one with no `unless` no exclusion to drop."""
+    `together` has no scope to widen, one with no positive find no negation to ignore."""
     out: set[str] = set()
     todo = [cond] if cond is not None else []
     while todo:
@@ -580,11 +573,7 @@ def readings_that_matter(cond: Condition | None) -> set[str]:
         if isinstance(c, Find):
             out.add("body")
             if c.polarity == "positive":
-                out.update(("polarity", "negation"))
-            if c.unless:
-                out.add("unless")
-            if c.in_section or c.outside_section:
-                out.add("section")
+                out.add("polarity")
         elif isinstance(c, Together):
             out.add("scope")
             todo.extend(c.parts)
@@ -727,7 +716,7 @@ class Statute(Condition):
             for term in row["_terms"]:
                 hits = {si: sp for si, sp in ctx.index.find(term).items() if si not in bad}
                 out.append(hits)
-        return _merge(out)
+        return merge(out)
 
 
 def _as_date(value: object) -> dt.date:

@@ -12,11 +12,13 @@ import datetime as dt
 
 from govcheck.model import Document, Evidence, Facet, RuleResult
 from govcheck.rules.conditions import (
+    LABEL_KINDS,
     READINGS,
     Context,
     Hits,
     facet_conditions,
     facet_minimum,
+    merge,
     readings_that_matter,
 )
 from govcheck.rules.loader import Pack, Rule
@@ -102,16 +104,8 @@ def facets_of(rule: Rule, ctx: Context, doc: Document) -> list[Facet]:
     out = []
     for fid in rule.info.facets:
         if fid in found:
-            hits = _merge_hits(found[fid])
+            hits = merge(found[fid])
             out.append(Facet(fid, bool(hits), evidence_from(hits, doc, limit=1) if hits else []))
-    return out
-
-
-def _merge_hits(parts: list[Hits]) -> Hits:
-    out: Hits = {}
-    for hits in parts:
-        for si, spans in hits.items():
-            out.setdefault(si, spans)
     return out
 
 
@@ -121,7 +115,6 @@ STRICTER = ("body",)
 
 
 _MATTER: dict[str, tuple[Rule, set[str]]] = {}
-_LABELS = frozenset({"heading", "title", "header", "footer"})
 
 
 class Readings:
@@ -141,8 +134,8 @@ class Readings:
 
 def review_of(rule: Rule, result: RuleResult, readings: Readings, doc: Document) -> list[str]:
     """Why a person should check this cell: the readings under which its outcome would differ.
-    A cell whose outcome holds however the pack's choices of polarity, scope and exclusions are
-    loosened, and whether or not headings count, is robust; one that flips rests on that choice."""
+    A cell whose outcome holds however the pack's choices of polarity and scope are loosened, and
+    whether or not headings count, is robust; one that flips rests on that choice."""
     reasons = _weak_basis(rule, result, doc.lang)
     if any(e.low_confidence for e in result.evidence):
         reasons.append(_say("ocr", doc.lang))
@@ -159,7 +152,7 @@ def review_of(rule: Rule, result: RuleResult, readings: Readings, doc: Document)
         other = _outcome_under(rule, readings[name], rank, rising=True)
         if other is not None:
             reasons.append(_say("if", doc.lang, outcome=other, reading=_text(READINGS[name], doc.lang)))
-    labels = any(e.kind in _LABELS for e in result.evidence)
+    labels = any(e.kind in LABEL_KINDS for e in result.evidence)
     for name in STRICTER if rank > 0 else ():
         if name not in matter[1] or (name == "body" and not labels):
             continue  # (headings can only have decided a cell whose quotes include one)
