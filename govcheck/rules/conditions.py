@@ -8,10 +8,12 @@ holds when it has hits; the hits are the evidence. Conditions (one operator key 
                   deferral ("reglerar inte", "beslutas senare", "will be agreed separately") is not
                   positive; a heading's positive match is dropped when the text under it denies
                   the same terms ("Uppföljning" over "Ingen uppföljning görs")
-        unless: SIGNAL                 drop sentences where this also matches (e.g. "ersattes av")
+        unless: SIGNAL | [SIGNAL, ...] drop sentences where one of these also matches ("ersattes av")
         in_section / outside_section: SIGNAL   the heading path must (not) match
-    together: [cond, ...]  scope: sentence | row | block | section | document   within: N
-                           every part holds inside one unit (a table row is one unit with `row`)
+    together: [cond, ...]  scope: clause | sentence | row | block | section | document   within: N
+                           every part holds inside one unit (a table row is one unit with `row`;
+                           `clause` is `row` where a sentence's parts must also share a clause, so
+                           an agent in "innan skolsköterskan ombeds …" does not do the main verb)
     all: [cond, ...]       every part holds somewhere;  any: [...] at least one;  not: cond
     count: [cond, ...]  at_least: N     N distinct facets hold (who / when / what)
     date: on_or_after_as_of | before_as_of | any      sentences carrying such a date
@@ -35,7 +37,7 @@ from govcheck.model import Block
 from govcheck.rules.terms import Index, Span, Term, compile_term
 
 Hits = dict[int, list[Span]]
-SCOPES = ("sentence", "row", "block", "section", "document")
+SCOPES = ("clause", "sentence", "row", "block", "section", "document")
 # Readings other than the pack's, for review flags: a looser one asks whether the outcome would rise,
 # a stricter one whether it would fall. Each names one mechanism whose judgement may be wrong.
 READINGS: dict[str, dict[str, str]] = {
@@ -47,7 +49,8 @@ READINGS: dict[str, dict[str, str]] = {
     "body": {"en": "headings, titles and running headers not counted",
              "sv": "rubriker, titlar och sidhuvuden räknas inte"},
 }
-_WIDER = {"sentence": "block", "row": "section", "block": "section", "section": "document", "document": "document"}
+_WIDER = {"clause": "row", "sentence": "block", "row": "section", "block": "section", "section": "document",
+          "document": "document"}
 LABEL_KINDS = frozenset({"heading", "title", "header", "footer"})  # blocks that label text, not state it
 
 
@@ -68,6 +71,7 @@ class Context:
     negation: list[tuple[list[Term], int | None]] = field(default_factory=list)  # (cues, window)
     _cache: dict[int, Hits] = field(default_factory=dict)
     _clauses: dict[int, list[int]] = field(default_factory=dict)
+    _agent_clauses: dict[int, list[int]] = field(default_factory=dict)
     # Per-document memos: every rule asks the same questions of the same sentences.
     _cues: list[tuple[dict[int, list[Span]], int | None]] | None = None
     _latest: dict[bool, dict[int, dt.date]] = field(default_factory=dict)
@@ -91,8 +95,8 @@ class Context:
         other = Context(index=self.index, blocks=self.blocks, sentence_block=self.sentence_block,
                         as_of=self.as_of, signals=self.signals, tables=self.tables, negation=self.negation,
                         reading=reading)
-        for name in ("_clauses", "_latest", "_sections", "_merged", "_cue_clauses", "_polarity", "_empty", "_tables",
-                     "_finds"):
+        for name in ("_clauses", "_agent_clauses", "_latest", "_sections", "_merged", "_cue_clauses", "_polarity",
+                     "_empty", "_tables", "_finds"):
             setattr(other, name, getattr(self, name))
         other._cues, other._headings = self.cue_hits(), self._heading_index()
         return other
@@ -197,6 +201,41 @@ class Context:
             ids.append(clause)
             prev_end, prev = e, w
         self._clauses[si] = ids
+        return ids
+
+    def agent_clause_ids(self, si: int) -> list[int]:
+        """Clause number of each token for `scope: clause`: who does a task must stand in the task's
+        clause. Subordinate clauses ("innan skolsköterskan ombeds …", "when the school nurse …")
+        and brackets are clauses of their own; a subordinate clause ends at the next comma, where the
+        clause it interrupted goes on ("X, when needed, convenes …"). Commas alone do not split
+        (a task and its agent are often a comma apart), nor do relative pronouns: in "the Health
+        Authority, which records minutes" the antecedent does the task."""
+        cached = self._agent_clauses.get(si)
+        if cached is not None:
+            return cached
+        text = self.index.sentences[si]
+        starts, ends = self.index.offsets(si)
+        ids: list[int] = []
+        stack: list[int] = []  # clauses interrupted by the current subordinate or bracketed one
+        current = top = prev_end = 0
+        for w, s, e in zip(self.index.words[si], starts, ends, strict=True):
+            gap = text[prev_end:s]
+            for ch in gap:
+                if ch in ",;" and stack:
+                    current = stack.pop()
+                elif ch == "(":
+                    stack.append(current)
+                    top += 1
+                    current = top
+                elif ch == ")" and stack:
+                    current = stack.pop()
+            if w in _SUBORDINATORS:
+                stack.append(current)
+                top += 1
+                current = top
+            ids.append(current)
+            prev_end = e
+        self._agent_clauses[si] = ids
         return ids
 
     def negated(self, si: int, span: Span) -> bool:
@@ -333,6 +372,12 @@ _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]")
 # styrgruppen" or "disputes that cannot be resolved are escalated" does not negate the escalation.
 _CLAUSE_WORDS = frozenset({"men", "but", "however", "dock", "däremot", "whereas", "som", "där", "that",
                            "which", "who", "where", "unless", "utom", "except", "if"})
+# Words that open an adverbial clause, whose subject is not the agent of the main clause's verb
+# (`Context.agent_clause_ids`). "om", "då", "sedan", "after" are left out: mostly "about", "then",
+# a preposition.
+_SUBORDINATORS = frozenset({"innan", "när", "eftersom", "medan", "tills", "förrän", "ifall",
+                            "before", "when", "whenever", "while", "until", "unless", "because", "although",
+                            "though", "whereas"})
 # "sent through the portal and not by email", "via Linka och inte med e-post": a contrastive "and
 # not" negates what follows it, not what came before.
 _CONTRAST_NOT = frozenset({"not", "inte", "ej"})
@@ -381,7 +426,7 @@ def merge(parts: list[Hits]) -> Hits:
 class Find(Condition):
     terms: dict[str, list[Term]] | str  # per language, or a signal name
     polarity: str = "positive"
-    unless: str | None = None
+    unless: str | tuple[str, ...] | None = None
     in_section: str | None = None
     outside_section: str | None = None
     path: str = ""
@@ -414,8 +459,9 @@ class Find(Condition):
             hits = {si: sp for si, sp in hits.items()
                     if ctx.blocks[ctx.sentence_block[si]].kind not in LABEL_KINDS}
         if self.unless:
-            bad = ctx.merged(ctx.signals.get(self.unless, _NO_TERMS))
-            hits = {si: sp for si, sp in hits.items() if si not in bad}
+            for name in (self.unless,) if isinstance(self.unless, str) else self.unless:
+                bad = ctx.merged(ctx.signals.get(name, _NO_TERMS))
+                hits = {si: sp for si, sp in hits.items() if si not in bad}
         if self.in_section or self.outside_section:
             hits = {si: sp for si, sp in hits.items() if self._section_ok(ctx, si)}
         if polarity != "any":
@@ -527,6 +573,8 @@ class Together(Condition):
         scope, within = self.scope, self.within
         if "scope" in ctx.reading:
             scope, within = _WIDER[scope], None
+        if scope == "clause":
+            return self._in_clause(ctx, results)
         units: list[set[object]] = [{u for si in h if si >= 0 for u in ctx.units(si, scope)} for h in results]
         common = set.intersection(*units)
         if not common:
@@ -541,6 +589,30 @@ class Together(Condition):
         if within is not None and scope == "sentence":
             out = {si: sp for si, sp in out.items() if self._close(results, si)}
         # A sentence that holds every part by itself is the best quote; then document order.
+        return {si: out[si] for si in sorted(out, key=lambda si: (-parts_in[si], si))}
+
+    def _in_clause(self, ctx: Context, results: list[Hits]) -> Hits:
+        """`scope: clause`: a table row is one unit (a task in one cell, who does it in the next);
+        in running text every part must stand in one clause of one sentence."""
+        def units(si: int, span: Span) -> list[object]:
+            if ctx.blocks[ctx.sentence_block[si]].table:
+                return ctx.units(si, "row")
+            ids = ctx.agent_clause_ids(si)
+            return [("c", si, ids[span[0]] if span[0] < len(ids) else -1)]
+
+        per_part = [{u for si, spans in h.items() if si >= 0 for sp in spans for u in units(si, sp)}
+                    for h in results]
+        common = set.intersection(*per_part)
+        if not common:
+            return {}
+        out: dict[int, list[Span]] = defaultdict(list)
+        parts_in: dict[int, int] = defaultdict(int)
+        for h in results:
+            for si, spans in h.items():
+                kept = [sp for sp in spans if si >= 0 and any(u in common for u in units(si, sp))]
+                if kept:
+                    out[si].extend(kept)
+                    parts_in[si] += 1
         return {si: out[si] for si in sorted(out, key=lambda si: (-parts_in[si], si))}
 
     def _close(self, results: list[Hits], si: int) -> bool:
@@ -782,7 +854,10 @@ def _compile_op(spec: dict, op: str, path: str, signals: set[str], tables: set[s
         polarity = spec.get("polarity", "positive")
         if polarity not in ("positive", "any", "negated"):
             raise RuleError(f"{path}.polarity: must be positive, any or negated")
-        return Find(terms, polarity, signal_ref(spec.get("unless"), "unless"),
+        unless = spec.get("unless")
+        return Find(terms, polarity,
+                    tuple(signal_ref(u, "unless") or "" for u in unless) if isinstance(unless, list)
+                    else signal_ref(unless, "unless"),
                     signal_ref(spec.get("in_section"), "in_section"),
                     signal_ref(spec.get("outside_section"), "outside_section"), path)
     if op == "together":
