@@ -10,6 +10,8 @@ holds when it has hits; the hits are the evidence. Conditions (one operator key 
                   the same terms ("Uppföljning" over "Ingen uppföljning görs")
         unless: SIGNAL | [SIGNAL, ...] drop sentences where one of these also matches ("ersattes av")
         in_section / outside_section: SIGNAL   the heading path must (not) match
+        in_table: true | header | first_column   only sentences of table cells (a row read with its
+                                       headers), of a table's first row, or of its first column
     together: [cond, ...]  scope: clause | sentence | row | block | section | document   within: N
                            every part holds inside one unit (a table row is one unit with `row`;
                            `clause` is `row` where a sentence's parts must also share a clause, so
@@ -384,6 +386,13 @@ _CONTRAST_NOT = frozenset({"not", "inte", "ej"})
 _AND_OR = frozenset({"and", "or", "och", "eller"})
 
 
+def _in_table(spec: dict, path: str) -> bool | str:
+    value = spec.get("in_table", False)
+    if value not in (True, False, "header", "first_column"):
+        raise RuleError(f"{path}.in_table: must be true, false, header or first_column")
+    return value
+
+
 class Condition:
     path: str = ""
     facet: str | None = None  # the part of the criterion this condition decides (see `facets`)
@@ -430,6 +439,7 @@ class Find(Condition):
     in_section: str | None = None
     outside_section: str | None = None
     path: str = ""
+    in_table: bool | str = False
 
     def _terms(self, ctx: Context) -> list[Term]:
         if isinstance(self.terms, str):
@@ -440,7 +450,7 @@ class Find(Condition):
         terms = self._terms(ctx)
         reading = ctx.reading
         polarity = "any" if self.polarity == "positive" and "polarity" in reading else self.polarity
-        if self.unless or self.in_section or self.outside_section:
+        if self.unless or self.in_section or self.outside_section or self.in_table:
             return self._eval(ctx, terms, polarity)
         # Plain finds of one term list with one polarity (a signal used by many rules) agree, in
         # every reading that leaves plain finds alone (the memo is shared by the readings).
@@ -464,6 +474,10 @@ class Find(Condition):
                 hits = {si: sp for si, sp in hits.items() if si not in bad}
         if self.in_section or self.outside_section:
             hits = {si: sp for si, sp in hits.items() if self._section_ok(ctx, si)}
+        if self.in_table:
+            axis = {"header": 1, "first_column": 2}.get(str(self.in_table))  # this coordinate must be 0
+            hits = {si: sp for si, sp in hits.items() if (t := ctx.blocks[ctx.sentence_block[si]].table)
+                    and (axis is None or t[axis] == 0)}
         if polarity != "any":
             want_negated = polarity == "negated"
             kept: Hits = {}
@@ -821,7 +835,7 @@ def compile_condition(spec: object, path: str, signals: set[str], tables: set[st
 
 def _compile_op(spec: dict, op: str, path: str, signals: set[str], tables: set[str], langs: list[str]) -> Condition:
     allowed = {
-        "find": {"find", "polarity", "unless", "in_section", "outside_section"},
+        "find": {"find", "polarity", "unless", "in_section", "outside_section", "in_table"},
         "together": {"together", "scope", "within"},
         "all": {"all"}, "any": {"any"}, "not": {"not"},
         "count": {"count", "at_least"},
@@ -859,7 +873,8 @@ def _compile_op(spec: dict, op: str, path: str, signals: set[str], tables: set[s
                     tuple(signal_ref(u, "unless") or "" for u in unless) if isinstance(unless, list)
                     else signal_ref(unless, "unless"),
                     signal_ref(spec.get("in_section"), "in_section"),
-                    signal_ref(spec.get("outside_section"), "outside_section"), path)
+                    signal_ref(spec.get("outside_section"), "outside_section"), path,
+                    in_table=_in_table(spec, path))
     if op == "together":
         scope = spec.get("scope", "sentence")
         if scope not in SCOPES:
