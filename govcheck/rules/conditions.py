@@ -90,6 +90,7 @@ class Context:
     reading: frozenset[str] = frozenset()
     _empty: frozenset[int] | None = None
     _tables: dict[int, list[tuple[int, int, int]]] | None = None
+    _lead_ins: dict[int, int] | None = None  # block of a list item -> block of the sentence that leads into it
 
     def variant(self, reading: frozenset[str]) -> Context:
         """The same document under another reading. The memos of text searches are shared (the
@@ -98,7 +99,7 @@ class Context:
                         as_of=self.as_of, signals=self.signals, tables=self.tables, negation=self.negation,
                         reading=reading)
         for name in ("_clauses", "_agent_clauses", "_latest", "_sections", "_merged", "_cue_clauses", "_polarity",
-                     "_empty", "_tables", "_finds"):
+                     "_empty", "_tables", "_lead_ins", "_finds"):
             setattr(other, name, getattr(self, name))
         other._cues, other._headings = self.cue_hits(), self._heading_index()
         return other
@@ -156,7 +157,9 @@ class Context:
     def units(self, si: int, scope: str) -> list[object]:
         """The units a sentence belongs to. A table's header cell ("Ansvarig", "Målvärde") labels
         its whole column: in `row` scope it belongs to every row of its table, in `block` scope to
-        every cell of its column, so a row is read with its column headers."""
+        every cell of its column, so a row is read with its column headers. A list's items go on
+        the sentence that leads into them ("Disagreements are escalated in three steps:"), so in
+        `sentence` and `row` scope an item shares a unit with its lead-in."""
         b = self.blocks[self.sentence_block[si]]
         if b.table and b.table[1] == 0 and scope in ("row", "block"):
             column = self.table_cells().get(b.table[0], [])
@@ -164,7 +167,28 @@ class Context:
                 if scope == "row":
                     return [("t", b.table[0], r) for r in {r for r, _, _ in column}]
                 return [bi for _, c, bi in column if c == b.table[2]]
+        if scope in ("sentence", "row"):
+            lead = self.lead_ins().get(b.index)
+            if lead is not None:
+                return [self.unit(si, scope), ("lead", lead)]
         return [self.unit(si, scope)]
+
+    def lead_ins(self) -> dict[int, int]:
+        """Block -> the block whose text leads into it: a paragraph ending in a colon and the list
+        items (or enumerated lines) that follow it under the same heading. The lead-in maps to itself."""
+        if self._lead_ins is None:
+            found: dict[int, int] = {}
+            lead: Block | None = None
+            for b in self.blocks:
+                if b.kind in ("header", "footer"):
+                    continue
+                if lead is not None and b.headings == lead.headings and not b.table and (
+                        b.kind == "list-item" or _ITEM_START.match(b.text)):
+                    found[b.index] = found[lead.index] = lead.index
+                    continue
+                lead = b if b.kind in ("paragraph", "list-item") and b.text.rstrip().endswith(":") else None
+            self._lead_ins = found
+        return self._lead_ins
 
     def table_cells(self) -> dict[int, list[tuple[int, int, int]]]:
         """Table number -> (row, column, block index) of its cells, once per document."""
@@ -370,6 +394,8 @@ def _negated_in(entry: object, span: Span) -> bool:
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]")
+# An enumerated or bulleted line: "1. …", "2) …", "a) …", "– …", "• …"
+_ITEM_START = re.compile(r"\s*(?:\d{1,2}[.)]|[a-zA-Z][.)]|[-–•·*▪])\s")
 # Words that open a new clause: a negation in "tvister som inte kan lösas lokalt lyfts till
 # styrgruppen" or "disputes that cannot be resolved are escalated" does not negate the escalation.
 _CLAUSE_WORDS = frozenset({"men", "but", "however", "dock", "däremot", "whereas", "som", "där", "that",
@@ -601,7 +627,9 @@ class Together(Condition):
                     out[si].extend(spans)
                     parts_in[si] += 1
         if within is not None and scope == "sentence":
-            out = {si: sp for si, sp in out.items() if self._close(results, si)}
+            # a sentence holding every part keeps them close; parts met across a lead-in and its list do not
+            out = {si: sp for si, sp in out.items() if self._close(results, si)
+                   or any(isinstance(u, tuple) and u in common for u in ctx.units(si, scope))}
         # A sentence that holds every part by itself is the best quote; then document order.
         return {si: out[si] for si in sorted(out, key=lambda si: (-parts_in[si], si))}
 
