@@ -174,8 +174,9 @@ class Context:
         return [self.unit(si, scope)]
 
     def lead_ins(self) -> dict[int, int]:
-        """Block -> the block whose text leads into it: a paragraph ending in a colon and the list
-        items (or enumerated lines) that follow it under the same heading. The lead-in maps to itself."""
+        """Block -> the block whose text leads into it: a paragraph ending in a colon, or a short line
+        with no full stop ("Socialnämnden beslutar"), and the list items (or enumerated lines) that
+        follow it under the same heading. The lead-in maps to itself."""
         if self._lead_ins is None:
             found: dict[int, int] = {}
             lead: Block | None = None
@@ -186,7 +187,9 @@ class Context:
                         b.kind == "list-item" or _ITEM_START.match(b.text)):
                     found[b.index] = found[lead.index] = lead.index
                     continue
-                lead = b if b.kind in ("paragraph", "list-item") and b.text.rstrip().endswith(":") else None
+                text = b.text.rstrip()
+                lead = b if b.kind in ("paragraph", "list-item") and (
+                    text.endswith(":") or (len(text.split()) <= 4 and text[-1:] not in ".!?;,")) else None
             self._lead_ins = found
         return self._lead_ins
 
