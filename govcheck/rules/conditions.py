@@ -236,7 +236,8 @@ class Context:
         """Clause number of each token for `scope: clause`: who does a task must stand in the task's
         clause. Subordinate clauses ("innan skolsköterskan ombeds …", "when the school nurse …")
         and brackets are clauses of their own; a subordinate clause ends at the next comma, where the
-        clause it interrupted goes on ("X, when needed, convenes …"). Commas alone do not split
+        clause it interrupted goes on ("X, when needed, convenes …"), unless ", och"/", and" opens a
+        new main clause there. Commas alone do not split
         (a task and its agent are often a comma apart), nor do relative pronouns: in "the Health
         Authority, which records minutes" the antecedent does the task."""
         cached = self._agent_clauses.get(si)
@@ -249,6 +250,12 @@ class Context:
         current = top = prev_end = 0
         for w, s, e in zip(self.index.words[si], starts, ends, strict=True):
             gap = text[prev_end:s]
+            if w in _COORDINATORS and "," in gap:
+                # ", och samtycket dokumenteras": a new main clause with a subject of its own
+                stack.clear()
+                top += 1
+                current = top
+                gap = ""
             for ch in gap:
                 if ch in ",;" and stack:
                     current = stack.pop()
@@ -409,6 +416,7 @@ _CLAUSE_WORDS = frozenset({"men", "but", "however", "dock", "däremot", "whereas
 _SUBORDINATORS = frozenset({"innan", "när", "eftersom", "medan", "tills", "förrän", "ifall",
                             "before", "when", "whenever", "while", "until", "unless", "because", "although",
                             "though", "whereas"})
+_COORDINATORS = frozenset({"och", "men", "samt", "and", "but"})
 # "sent through the portal and not by email", "via Linka och inte med e-post": a contrastive "and
 # not" negates what follows it, not what came before.
 _CONTRAST_NOT = frozenset({"not", "inte", "ej"})
