@@ -19,6 +19,7 @@ holds when it has hits; the hits are the evidence. Conditions (one operator key 
     all: [cond, ...]       every part holds somewhere;  any: [...] at least one;  not: cond
     count: [cond, ...]  at_least: N     N distinct facets hold (who / when / what)
     date: on_or_after_as_of | before_as_of | any      sentences carrying such a date
+    sequence: N            N or more numbered steps in a row ("1. …", "2) …", "Steg 3 …"): an ordered procedure
     statute: TABLE  status: repealed | in_force | any  unless: SIGNAL
                            citations of the pack's statute table, judged at --as-of
 
@@ -816,6 +817,53 @@ class DateCond(Condition):
         return out
 
 
+@dataclass
+class Sequence(Condition):
+    """Numbered steps in document order: paragraphs or list items opening 1, 2, 3 … (a PDF line may
+    carry several, "1. … 2. …"), and headings "Steg 1 …"/"Step 1 …". Their enumerators make them
+    ordered; a bulleted list is not. Text between two steps does not break the run; a list that
+    starts again at 1 does. Numbered section headings are not steps."""
+
+    at_least: int
+    path: str = ""
+
+    def eval(self, ctx: Context) -> Hits:
+        first: dict[int, int] = {}  # block -> its first sentence
+        for si, bi in enumerate(ctx.sentence_block):
+            first.setdefault(bi, si)
+        out: Hits = {}
+        run: list[int] = []
+        expected = 1
+
+        def close() -> None:
+            if expected - 1 >= self.at_least:
+                for bi in run:
+                    out[first[bi]] = [(0, len(ctx.index.words[first[bi]]))]
+
+        for b in ctx.blocks:
+            if b.index not in first or b.kind in ("header", "footer", "title"):
+                continue
+            if b.kind == "heading" and not _STEP_HEADING.match(b.text):
+                continue
+            numbers = [int(m.group(1)) for m in _STEP.finditer(b.text)]
+            if not numbers or numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+                continue
+            if numbers[0] != expected:
+                close()
+                run, expected = [], 1
+                if numbers[0] != 1:
+                    continue
+            run.append(b.index)
+            expected += len(numbers)
+        close()
+        return dict(sorted(out.items()))
+
+
+_STEP_HEADING = re.compile(r"\s*(?:[Ss]teg|[Ss]tep)\s+\d")
+# "1. ", "2) ", "Steg 3", "Step 4" at the start of a block or after "; " / ". " inside it
+_STEP = re.compile(r"(?:^|(?<=[;.]\s))\s*(?:(?:[Ss]teg|[Ss]tep)\s+)?(\d{1,2})(?:[.):]|\s+[-–])\s")
+
+
 # --- statutes ----------------------------------------------------------------------------------
 
 
@@ -852,7 +900,7 @@ def _as_date(value: object) -> dt.date:
 
 # --- compiling ---------------------------------------------------------------------------------
 
-OPERATORS = ("find", "together", "all", "any", "not", "count", "date", "statute")
+OPERATORS = ("find", "together", "all", "any", "not", "count", "date", "statute", "sequence")
 
 
 def compile_condition(spec: object, path: str, signals: set[str], tables: set[str], langs: list[str]) -> Condition:
@@ -879,6 +927,7 @@ def _compile_op(spec: dict, op: str, path: str, signals: set[str], tables: set[s
         "all": {"all"}, "any": {"any"}, "not": {"not"},
         "count": {"count", "at_least"},
         "date": {"date"},
+        "sequence": {"sequence"},
         "statute": {"statute", "status", "unless"},
     }[op] | {"facet"}
     unknown = set(spec) - allowed
@@ -934,6 +983,11 @@ def _compile_op(spec: dict, op: str, path: str, signals: set[str], tables: set[s
         if not isinstance(n, int) or not 1 <= n <= len(parts):
             raise RuleError(f"{path}.at_least: a number from 1 to {len(parts)}")
         return Count(parts, n, path)
+    if op == "sequence":
+        n = spec["sequence"]
+        if not isinstance(n, int) or isinstance(n, bool) or n < 2:
+            raise RuleError(f"{path}.sequence: a number of steps, 2 or more")
+        return Sequence(n, path)
     if op == "date":
         rel = spec["date"]
         if rel not in ("on_or_after_as_of", "before_as_of", "any", "exact"):
