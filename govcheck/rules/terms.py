@@ -33,6 +33,7 @@ import snowballstemmer
 TOKEN = re.compile(r"\w+")
 SEARCH = -1  # Lexicon.plan's id for a term that is always searched (no object has a negative id)
 _PLANS_MAX = 4096
+_SET_SIZE = 8  # regexes per RE2 set of the prefilter (Lexicon._compile_regex_set)
 STEMMERS = {"sv": "swedish", "en": "english"}
 # Swedish compound heads are inflected: "-en", "-et", "-erna" ... after a *suffix match.
 _MAX_INFLECTION = 5
@@ -184,7 +185,7 @@ class Lexicon:
         self._longest_prefix = 0
         self._memo: dict[str, tuple[int, ...]] = {}
         self._regex_ids: dict[str, int] = {}
-        self.regex_set: object | None = None
+        self.regex_sets: list[tuple[object, int]] = []  # (RE2 set, id of its first pattern)
         self._terms = list(terms)  # kept alive: `term_pids` is keyed by their ids
         self.term_pids: dict[int, tuple[int, ...]] = {}  # id(term) -> its word patterns
         self._terms_of: dict[int, list[int]] = defaultdict(list)  # first word pattern -> ids of terms
@@ -215,20 +216,32 @@ class Lexicon:
             self._infix.append((wp.text, pid))
 
     def _compile_regex_set(self, regexes: list) -> None:
-        """One RE2 set of the unanchored regex terms: a single pass over a document tells which of them
-        can match at all (most match nowhere), so only those are searched for their positions."""
+        """RE2 sets of the unanchored regex terms: a single pass over a document tells which of them
+        can match at all (most match nowhere), so only those are searched for their positions.
+
+        The patterns go into sets of `_SET_SIZE`: one set of all ~160 patterns ran at ~2 MB/s on
+        Swedish text (its DFA meets new states at almost every byte; more memory did not help), sets of
+        4-16 at ~6 MB/s in all: the prefilter's share of rule time fell from 4.2 s to ~0.5 s of 4.6 s
+        on 132 documents."""
         patterns = sorted({r.pattern for r in regexes if not _anchored(r.pattern)})
-        if not patterns:
-            return
+        ids: dict[str, int] = {}
+        sets: list[tuple[object, int]] = []
         opts = _re2_options()
         opts.max_mem = 64 << 20
         try:
-            rset = re2.Set.SearchSet(opts)
-            ids = {p: rset.Add(p) for p in patterns}
-            rset.Compile()
+            for first in range(0, len(patterns), _SET_SIZE):
+                rset = re2.Set.SearchSet(opts)
+                for p in patterns[first:first + _SET_SIZE]:
+                    ids[p] = first + rset.Add(p)
+                rset.Compile()
+                sets.append((rset, first))
         except re2.error:  # type: ignore[attr-defined]
             return  # no prefilter: every regex is searched
-        self._regex_ids, self.regex_set = ids, rset
+        self._regex_ids, self.regex_sets = ids, sets
+
+    def possible(self, text: str) -> set[int]:
+        """Ids of the regexes that match somewhere in the text."""
+        return {first + i for rset, first in self.regex_sets for i in rset.Match(text) or ()}  # type: ignore[attr-defined]
 
     def live_terms(self, by_pattern: dict[int, list[str]]) -> set[int]:
         """Ids of the word terms every word of which is among a document's matched patterns."""
@@ -690,11 +703,11 @@ class Index:
     def _may_match(self, regex) -> bool:
         """False when the lexicon's regex set shows the pattern matches nowhere in the document."""
         lex = self.lexicon
-        rid = lex.regex_id(regex.pattern) if lex is not None and lex.regex_set is not None else None
+        rid = lex.regex_id(regex.pattern) if lex is not None and lex.regex_sets else None
         if rid is None:
             return True
         if self._possible is None:
-            self._possible = set(lex.regex_set.Match(self.joined()) or ()) if self.sentences else set()  # type: ignore[union-attr]
+            self._possible = lex.possible(self.joined()) if self.sentences else set()  # type: ignore[union-attr]
         return rid in self._possible
 
     def _char_span_to_tokens(self, si: int, start: int, end: int) -> Span:
