@@ -44,13 +44,8 @@ SCOPES = ("clause", "sentence", "row", "block", "section", "document")
 # Readings other than the pack's, for review flags: a looser one asks whether the outcome would rise,
 # a stricter one whether it would fall. Each names one mechanism whose judgement may be wrong.
 READINGS: dict[str, dict[str, str]] = {
-    # find: polarity positive read as any
-    "polarity": {"en": "negated or deferred mentions counted", "sv": "nekade eller uppskjutna omnämnanden räknas"},
-    # together: scope widened one step (sentence -> block, row and block -> section)
+    # together: scope widened one step (clause -> row, sentence -> block, row and block -> section)
     "scope": {"en": "parts in the same section counted as together", "sv": "delar i samma avsnitt räknas som samlade"},
-    # (stricter) sentences of headings, titles and running headers dropped
-    "body": {"en": "headings, titles and running headers not counted",
-             "sv": "rubriker, titlar och sidhuvuden räknas inte"},
 }
 _WIDER = {"clause": "row", "sentence": "block", "row": "section", "block": "section", "section": "document",
           "document": "document"}
@@ -85,7 +80,7 @@ class Context:
     # or [(window, cue starts ascending, running max of their ends, their ends)].
     _cue_clauses: dict[int, dict[int, object] | None] = field(default_factory=dict)
     _polarity: dict[int, tuple[list[Span], list[Span], list[Span]]] = field(default_factory=dict)
-    _finds: dict[tuple[int, str, bool], tuple[list[Term], Hits]] = field(default_factory=dict)
+    _finds: dict[object, tuple[object, Hits]] = field(default_factory=dict)
     # A reading of the rules other than the pack's own (see READINGS): how the outcome would change
     # if a negation were ignored, a scope widened or headings not counted. Review flags come from it.
     reading: frozenset[str] = frozenset()
@@ -485,27 +480,22 @@ class Find(Condition):
         return self.terms.get(ctx.index.lang) or self.terms.get("*") or []
 
     def eval(self, ctx: Context) -> Hits:
+        # A find reads the same in every reading (only `together` widens), so its memo is shared by
+        # the readings; plain finds of one term list with one polarity (a signal many rules use) share
+        # one entry.
         terms = self._terms(ctx)
-        reading = ctx.reading
-        polarity = "any" if self.polarity == "positive" and "polarity" in reading else self.polarity
-        if self.unless or self.in_section or self.outside_section or self.in_table:
-            return self._eval(ctx, terms, polarity)
-        # Plain finds of one term list with one polarity (a signal used by many rules) agree, in
-        # every reading that leaves plain finds alone (the memo is shared by the readings).
-        key = (id(terms), polarity, "body" in reading)
+        plain = not (self.unless or self.in_section or self.outside_section or self.in_table)
+        key: object = (id(terms), self.polarity) if plain else id(self)
+        owner: object = terms if plain else self
         memo = ctx._finds.get(key)
-        if memo is None or memo[0] is not terms:
-            memo = ctx._finds[key] = (terms, self._eval(ctx, terms, polarity))
+        if memo is None or memo[0] is not owner:
+            memo = ctx._finds[key] = (owner, self._eval(ctx, terms, self.polarity))
         return memo[1]
 
     def _eval(self, ctx: Context, terms: list[Term], polarity: str) -> Hits:
         merged = ctx.merged(terms)
         empty = ctx.empty_headings()
         hits = {si: merged[si] for si in sorted(merged) if ctx.sentence_block[si] not in empty}  # document order
-        reading = ctx.reading
-        if "body" in reading:
-            hits = {si: sp for si, sp in hits.items()
-                    if ctx.blocks[ctx.sentence_block[si]].kind not in LABEL_KINDS}
         if self.unless:
             for name in (self.unless,) if isinstance(self.unless, str) else self.unless:
                 bad = ctx.merged(ctx.signals.get(name, _NO_TERMS))
@@ -691,18 +681,14 @@ def written_terms(cond: Condition) -> list[Term]:
 
 def readings_that_matter(cond: Condition | None) -> set[str]:
     """The readings (READINGS) that can change what a condition tree finds: a tree with no
-    `together` has no scope to widen, one with no positive find no negation to ignore."""
+    `together` has no scope to widen."""
     out: set[str] = set()
     todo = [cond] if cond is not None else []
     while todo:
         c = todo.pop()
-        if isinstance(c, Find):
-            out.add("body")
-            if c.polarity == "positive":
-                out.add("polarity")
-        elif isinstance(c, Together):
+        if isinstance(c, Together):
             out.add("scope")
-            todo.extend(c.parts)
+            break
         elif isinstance(c, Not):
             todo.append(c.part)
         elif isinstance(c, All | Any | Count):
