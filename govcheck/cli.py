@@ -360,7 +360,7 @@ def scan_cmd(
             out.target.discard()
         signal.signal(signal.SIGTERM, previous)
     elapsed = time.monotonic() - started
-    _warn_unapplied(applier.run)  # even with -q: a verdict that stopped applying changes an outcome
+    _warn_unapplied(applier.run, quiet)  # even with -q: a verdict that stopped applying changes an outcome
 
     tally = written.report.tally
     assert tally is not None
@@ -412,19 +412,28 @@ def _load_judgements(cfg: Config, paths: list[Path], explicit: Path | None, skip
         raise fail(str(exc)) from None
 
 
-def _warn_unapplied(run: JudgementRun) -> None:
-    """Stale and missing verdicts on stderr, even with -q: a verdict that stopped applying changes an
-    outcome back to the tool's, and the auditor must know why."""
-    for e in run.by_status("stale"):
+def _warn_unapplied(run: JudgementRun, quiet: bool = False) -> None:
+    """Stale, missing and superseded verdicts on stderr, even with -q: a verdict that stopped applying
+    changes an outcome back to the tool's, and the auditor must know why. A verdict that followed its
+    document to a new path still applies: a note, unless -q, so the file can be brought up to date."""
+    for e in run.entries:
         v = e.verdict
-        now = "it cannot be read now" if e.current_sha256 is None else "the document has changed since"
-        err.print(f"govcheck: warning: {e.where}: verdict {v.outcome} for {v.rule} on {v.path!r} ({v.by}, {v.date}) "
-                  f"is stale: {now}; the tool's outcome stands until it is judged again", markup=False,
-                  soft_wrap=True)
-    for e in run.by_status("missing"):
-        v = e.verdict
-        err.print(f"govcheck: warning: {e.where}: verdict for {v.rule} on {v.path!r}: no such document any more",
-                  markup=False, soft_wrap=True)
+        if e.status == "stale":
+            now = "it cannot be read now" if e.current_sha256 is None else "the document has changed since"
+            err.print(f"govcheck: warning: {e.where}: verdict {v.outcome} for {v.rule} on {v.path!r} ({v.by}, "
+                      f"{v.date}) is stale: {now}; the tool's outcome stands until it is judged again",
+                      markup=False, soft_wrap=True)
+        elif e.status == "missing":
+            err.print(f"govcheck: warning: {e.where}: verdict for {v.rule} on {v.path!r}: no such document any "
+                      "more, and no scanned document has its content", markup=False, soft_wrap=True)
+        elif e.status == "moved" and not e.applies:
+            err.print(f"govcheck: warning: {e.where}: verdict for {v.rule} on {v.path!r}: the document is now "
+                      f"{e.moved_to!r}, which has its own verdict ({e.superseded_by}); this one is not applied, "
+                      "remove it", markup=False, soft_wrap=True)
+        elif e.status == "moved" and not quiet:
+            err.print(f"govcheck: note: {e.where}: verdict for {v.rule} on {v.path!r} follows its content to "
+                      f"{e.moved_to!r} (renamed or moved); write the new path in the file to keep it tidy",
+                      markup=False, soft_wrap=True)
 
 
 def _targets(formats: list[str], output: list[Path], output_dir: Path | None) -> list[Path | None]:

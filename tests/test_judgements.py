@@ -131,6 +131,78 @@ def test_a_verdict_for_a_document_that_is_gone_is_reported(repo: Path) -> None:
     assert "retired-policy.txt" in terminal
 
 
+def test_a_renamed_or_moved_document_keeps_its_verdict(repo: Path) -> None:
+    """The verdict is bound to content and rule; the path only finds the document. Renamed into another
+    folder, the same bytes keep the auditor's outcome, and every report says it moved."""
+    doc = repo / "docs" / "policy.txt"
+    judge(repo, VERDICT.format(path="policy.txt", sha=sha(doc)))
+    moved = repo / "docs" / "archive" / "policy-2026.txt"
+    moved.parent.mkdir()
+    doc.rename(moved)
+    proc = scan(repo, "-f", "json")
+    assert proc.returncode == 0, proc.stderr  # the auditor's met, not the tool's partial (fail_on partial)
+    report = json.loads(proc.stdout)
+    jsonschema.validate(report, json.loads((ROOT / "schemas" / "report.schema.json").read_text()))
+    got = cell(report, "archive/policy-2026.txt", "has-owner")
+    assert got["outcome"] == "met" and got["tool_outcome"] == "partial"
+    assert got["judged_by"]["by"] == "A. Revisor" and got["judged_by"]["moved_from"] == "policy.txt"
+    j = report["judgements"]
+    assert j["missing"] == j["applied"] == j["stale"] == []
+    assert [(m["path"], m["moved_to"], m["rule"], m["outcome"]) for m in j["moved"]] == [
+        ("policy.txt", "archive/policy-2026.txt", "has-owner", "met")]
+    assert "superseded_by" not in j["moved"][0]
+    assert ("govcheck-judgements.yaml:3: verdict for has-owner on 'policy.txt' follows its content to "
+            "'archive/policy-2026.txt'") in proc.stderr
+    assert "1 judged by an auditor" in proc.stderr and "1 verdict for moved documents" in proc.stderr
+    terminal = scan(repo, "--details").stdout
+    assert "moved: policy.txt → archive/policy-2026.txt · has-owner → met (A. Revisor, 2026-12-10)" in terminal
+    assert "judged as policy.txt" in terminal
+    assert "verdicts not applied" not in terminal
+    md = scan(repo, "-f", "markdown", "--lang", "en").stdout
+    assert "## Auditors' verdicts that followed their document" in md
+    assert "| archive/policy-2026.txt | policy.txt | `has-owner` | met | A. Revisor, 2026-12-10 |" in md
+    assert "## Auditors' verdicts not applied" not in md
+    # the HTML review mode re-exports it under the path the document has now
+    page = repo / "r.html"
+    assert scan(repo, "-f", "html", "-o", str(page), "-q").returncode == 0
+    html = page.read_text(encoding="utf-8")
+    assert '<section id="followed">' in html and "<td>archive/policy-2026.txt</td><td>policy.txt</td>" in html
+    block = html.split('id="gc-verdicts">')[1].split("</script>")[0]
+    assert [(v["path"], v["rule"], v["sha256"]) for v in json.loads(block)] == [
+        ("archive/policy-2026.txt", "has-owner", sha(moved))]
+    # once the moved document is edited, nothing scanned has the content the auditor read: missing
+    moved.write_text(PARTIAL_TEXT + "Edited after the move.\n", encoding="utf-8")
+    proc = scan(repo, "-f", "json", "-q")
+    assert proc.returncode == 1
+    j = json.loads(proc.stdout)["judgements"]
+    assert [m["path"] for m in j["missing"]] == ["policy.txt"] and j["moved"] == []
+    assert "no such document any more, and no scanned document has its content" in proc.stderr
+
+
+def test_a_moved_verdict_gives_way_to_the_documents_own(repo: Path) -> None:
+    """After a rename the auditor judged the cell again under the new path: that verdict applies, and the
+    old one is reported so it can be removed - never two verdicts fighting over one cell."""
+    doc = repo / "docs" / "policy.txt"
+    digest = sha(doc)
+    doc.rename(repo / "docs" / "renamed.txt")
+    again = VERDICT.format(path="renamed.txt", sha=digest).replace("outcome: met", "outcome: not_met").replace(
+        "Sam signs as owner in the approval block.", "Sam is the author, not the owner.")
+    judge(repo, VERDICT.format(path="policy.txt", sha=digest), again)
+    proc = scan(repo, "-f", "json")
+    assert proc.returncode == 1, proc.stderr  # the document's own verdict: not met
+    report = json.loads(proc.stdout)
+    got = cell(report, "renamed.txt", "has-owner")
+    assert got["outcome"] == "not_met" and "moved_from" not in got["judged_by"]
+    j = report["judgements"]
+    assert [a["path"] for a in j["applied"]] == ["renamed.txt"]
+    assert [(m["path"], m["moved_to"], m["superseded_by"]) for m in j["moved"]] == [
+        ("policy.txt", "renamed.txt", f"{repo / 'govcheck-judgements.yaml'}:10")]
+    assert ("govcheck-judgements.yaml:3: verdict for has-owner on 'policy.txt': the document is now 'renamed.txt', "
+            "which has its own verdict") in proc.stderr
+    md = scan(repo, "-f", "markdown", "--lang", "en", "-q").stdout
+    assert "## Auditors' verdicts not applied" in md and "which has its own verdict" in md
+
+
 def test_judgements_file_given_on_the_command_line(repo: Path, tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere.yaml"
     elsewhere.write_text("judgements:\n" + VERDICT.format(path="policy.txt", sha=sha(repo / "docs" / "policy.txt")),

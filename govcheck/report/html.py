@@ -25,10 +25,14 @@ import base64
 import hashlib
 import html
 import json
+from typing import TYPE_CHECKING
 
 from govcheck.model import DocumentResult, RuleInfo, RuleResult, ScanReport
 from govcheck.report import ReportOptions
 from govcheck.report import common as c
+
+if TYPE_CHECKING:
+    from govcheck.judgements import JudgementRun
 
 CSS = """
 :root { --met:#1a7f37; --partial:#b7791f; --not_met:#c53030; --cannot_assess:#6b46c1; --not_applicable:#718096; }
@@ -398,11 +402,13 @@ def _verdict_form(lang: str) -> str:
             '<p id="v-status" role="status"></p></div>')
 
 
-def _verdicts_data(run: object) -> str:
-    """The verdicts file's entries as a JSON data block (never executed), so an export keeps them.
+def _verdicts_data(run: JudgementRun | None) -> str:
+    """The verdicts file's entries as a JSON data block (never executed), so an export keeps them - a
+    verdict that followed its document to a new path under that path, one superseded by the document's
+    own verdict left out (JudgementRun.current_verdicts).
 
     '<' is escaped so no document text can close the block."""
-    verdicts = [v.to_yaml() for v in getattr(run, "verdicts", [])]
+    verdicts = [v.to_yaml() for v in (run.current_verdicts() if run is not None else [])]
     text = json.dumps(verdicts, ensure_ascii=False).replace("<", "\\u003c")
     return f'<script type="application/json" id="gc-verdicts">{text}</script>'
 
@@ -534,23 +540,35 @@ def _unreadable(report: ScanReport, lang: str) -> str:
             f'<th>{e(w["reason"])}</th></tr></thead><tbody>{rows}</tbody></table></section>')
 
 
-def _unapplied(run: object, lang: str) -> str:
-    """Recorded verdicts that did not apply: stale (the document changed) or for a document that is gone."""
-    entries = [x for x in getattr(run, "entries", []) if x.status in ("stale", "missing")]
-    if not entries:
+def _unapplied(run: JudgementRun | None, lang: str) -> str:
+    """Recorded verdicts that did not apply (stale, for a document that is gone, superseded after a
+    move), and those that followed their document to a new path."""
+    if run is None or not getattr(run, "entries", None):
         return ""
-    sv = lang == "sv"
+    words = c.VERDICT_FATE[lang]
     w = c.WORDS[lang]
-    title = "Revisorns bedömningar som inte tillämpades" if sv else "Auditors' verdicts not applied"
-    why = {"stale": "dokumentet har ändrats (inaktuell)" if sv else "stale: the document changed after it was judged",
-           "missing": "dokumentet finns inte längre" if sv else "the document is gone"}
-    rows = "".join(
-        f'<tr data-status="{x.status}"><td>{e(x.verdict.path)}</td><td><code>{e(x.verdict.rule)}</code></td>'
-        f"<td>{e(c.label(x.verdict.outcome, lang))}</td><td>{e(x.verdict.by)}, {e(x.verdict.date)}</td>"
-        f"<td>{e(why[x.status])}</td><td><code>{e(x.where)}</code></td></tr>" for x in entries)
-    head = "".join(f"<th>{e(w[k])}</th>" for k in ("doc", "rule", "outcome", "decided_by", "reason", "defined_in"))
-    return (f'<section id="unapplied"><h2>{e(title)}</h2><table><thead><tr>{head}</tr></thead>'
-            f"<tbody>{rows}</tbody></table></section>")
+    out = ""
+    entries = run.unapplied()
+    if entries:
+        rows = "".join(
+            f'<tr data-status="{x.status}"><td>{e(x.verdict.path)}</td><td><code>{e(x.verdict.rule)}</code></td>'
+            f"<td>{e(c.label(x.verdict.outcome, lang))}</td><td>{e(x.verdict.by)}, {e(x.verdict.date)}</td>"
+            f"<td>{e(c.verdict_fate(x, lang))}</td><td><code>{e(x.where)}</code></td></tr>" for x in entries)
+        head = "".join(f"<th>{e(w[k])}</th>" for k in ("doc", "rule", "outcome", "decided_by", "reason", "defined_in"))
+        out += (f'<section id="unapplied"><h2>{e(words["unapplied"])}</h2><p>{e(words["unapplied_note"])}</p>'
+                f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>")
+    followed = run.followed()
+    if followed:
+        rows = "".join(
+            f'<tr data-status="moved"><td>{e(x.moved_to)}</td><td>{e(x.verdict.path)}</td>'
+            f"<td><code>{e(x.verdict.rule)}</code></td><td>{e(c.label(x.verdict.outcome, lang))}</td>"
+            f"<td>{e(x.verdict.by)}, {e(x.verdict.date)}</td><td><code>{e(x.where)}</code></td></tr>"
+            for x in followed)
+        head = "".join(f"<th>{e(t)}</th>" for t in (words["now"], words["judged_as"], w["rule"], w["outcome"],
+                                                      w["decided_by"], w["defined_in"]))
+        out += (f'<section id="followed"><h2>{e(words["followed"])}</h2><p>{e(words["followed_note"])}</p>'
+                f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>")
+    return out
 
 
 def _expired(expired: tuple[dict, ...], lang: str) -> str:
