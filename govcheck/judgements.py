@@ -109,6 +109,7 @@ class VerdictStatus:
     tool_outcome: str | None = None  # the tool's outcome in this scan, where the cell exists
     moved_to: str | None = None  # moved: the report path of the document that has the verdict's content now
     superseded_by: str | None = None  # moved but not applied: "file:line" of that document's own verdict
+    document: str | None = None  # the report path of the document whose cell it was meant for, if scanned
 
     @property
     def applies(self) -> bool:
@@ -403,24 +404,25 @@ class JudgementApplier:
             if v is not None:
                 if current == v.sha256:
                     r = replace(r, outcome=v.outcome, tool_outcome=tool, judged_by=v.judged_by())
-                    self.run.entries.append(VerdictStatus(v, "applied", where(v), current, tool))
+                    self.run.entries.append(VerdictStatus(v, "applied", where(v), current, tool, document=d.path))
                     owner = v
                 else:
-                    self.run.entries.append(VerdictStatus(v, "stale", where(v), current, tool))
+                    self.run.entries.append(VerdictStatus(v, "stale", where(v), current, tool, document=d.path))
             for m in moved:
                 if m.rule != r.rule:
                     continue
                 self.followed.add(m)
                 if owner is not None:
                     self.run.entries.append(VerdictStatus(m, "moved", where(m), current, tool, moved_to=d.path,
-                                                          superseded_by=where(owner)))
+                                                          superseded_by=where(owner), document=d.path))
                     continue
                 r = replace(r, outcome=m.outcome, tool_outcome=tool, judged_by=m.judged_by(moved_from=m.path))
-                self.run.entries.append(VerdictStatus(m, "moved", where(m), current, tool, moved_to=d.path))
+                self.run.entries.append(VerdictStatus(m, "moved", where(m), current, tool, moved_to=d.path,
+                                                      document=d.path))
                 owner = m  # a second moved verdict with this content and rule is superseded by the first
             results.append(r)
         for v in verdicts.values():  # the rule did not run on this document (rules.enable/disable)
-            self.run.entries.append(VerdictStatus(v, "not_scanned", where(v), current))
+            self.run.entries.append(VerdictStatus(v, "not_scanned", where(v), current, document=d.path))
         ran = {r.rule for r in d.results}
         self.content_without_rule.update(m for m in moved if m.rule not in ran)
         return replace(d, results=results)
