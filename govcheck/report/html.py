@@ -16,7 +16,11 @@ Review mode (a second inline script, with its own CSP hash): an auditor clicks a
 evidence, picks an outcome and writes a reason, name and date; "Export verdicts" downloads a
 govcheck-judgements.yaml for `govcheck scan` - the verdicts already in force (embedded as a JSON data
 block) with the new ones in their place. Each matrix row carries its document's sha256, so a verdict
-is bound to the version the auditor read. No server, no storage beyond the auditor's name.
+is bound to the version the auditor read. No server. What the auditor chose is kept in the browser's
+localStorage under the report's identity (a digest of its documents' paths and sha256: the same
+documents scanned again give the same identity, an edited one a new one), so a reload or a closed tab
+loses no work; it is restored on opening, shown with a count and a "Clear" button, and dropped by
+itself once the exported file is in force (a change equal to the verdict the report was written with).
 """
 
 from __future__ import annotations
@@ -64,6 +68,7 @@ ul.facets .no { color: var(--not_met); }
 #verdict { border-top: 1px solid #cbd5e0; margin-top: .8rem; padding-top: .4rem; }
 #verdict label { display: flex; flex-direction: column; font-size: .85rem; margin: .3rem 0; }
 #review-mode[aria-pressed="true"] { background: #2b6cb0; color: #fff; }
+#drafts { background: #ebf8ff; border-left: 3px solid #2b6cb0; padding: .3rem .6rem; }
 #panel { position: fixed; right: 1rem; top: 1rem; bottom: 1rem; width: min(32rem, 45vw); overflow-y: auto;
          background: #fff; border: 1px solid #cbd5e0; border-radius: 6px; padding: 1rem;
          box-shadow: 0 4px 18px rgba(0,0,0,.18); }
@@ -81,7 +86,7 @@ ol.criteria { columns: 2; font-size: .9rem; } ol.criteria code { color: #4a5568;
 .found { color: var(--met); font-weight: 600; } .missing { color: var(--not_met); font-weight: 600; }
 @media print {
   body { padding: 0; max-width: none; font-size: 10pt; }
-  #filters, #panel, .hint { display: none !important; }
+  #filters, #panel, .hint, #drafts { display: none !important; }
   #matrix td.cell { font-size: 9pt; min-width: 0; }
   thead th { position: static; }
   .detail.o-met, .detail.o-not_applicable { display: none; }
@@ -149,14 +154,30 @@ JS = """
 REVIEW_JS = """
 (() => {
   const $ = (sel) => document.querySelector(sel);
+  const $$ = (sel, el = document) => Array.from(el.querySelectorAll(sel));
+  const matrix = $('#matrix');
   const toggle = $('#review-mode'), exportBtn = $('#export'), box = $('#verdict');
-  const counts = Array.from(document.querySelectorAll('.v-count'));
+  const counts = $$('.v-count');
   const setCount = () => counts.forEach((el) => { el.textContent = String(verdicts.size); });
   const outcome = $('#v-outcome'), reason = $('#v-reason'), quote = $('#v-quote'), by = $('#v-by');
   const date = $('#v-date'), status = $('#v-status');
+  const banner = $('#drafts'), draftCount = $('#drafts-count');
   const key = (path, rule) => path + '\\u0000' + rule;
-  const verdicts = new Map();
-  JSON.parse($('#gc-verdicts').textContent).forEach((v) => verdicts.set(key(v.path, v.rule), v));
+  // The verdicts in force when the report was written, and the ones as the auditor has them now.
+  const embedded = new Map();
+  JSON.parse($('#gc-verdicts').textContent).forEach((v) => embedded.set(key(v.path, v.rule), v));
+  const verdicts = new Map(embedded);
+  // What the auditor changed here (a verdict, or null for one taken away), kept in localStorage under
+  // the report's identity (its documents' paths and sha256), so a reload or a closed tab loses nothing.
+  const changes = new Map();
+  const storeKey = 'govcheck-review:' + (matrix.dataset.report || '');
+  const FIELDS = ['path', 'rule', 'outcome', 'reason', 'by', 'date', 'page', 'quote', 'tool_outcome', 'sha256'];
+  const same = (a, b) => (!a && !b) || (Boolean(a) && Boolean(b)
+    && FIELDS.every((f) => String(a[f] ?? '') === String(b[f] ?? '')));
+  const cellFor = (path, rule) => {
+    const row = $$('tbody tr', matrix).find((r) => r.dataset.path === path);
+    return row ? $$('td.cell', row).find((c) => c.dataset.rule === rule) || null : null;
+  };
   let current = null;
   const on = () => toggle.getAttribute('aria-pressed') === 'true';
   const today = () => {
@@ -164,34 +185,6 @@ REVIEW_JS = """
     return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
   };
   try { by.value = localStorage.getItem('govcheck-auditor') || ''; } catch (e) { /* storage may be off */ }
-  function open(cell) {
-    if (!on()) return;
-    const row = cell.closest('tr');
-    current = { path: row.dataset.path, sha256: row.dataset.sha, rule: cell.dataset.rule,
-                tool: cell.dataset.tool, cell };
-    const v = verdicts.get(key(current.path, current.rule));
-    outcome.value = v ? v.outcome : '';
-    reason.value = v ? v.reason : '';
-    quote.value = v && v.quote ? v.quote : '';
-    if (v && !by.value) by.value = v.by;
-    date.value = today();
-    status.textContent = current.sha256 ? '' : box.dataset.nosha;
-    box.hidden = false;
-  }
-  $('#matrix').addEventListener('click', (ev) => {
-    const cell = ev.target.closest('td.cell');
-    if (cell) open(cell);
-  });
-  $('#matrix').addEventListener('keydown', (ev) => {
-    const cell = ev.target.closest('td.cell');
-    if (cell && (ev.key === 'Enter' || ev.key === ' ')) open(cell);
-  });
-  toggle.addEventListener('click', () => {
-    const now = !on();
-    toggle.setAttribute('aria-pressed', String(now));
-    exportBtn.hidden = !now;
-    if (!now) box.hidden = true;
-  });
   function mark(cell, yes) {
     let m = cell.querySelector('.pending');
     if (yes && !m) {
@@ -202,36 +195,101 @@ REVIEW_JS = """
     }
     if (!yes && m) m.remove();
   }
+  function persist() {
+    try {
+      if (changes.size) {
+        localStorage.setItem(storeKey, JSON.stringify({ version: 1, changes: Array.from(changes.entries()) }));
+      } else {
+        localStorage.removeItem(storeKey);
+      }
+    } catch (e) { /* storage off or full: the verdicts stay until the page is closed; export keeps them */ }
+    banner.hidden = changes.size === 0;
+    draftCount.textContent = String(changes.size);
+    setCount();
+  }
+  function restore() {
+    let saved = null;
+    try { saved = JSON.parse(localStorage.getItem(storeKey) || 'null'); } catch (e) { saved = null; }
+    if (!saved || !Array.isArray(saved.changes)) return;
+    saved.changes.forEach((entry) => {
+      if (!Array.isArray(entry) || entry.length !== 2) return;
+      const [k, v] = entry;
+      const [path, rule] = String(k).split('\\u0000');
+      const cell = cellFor(path, rule);
+      if (!cell || same(v, embedded.get(k))) return;  // not in this report, or in force already
+      changes.set(k, v);
+      if (v) { verdicts.set(k, v); mark(cell, true); } else { verdicts.delete(k); }
+    });
+    persist();  // what is in force by now (exported, saved and scanned again) needs keeping no longer
+  }
+  function open(cell) {
+    if (!on()) return;
+    const row = cell.closest('tr');
+    current = { path: row.dataset.path, sha256: row.dataset.sha, rule: cell.dataset.rule,
+                tool: cell.dataset.tool, cell };
+    const v = verdicts.get(key(current.path, current.rule));
+    outcome.value = v ? v.outcome : '';
+    reason.value = v ? v.reason : '';
+    quote.value = v && v.quote ? v.quote : '';
+    if (v && !by.value) by.value = v.by;
+    date.value = v && changes.has(key(current.path, current.rule)) ? v.date : today();
+    status.textContent = current.sha256 ? '' : box.dataset.nosha;
+    box.hidden = false;
+  }
+  matrix.addEventListener('click', (ev) => {
+    const cell = ev.target.closest('td.cell');
+    if (cell) open(cell);
+  });
+  matrix.addEventListener('keydown', (ev) => {
+    const cell = ev.target.closest('td.cell');
+    if (cell && (ev.key === 'Enter' || ev.key === ' ')) open(cell);
+  });
+  toggle.addEventListener('click', () => {
+    const now = !on();
+    toggle.setAttribute('aria-pressed', String(now));
+    exportBtn.hidden = !now;
+    if (!now) box.hidden = true;
+  });
   $('#v-save').addEventListener('click', () => {
     if (!current || !current.sha256) { status.textContent = box.dataset.nosha; return; }
     const k = key(current.path, current.rule);
-    if (!outcome.value) {
-      verdicts.delete(k);
-      mark(current.cell, false);
-    } else {
+    let v = null;
+    if (outcome.value) {
       if (!reason.value.trim() || !by.value.trim() || !/^\\d{4}-\\d{2}-\\d{2}$/.test(date.value)) {
         status.textContent = box.dataset.incomplete;
         return;
       }
-      const v = { path: current.path, rule: current.rule, outcome: outcome.value, reason: reason.value.trim(),
-                  by: by.value.trim(), date: date.value, tool_outcome: current.tool, sha256: current.sha256 };
+      v = { path: current.path, rule: current.rule, outcome: outcome.value, reason: reason.value.trim(),
+            by: by.value.trim(), date: date.value, tool_outcome: current.tool, sha256: current.sha256 };
       if (quote.value.trim()) v.quote = quote.value.trim();
-      verdicts.set(k, v);
-      mark(current.cell, true);
       try { localStorage.setItem('govcheck-auditor', v.by); } catch (e) { /* storage may be off */ }
     }
-    setCount();
+    if (v) verdicts.set(k, v); else verdicts.delete(k);
+    if (same(v, embedded.get(k))) changes.delete(k); else changes.set(k, v);
+    mark(current.cell, changes.has(k) && Boolean(v));
+    persist();
     status.textContent = box.dataset.saved;
+  });
+  $('#clear-drafts').addEventListener('click', () => {
+    if (!window.confirm(banner.dataset.confirm)) return;
+    changes.forEach((v, k) => {
+      const [path, rule] = k.split('\\u0000');
+      const cell = cellFor(path, rule);
+      if (cell) mark(cell, false);
+      if (embedded.has(k)) verdicts.set(k, embedded.get(k)); else verdicts.delete(k);
+    });
+    changes.clear();
+    persist();
+    box.hidden = true;
   });
   const q = (s) => JSON.stringify(String(s));
   function download() {
     const lines = ['# govcheck judgements: auditors\\' verdicts, exported from the HTML report.',
                    '# Save beside govcheck.yaml as govcheck-judgements.yaml, or pass --judgements FILE.',
                    'version: 1', verdicts.size ? 'judgements:' : 'judgements: []'];
-    const fields = ['rule', 'outcome', 'reason', 'by', 'date', 'page', 'quote', 'tool_outcome', 'sha256'];
     verdicts.forEach((v) => {
       lines.push('  - path: ' + q(v.path));
-      fields.forEach((f) => {
+      FIELDS.slice(1).forEach((f) => {
         if (v[f] === undefined || v[f] === null || v[f] === '') return;
         lines.push('    ' + f + ': ' + (typeof v[f] === 'number' ? String(v[f]) : q(v[f])));
       });
@@ -245,7 +303,8 @@ REVIEW_JS = """
     a.remove();
     setTimeout(() => URL.revokeObjectURL(a.href), 60000);
   }
-  [exportBtn, $('#export-panel')].forEach((el) => el.addEventListener('click', download));
+  [exportBtn, $('#export-panel'), $('#export-drafts')].forEach((el) => el.addEventListener('click', download));
+  restore();
   setCount();
 })();
 """
@@ -306,6 +365,16 @@ def _options(pairs: list[tuple[str, str]], all_label: str) -> str:
         f'<option value="{e(v)}">{e(t)}</option>' for v, t in pairs)
 
 
+def report_identity(report: ScanReport, digests: dict[str, str] | None) -> str:
+    """What the review mode keeps an auditor's unexported verdicts under: the documents' paths and
+    sha256, in order. The same documents give the same identity whatever the rule pack, options or date
+    (a verdict is bound to content and rule, not to a run); an edited, added or removed document gives
+    a new one, so verdicts chosen on other text never come back."""
+    digests = digests or {}
+    listing = json.dumps([[d.path, digests.get(d.path, "")] for d in report.documents], ensure_ascii=False)
+    return hashlib.sha256(listing.encode("utf-8")).hexdigest()[:32]
+
+
 def _matrix(report: ScanReport, lang: str, digests: dict[str, str] | None = None) -> str:
     w = c.WORDS[lang]
     rv = REVIEW_WORDS[lang]
@@ -326,6 +395,10 @@ def _matrix(report: ScanReport, lang: str, digests: dict[str, str] | None = None
         f'<button type="button" id="review-mode" aria-pressed="false">{e(rv["mode"])}</button>'
         f'<button type="button" id="export" hidden>{e(rv["export"])} (<span class="v-count">0</span>)</button>'
         "</form>"
+        f'<p id="drafts" hidden role="status" data-confirm="{e(rv["confirm_clear"])}">{c.JUDGED_MARK} '
+        f'{e(rv["drafts"])}: <span id="drafts-count">0</span>. {e(rv["drafts_note"])} '
+        f'<button type="button" id="export-drafts">{e(rv["export"])}</button> '
+        f'<button type="button" id="clear-drafts">{e(rv["clear"])}</button></p>'
     )
     legend = " · ".join(f'<span class="o-{o}">{s}</span> {e(c.label(o, lang))}' for o, s in c.SYMBOLS.items())
     legend += f" · {c.WAIVED_MARK} {e(c.TEXT[lang]['waived'])}"
@@ -339,7 +412,8 @@ def _matrix(report: ScanReport, lang: str, digests: dict[str, str] | None = None
     return (
         f'<section id="matrix-section"><h2>{e(w["matrix"])}</h2>{filters}'
         f'<p class="legend">{e(w["legend"])}: {legend}</p><p class="hint">{e(w["click_hint"])}</p>'
-        f'<div class="wrap"><table id="matrix"><thead><tr><th>{e(w["doc"])}</th><th>{e(w["type"])}</th>{head}'
+        f'<div class="wrap"><table id="matrix" data-report="{report_identity(report, digests)}">'
+        f'<thead><tr><th>{e(w["doc"])}</th><th>{e(w["type"])}</th>{head}'
         f"</tr></thead><tbody>\n{rows}\n</tbody></table></div>"
         f'<h3>{e(w["criteria"])}</h3><ol class="criteria">{criteria}</ol>'
         f'<aside id="panel" hidden aria-live="polite"><button type="button" id="close">{e(w["close"])}</button>'
@@ -373,13 +447,23 @@ REVIEW_WORDS = {
            "none": "– ingen (verktygets utfall gäller)", "reason": "Motivering",
            "quote": "Sida eller citat du stöder dig på",
            "by": "Namn", "date": "Datum", "save": "Spara bedömningen",
-           "saved": "Sparad. Exportera bedömningarna för att behålla dem.",
+           "saved": "Sparad i den här webbläsaren. Exportera bedömningarna så att govcheck tillämpar dem.",
+           "drafts": "Bedömningar gjorda i den här webbläsaren för denna rapport",
+           "drafts_note": "De finns kvar när sidan laddas om, tills du rensar dem; exporten skriver dem till "
+                          "bedömningsfilen.",
+           "clear": "Rensa", "confirm_clear": "Glömma bedömningarna som gjorts i den här webbläsaren för denna "
+                                             "rapport? Redan exporterade filer påverkas inte.",
            "incomplete": "Välj en bedömning och skriv motivering, namn och datum.",
            "nosha": "Dokumentets innehåll kunde inte fingeravtryckas; bedömningen kan inte bindas till det."},
     "en": {"mode": "Review mode", "export": "Export verdicts", "yours": "Your verdict",
            "none": "– none (the tool's outcome stands)", "reason": "Reason", "quote": "Page or quote you relied on",
            "by": "Name", "date": "Date", "save": "Save verdict",
-           "saved": "Saved. Export the verdicts to keep them.",
+           "saved": "Saved in this browser. Export the verdicts for govcheck to apply them.",
+           "drafts": "Verdicts chosen in this browser for this report",
+           "drafts_note": "They are kept across reloads until you clear them; export writes them to the judgements "
+                          "file.",
+           "clear": "Clear", "confirm_clear": "Forget the verdicts chosen in this browser for this report? Files "
+                                             "already exported are not affected.",
            "incomplete": "Choose an outcome and write a reason, your name and the date.",
            "nosha": "The document's content could not be fingerprinted; a verdict cannot be bound to it."},
 }
