@@ -127,7 +127,8 @@ judgements_app = typer.Typer(
     "  3. govcheck judgements import matrix.xlsx -o DOCS/govcheck-judgements.yaml\n"
     "  4. govcheck scan DOCS   applies each verdict while the document is unchanged (outcome = yours,\n"
     "     the tool's kept as tool_outcome); after an edit the verdict is reported as stale and the\n"
-    "     tool's outcome stands until you judge the new version.\n"
+    "     tool's outcome stands until you judge the new version. A file renamed or moved keeps its\n"
+    "     verdict: it is found by its content (sha256) and reported as moved.\n"
     "  5. govcheck judgements examples DOCS   turns disagreements into candidate rule examples.",
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -508,7 +509,7 @@ def judgements_import(
 ) -> None:
     """Turn the filled-in rows of an XLSX report into a judgements file; exit 2 naming sheet, row and
     column of every problem."""
-    from govcheck.judgements import dump, merge
+    from govcheck.judgements import carried, dump, merge
     from govcheck.judgements_import import WorkbookError, import_xlsx
 
     if not workbook.is_file():
@@ -531,8 +532,10 @@ def judgements_import(
         return
     write_atomic(output, dump(merged))
     replaced = sum(1 for v in verdicts if any((o.path, o.rule) == (v.path, v.rule) for o in old))
+    moved = len(carried(old, verdicts))
     err.print(f"govcheck: {output}: {len(verdicts)} verdicts from {workbook.name} ({replaced} replacing earlier "
-              f"ones), {len(merged)} in all", markup=False, soft_wrap=True)
+              f"ones{f', {moved} moved to their document’s new path' if moved else ''}), {len(merged)} in all",
+              markup=False, soft_wrap=True)
 
 
 @judgements_app.command("examples")

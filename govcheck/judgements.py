@@ -470,10 +470,41 @@ HEADER = """\
 """
 
 
+def carried(old: list[Verdict], new: list[Verdict]) -> dict[Verdict, Verdict]:
+    """Old verdicts that a new one carries, unchanged, to another path -> that new verdict.
+
+    Unchanged means the same content (sha256), rule, outcome, reason, who and when: a workbook or HTML
+    report written after the document was renamed or moved shows the verdict in force under the new
+    path, and importing it must not leave the old path beside the new one (the scan would report the
+    old entry as superseded on every run)."""
+    def same(v: Verdict) -> tuple:
+        return (v.sha256, v.rule, v.outcome, v.reason, v.by, v.date)
+
+    by_decision = {same(v): v for v in new}
+    paths = {(v.path, v.rule) for v in new}
+    out: dict[Verdict, Verdict] = {}
+    for v in old:
+        moved = by_decision.get(same(v))
+        if moved is not None and moved.path != v.path and (v.path, v.rule) not in paths:
+            out[v] = moved
+    return out
+
+
 def merge(old: list[Verdict], new: list[Verdict]) -> list[Verdict]:
-    """The old verdicts with the new ones in their place (same document and rule) or appended."""
+    """The old verdicts with the new ones in their place (same document and rule, or the same verdict
+    carried to the document's new path: `carried`) or appended."""
     fresh = {(v.path, v.rule): v for v in new}
-    out = [fresh.pop((v.path, v.rule), v) for v in old]
+    moved = carried(old, new)
+    out: list[Verdict] = []
+    for v in old:
+        if (v.path, v.rule) in fresh:
+            out.append(fresh.pop((v.path, v.rule)))
+        elif v in moved:
+            successor = moved[v]
+            if (successor.path, successor.rule) in fresh:  # else already in its place: the old one just goes
+                out.append(fresh.pop((successor.path, successor.rule)))
+        else:
+            out.append(v)
     return out + [v for v in new if (v.path, v.rule) in fresh]
 
 

@@ -430,6 +430,28 @@ def test_xlsx_round_trip_verdict_changes_the_next_scan(repo: Path) -> None:
     assert out.read_text(encoding="utf-8") == before
 
 
+def test_xlsx_round_trip_after_a_move_writes_the_new_path_in_place_of_the_old(repo: Path) -> None:
+    """The workbook of a scan after a rename shows the moved verdict under the new path; importing it
+    puts that path in the file instead of keeping both (which the scan would report on every run)."""
+    doc = repo / "docs" / "policy.txt"
+    digest = sha(doc)
+    out = judge(repo, VERDICT.format(path="policy.txt", sha=digest))
+    doc.rename(repo / "docs" / "renamed.txt")
+    book = repo / "matrix.xlsx"
+    assert scan(repo, "-f", "xlsx", "-o", str(book), "-q").returncode == 0
+    proc = govcheck("judgements", "import", str(book), "-o", str(out), cwd=repo)
+    assert proc.returncode == 0, proc.stderr
+    assert "1 moved to their document’s new path" in proc.stderr
+    saved = yaml.safe_load(out.read_text(encoding="utf-8"))["judgements"]
+    assert [(v["path"], v["rule"], v["outcome"], v["sha256"]) for v in saved] == [
+        ("renamed.txt", "has-owner", "met", digest)]
+    proc = scan(repo, "-f", "json")
+    assert proc.returncode == 0
+    j = json.loads(proc.stdout)["judgements"]
+    assert [a["path"] for a in j["applied"]] == ["renamed.txt"] and j["moved"] == []
+    assert "verdict" not in proc.stderr.replace("judged by an auditor", "")  # no note, no warning
+
+
 def test_xlsx_import_errors_name_sheet_row_and_column(repo: Path) -> None:
     book = repo / "matrix.xlsx"
     assert scan(repo, "-f", "xlsx", "-o", str(book), "-q", "--lang", "sv").returncode == 1
