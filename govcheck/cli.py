@@ -9,6 +9,11 @@ Exit codes of `govcheck scan` (like Vale and Semgrep, so CI can gate on them):
      is a folder or not writable, a full disk, standard output closed or full) - with one line
      naming the path and the reason, and no report left half-written.
   130 / 143  interrupted (SIGINT / SIGTERM): no report written, workers stopped.
+  141  the reader of standard output went away (`govcheck scan DIR | head -1`): writing stops, the
+     scan's workers are stopped, no report is committed, nothing is printed. 128 + SIGPIPE, the status
+     a shell shows for `yes | head -1` under `set -o pipefail`: neither 0 nor 1, because the report
+     was not delivered whole and the findings were not counted to the end, and not 2, because nothing
+     failed in govcheck - the reader chose to stop. Every command ends this way on a closed pipe.
 `govcheck diff` exits 0 (2 on unreadable reports); `govcheck init` 0 (2 if the file exists).
 """
 
@@ -19,12 +24,14 @@ import datetime as dt
 import signal
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from typer.core import TyperGroup
 
 from govcheck import __version__
 from govcheck.config import (
@@ -55,12 +62,52 @@ from govcheck.judgements import check_rules as check_judged_rules
 from govcheck.model import DocumentResult
 from govcheck.report import BINARY, EXTENSIONS, FORMATS, ReportOptions, write_atomic
 from govcheck.report.common import FAIL_ON, review_summary
-from govcheck.report.output import OutputError, Target
+from govcheck.report.output import OutputError, Target, silence_stdout, write_stdout
 from govcheck.report.stream import Output, Transform, write_reports
 from govcheck.rules import RuleError, bundled_packs, load_pack, load_packs
 from govcheck.scan import ScanOptions, ScanStats, report_header, run, scan
 
+# 128 + SIGPIPE: what a shell reports for a coreutils command whose reader stopped reading.
+EXIT_READER_GONE = 141
+
+
+@contextlib.contextmanager
+def _quiet_when_reader_leaves() -> Iterator[None]:
+    """End with EXIT_READER_GONE, silently, when standard output's reader has gone away.
+
+    Python ignores SIGPIPE, so a write to a closed pipe raises BrokenPipeError; left to click, that
+    becomes exit 1 - which govcheck uses for "findings" - or, when the last buffered lines are flushed
+    at interpreter exit, an "Exception ignored" message and exit 120. Standard output is flushed here,
+    not at exit, so a closed pipe shows itself where it can be caught."""
+    try:
+        try:
+            yield
+        finally:
+            with contextlib.suppress(ValueError, AttributeError):  # standard output closed or absent
+                sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()  # nothing more to write, and the interpreter's own flush must not fail again
+        raise typer.Exit(EXIT_READER_GONE) from None
+    except OSError as exc:  # a full disk behind standard output (`> /dev/full`): the tool failed, exit 2
+        silence_stdout()
+        raise fail(f"cannot write to standard output: {exc.strerror or exc}") from None
+
+
+class _Commands(TyperGroup):
+    """The command group: every command, and the help and --version printed while the arguments are
+    parsed, end quietly with EXIT_READER_GONE on a closed pipe (_quiet_when_reader_leaves)."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> typer.Context:
+        with _quiet_when_reader_leaves():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        with _quiet_when_reader_leaves():
+            return super().invoke(ctx)
+
+
 app = typer.Typer(
+    cls=_Commands,
     help="Check governance documents (agreements, guidelines, routines) against YAML rule packs.\n\n"
     "Start with:  govcheck scan FOLDER   (a matrix per document and rule, with --details for evidence).",
     no_args_is_help=True,
@@ -80,7 +127,8 @@ judgements_app = typer.Typer(
     "  3. govcheck judgements import matrix.xlsx -o DOCS/govcheck-judgements.yaml\n"
     "  4. govcheck scan DOCS   applies each verdict while the document is unchanged (outcome = yours,\n"
     "     the tool's kept as tool_outcome); after an edit the verdict is reported as stale and the\n"
-    "     tool's outcome stands until you judge the new version.\n"
+    "     tool's outcome stands until you judge the new version. A file renamed or moved keeps its\n"
+    "     verdict: it is found by its content (sha256) and reported as moved.\n"
     "  5. govcheck judgements examples DOCS   turns disagreements into candidate rule examples.",
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -313,7 +361,7 @@ def scan_cmd(
             out.target.discard()
         signal.signal(signal.SIGTERM, previous)
     elapsed = time.monotonic() - started
-    _warn_unapplied(applier.run)  # even with -q: a verdict that stopped applying changes an outcome
+    _warn_unapplied(applier.run, quiet)  # even with -q: a verdict that stopped applying changes an outcome
 
     tally = written.report.tally
     assert tally is not None
@@ -365,19 +413,28 @@ def _load_judgements(cfg: Config, paths: list[Path], explicit: Path | None, skip
         raise fail(str(exc)) from None
 
 
-def _warn_unapplied(run: JudgementRun) -> None:
-    """Stale and missing verdicts on stderr, even with -q: a verdict that stopped applying changes an
-    outcome back to the tool's, and the auditor must know why."""
-    for e in run.by_status("stale"):
+def _warn_unapplied(run: JudgementRun, quiet: bool = False) -> None:
+    """Stale, missing and superseded verdicts on stderr, even with -q: a verdict that stopped applying
+    changes an outcome back to the tool's, and the auditor must know why. A verdict that followed its
+    document to a new path still applies: a note, unless -q, so the file can be brought up to date."""
+    for e in run.entries:
         v = e.verdict
-        now = "it cannot be read now" if e.current_sha256 is None else "the document has changed since"
-        err.print(f"govcheck: warning: {e.where}: verdict {v.outcome} for {v.rule} on {v.path!r} ({v.by}, {v.date}) "
-                  f"is stale: {now}; the tool's outcome stands until it is judged again", markup=False,
-                  soft_wrap=True)
-    for e in run.by_status("missing"):
-        v = e.verdict
-        err.print(f"govcheck: warning: {e.where}: verdict for {v.rule} on {v.path!r}: no such document any more",
-                  markup=False, soft_wrap=True)
+        if e.status == "stale":
+            now = "it cannot be read now" if e.current_sha256 is None else "the document has changed since"
+            err.print(f"govcheck: warning: {e.where}: verdict {v.outcome} for {v.rule} on {v.path!r} ({v.by}, "
+                      f"{v.date}) is stale: {now}; the tool's outcome stands until it is judged again",
+                      markup=False, soft_wrap=True)
+        elif e.status == "missing":
+            err.print(f"govcheck: warning: {e.where}: verdict for {v.rule} on {v.path!r}: no such document any "
+                      "more, and no scanned document has its content", markup=False, soft_wrap=True)
+        elif e.status == "moved" and not e.applies:
+            err.print(f"govcheck: warning: {e.where}: verdict for {v.rule} on {v.path!r}: the document is now "
+                      f"{e.moved_to!r}, which has its own verdict ({e.superseded_by}); this one is not applied, "
+                      "remove it", markup=False, soft_wrap=True)
+        elif e.status == "moved" and not quiet:
+            err.print(f"govcheck: note: {e.where}: verdict for {v.rule} on {v.path!r} follows its content to "
+                      f"{e.moved_to!r} (renamed or moved); write the new path in the file to keep it tidy",
+                      markup=False, soft_wrap=True)
 
 
 def _targets(formats: list[str], output: list[Path], output_dir: Path | None) -> list[Path | None]:
@@ -435,7 +492,7 @@ def diff_cmd(
     if not lang:
         langs = [d.get("lang") for d in after["documents"] if d.get("lang") in ("sv", "en")]
         lang = max(set(langs), key=langs.count) if langs else "en"
-    sys.stdout.write(render(compare(before, after, str(old), str(new)), fmt, lang))
+    write_stdout(render(compare(before, after, str(old), str(new)), fmt, lang))
 
 
 # --- judgements -----------------------------------------------------------------------------------
@@ -452,7 +509,7 @@ def judgements_import(
 ) -> None:
     """Turn the filled-in rows of an XLSX report into a judgements file; exit 2 naming sheet, row and
     column of every problem."""
-    from govcheck.judgements import dump, merge
+    from govcheck.judgements import carried, dump, merge
     from govcheck.judgements_import import WorkbookError, import_xlsx
 
     if not workbook.is_file():
@@ -471,12 +528,14 @@ def judgements_import(
             raise fail(str(exc)) from None
     merged = merge(old, verdicts)
     if output is None:
-        sys.stdout.write(dump(merged))
+        write_stdout(dump(merged))
         return
     write_atomic(output, dump(merged))
     replaced = sum(1 for v in verdicts if any((o.path, o.rule) == (v.path, v.rule) for o in old))
+    moved = len(carried(old, verdicts))
     err.print(f"govcheck: {output}: {len(verdicts)} verdicts from {workbook.name} ({replaced} replacing earlier "
-              f"ones), {len(merged)} in all", markup=False, soft_wrap=True)
+              f"ones{f', {moved} moved to their document’s new path' if moved else ''}), {len(merged)} in all",
+              markup=False, soft_wrap=True)
 
 
 @judgements_app.command("examples")
@@ -521,7 +580,7 @@ def judgements_examples(
     _warn_unapplied(verdicts)
     text, count = candidate_examples(report, packs, as_of_date)
     if output is None:
-        sys.stdout.write(text)
+        write_stdout(text)
     else:
         write_atomic(output, text)
     err.print(f"govcheck: {count} candidate examples from {len(judged)} judged documents", markup=False)

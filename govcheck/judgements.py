@@ -8,9 +8,12 @@ codes follow the auditor.
 
 A verdict is about one version of one document: it records the sha256 of the file's bytes. When the
 document changes, the verdict is *stale* - it is not applied, because the auditor judged other text -
-and it is reported, never silently dropped. A verdict for a file that no longer exists is reported as
-*missing*. The file is validated strictly (schemas/judgements.schema.json) before any document is
-read; every problem names file and line, like govcheck.yaml (exit 2).
+and it is reported, never silently dropped. The path only finds the document; the content decides: when
+no file is left at a verdict's path but a scanned document has the recorded sha256 (the file was renamed
+or moved to another folder), the verdict follows it and is reported as *moved*. Only when no document
+with that content is scanned is the verdict *missing*. The file is validated strictly
+(schemas/judgements.schema.json) before any document is read; every problem names file and line, like
+govcheck.yaml (exit 2).
 """
 
 from __future__ import annotations
@@ -33,7 +36,9 @@ from govcheck.rules.loader import _line_of, _PackLoader, _parts, schema
 JUDGEMENTS_NAME = "govcheck-judgements.yaml"
 MAX_BYTES = 16 * 1024 * 1024
 # What each verdict turned into in this scan; the JSON report's `judgements` section has one list each.
-STATUSES = ("applied", "stale", "missing", "not_scanned")
+# moved: the verdict's path names no file any more, and a scanned document has its content; it applies
+# there (or, if that document has a verdict of its own for the rule, is superseded by it).
+STATUSES = ("applied", "moved", "stale", "missing", "not_scanned")
 
 
 class JudgementsError(Exception):
@@ -56,13 +61,16 @@ class Verdict:
     tool_outcome: str | None = None  # what the tool said when the verdict was recorded
     line: int = 0  # where it stands in its file, for messages
 
-    def judged_by(self) -> dict:
-        """What a judged cell carries (RuleResult.judged_by): who, when, why, and what they relied on."""
+    def judged_by(self, moved_from: str | None = None) -> dict:
+        """What a judged cell carries (RuleResult.judged_by): who, when, why, and what they relied on;
+        `moved_from`, the path the document was judged under, when it has moved since."""
         out: dict = {"by": self.by, "date": self.date, "reason": self.reason}
         if self.page is not None:
             out["page"] = self.page
         if self.quote:
             out["quote"] = self.quote
+        if moved_from is not None:
+            out["moved_from"] = moved_from
         return out
 
     def to_yaml(self) -> dict:
@@ -99,6 +107,14 @@ class VerdictStatus:
     where: str  # "file:line"
     current_sha256: str | None = None  # the document's digest now (stale: differs from the recorded one)
     tool_outcome: str | None = None  # the tool's outcome in this scan, where the cell exists
+    moved_to: str | None = None  # moved: the report path of the document that has the verdict's content now
+    superseded_by: str | None = None  # moved but not applied: "file:line" of that document's own verdict
+    document: str | None = None  # the report path of the document whose cell it was meant for, if scanned
+
+    @property
+    def applies(self) -> bool:
+        """Does the cell show this verdict's outcome?"""
+        return self.status == "applied" or (self.status == "moved" and self.superseded_by is None)
 
     def to_json(self) -> dict:
         v = self.verdict
@@ -108,6 +124,10 @@ class VerdictStatus:
             out["tool_outcome"] = self.tool_outcome
         if self.status == "stale":
             out["current_sha256"] = self.current_sha256
+        if self.moved_to is not None:
+            out["moved_to"] = self.moved_to
+        if self.superseded_by is not None:
+            out["superseded_by"] = self.superseded_by
         return out
 
 
@@ -124,6 +144,32 @@ class JudgementRun:
 
     def by_status(self, status: str) -> list[VerdictStatus]:
         return [e for e in self.entries if e.status == status]
+
+    def unapplied(self) -> list[VerdictStatus]:
+        """Verdicts a person must act on: stale, missing, or moved onto a document that has its own."""
+        return [e for e in self.entries if e.status in ("stale", "missing") or (e.status == "moved" and not e.applies)]
+
+    def followed(self) -> list[VerdictStatus]:
+        """Verdicts applied to a document found under a new path (moved, not superseded)."""
+        return [e for e in self.entries if e.status == "moved" and e.applies]
+
+    def current_verdicts(self) -> list[Verdict]:
+        """The file's verdicts as they should now be written (the HTML review mode re-exports these): a
+        moved verdict under the path its document has now (one per document that has its content), a
+        superseded one left out - its cell has a verdict of its own."""
+        moved: dict[Verdict, list[str]] = {}
+        for e in self.entries:
+            if e.status == "moved":
+                moved.setdefault(e.verdict, [])
+                if e.applies and e.moved_to is not None:
+                    moved[e.verdict].append(e.moved_to)
+        out: list[Verdict] = []
+        for v in self.verdicts:
+            if v in moved:
+                out.extend(replace(v, path=path) for path in moved[v])
+            else:
+                out.append(v)
+        return out
 
     def to_json(self) -> dict:
         out: dict = {"file": self.file}
@@ -298,10 +344,14 @@ class JudgementApplier:
     transform of govcheck.report.stream), and records what became of each verdict in `run`.
 
     Applied: the document's bytes still have the recorded sha256 and the rule ran on it. Stale: the
-    document changed (its cell keeps the tool's outcome). Missing: no such file any more. Not scanned:
-    the file exists but was outside this scan (another folder, excluded, or the rule was not run); these
-    two are known once the last document has passed (`finish`).
-    all_digests: hash every scanned document, not only judged ones (the XLSX and HTML need them)."""
+    document changed (its cell keeps the tool's outcome). Moved: no file is left at the verdict's path,
+    and a scanned document has the recorded content - renamed or moved, it is still what the auditor
+    read, so the verdict applies there; a verdict of that document's own for the rule wins (the moved
+    one is superseded and reported). Missing: no file at the path and no scanned document with the
+    content. Not scanned: the file exists but was outside this scan (another folder, excluded, or the
+    rule was not run). The last three are known once the last document has passed (`finish`).
+    all_digests: hash every scanned document, not only judged ones (the XLSX and HTML need them); when
+    some verdict's path names no file, every document is hashed anyway, to look for its content."""
 
     def __init__(self, judgements: Judgements, sources: list[Source], roots: list[str],
                  all_digests: bool = False) -> None:
@@ -316,45 +366,70 @@ class JudgementApplier:
         self.sources = {src.rel: src for src in sources}
         self.matched: dict[str, list[Verdict]] = {}  # report path -> its verdicts, until the document passes
         self.unmatched: list[Verdict] = []
+        # sha256 -> verdicts whose path names no file: they look for their content among the documents
+        self.orphans: dict[str, list[Verdict]] = {}
+        self.followed: set[Verdict] = set()  # orphans whose content turned up (applied or superseded)
+        self.content_without_rule: set[Verdict] = set()  # content turned up, but the rule did not run there
         for v in judgements.verdicts:
             src = by_name.get(v.path)
-            if src is None:
+            if src is not None:
+                self.matched.setdefault(src.rel, []).append(v)
+            elif _exists(v, self.base, self.roots):
                 self.unmatched.append(v)
             else:
-                self.matched.setdefault(src.rel, []).append(v)
+                self.orphans.setdefault(v.sha256, []).append(v)
         self.run = JudgementRun(file=str(judgements.path) if judgements.path else None,
                                 verdicts=list(judgements.verdicts))
         self._finished = False
 
     def __call__(self, d: DocumentResult) -> DocumentResult:
         verdicts = {v.rule: v for v in self.matched.pop(d.path, [])}
-        if not verdicts and not self.all_digests:
+        if not verdicts and not self.all_digests and not self.orphans:
             return d
         src = self.sources.get(d.path)
         current = digest(src.path) if src is not None else None
         if current is not None:
             self.run.digests[d.path] = current
-        if not verdicts:
+        moved = self.orphans.get(current, []) if current is not None else []
+        if not verdicts and not moved:
             return d
+        where = self.judgements.where
         results = []
         for r in d.results:
-            v = verdicts.pop(r.rule, None)
-            if v is None:
-                results.append(r)
-                continue
             tool = r.tool_outcome if r.judged_by is not None else r.outcome
-            if current == v.sha256:
-                results.append(replace(r, outcome=v.outcome, tool_outcome=tool, judged_by=v.judged_by()))
-                self.run.entries.append(VerdictStatus(v, "applied", self.judgements.where(v), current, tool))
-            else:
-                results.append(r)
-                self.run.entries.append(VerdictStatus(v, "stale", self.judgements.where(v), current, tool))
+            v = verdicts.pop(r.rule, None)
+            # A verdict of the document's own that applies outranks one that moved here; a stale one does
+            # not: the moved verdict was made on the content the document has now.
+            owner: Verdict | None = None
+            if v is not None:
+                if current == v.sha256:
+                    r = replace(r, outcome=v.outcome, tool_outcome=tool, judged_by=v.judged_by())
+                    self.run.entries.append(VerdictStatus(v, "applied", where(v), current, tool, document=d.path))
+                    owner = v
+                else:
+                    self.run.entries.append(VerdictStatus(v, "stale", where(v), current, tool, document=d.path))
+            for m in moved:
+                if m.rule != r.rule:
+                    continue
+                self.followed.add(m)
+                if owner is not None:
+                    self.run.entries.append(VerdictStatus(m, "moved", where(m), current, tool, moved_to=d.path,
+                                                          superseded_by=where(owner), document=d.path))
+                    continue
+                r = replace(r, outcome=m.outcome, tool_outcome=tool, judged_by=m.judged_by(moved_from=m.path))
+                self.run.entries.append(VerdictStatus(m, "moved", where(m), current, tool, moved_to=d.path,
+                                                      document=d.path))
+                owner = m  # a second moved verdict with this content and rule is superseded by the first
+            results.append(r)
         for v in verdicts.values():  # the rule did not run on this document (rules.enable/disable)
-            self.run.entries.append(VerdictStatus(v, "not_scanned", self.judgements.where(v), current))
+            self.run.entries.append(VerdictStatus(v, "not_scanned", where(v), current, document=d.path))
+        ran = {r.rule for r in d.results}
+        self.content_without_rule.update(m for m in moved if m.rule not in ran)
         return replace(d, results=results)
 
     def finish(self) -> JudgementRun:
-        """After the last document: verdicts whose document never came are missing or not scanned."""
+        """After the last document: verdicts whose document never came are moved elsewhere, missing or
+        not scanned."""
         if not self._finished:
             self._finished = True
             for rest in self.matched.values():  # a source without a document in the report (filtered)
@@ -363,6 +438,13 @@ class JudgementApplier:
             for v in self.unmatched:
                 status = "not_scanned" if _exists(v, self.base, self.roots) else "missing"
                 self.run.entries.append(VerdictStatus(v, status, self.judgements.where(v)))
+            for group in self.orphans.values():
+                for v in group:
+                    if v in self.followed:
+                        continue
+                    # its content was scanned, but not this rule on it: outside this scan, not gone
+                    status = "not_scanned" if v in self.content_without_rule else "missing"
+                    self.run.entries.append(VerdictStatus(v, status, self.judgements.where(v)))
             order = {v: i for i, v in enumerate(self.judgements.verdicts)}
             self.run.entries.sort(key=lambda e: order[e.verdict])
         return self.run
@@ -388,10 +470,41 @@ HEADER = """\
 """
 
 
+def carried(old: list[Verdict], new: list[Verdict]) -> dict[Verdict, Verdict]:
+    """Old verdicts that a new one carries, unchanged, to another path -> that new verdict.
+
+    Unchanged means the same content (sha256), rule, outcome, reason, who and when: a workbook or HTML
+    report written after the document was renamed or moved shows the verdict in force under the new
+    path, and importing it must not leave the old path beside the new one (the scan would report the
+    old entry as superseded on every run)."""
+    def same(v: Verdict) -> tuple:
+        return (v.sha256, v.rule, v.outcome, v.reason, v.by, v.date)
+
+    by_decision = {same(v): v for v in new}
+    paths = {(v.path, v.rule) for v in new}
+    out: dict[Verdict, Verdict] = {}
+    for v in old:
+        moved = by_decision.get(same(v))
+        if moved is not None and moved.path != v.path and (v.path, v.rule) not in paths:
+            out[v] = moved
+    return out
+
+
 def merge(old: list[Verdict], new: list[Verdict]) -> list[Verdict]:
-    """The old verdicts with the new ones in their place (same document and rule) or appended."""
+    """The old verdicts with the new ones in their place (same document and rule, or the same verdict
+    carried to the document's new path: `carried`) or appended."""
     fresh = {(v.path, v.rule): v for v in new}
-    out = [fresh.pop((v.path, v.rule), v) for v in old]
+    moved = carried(old, new)
+    out: list[Verdict] = []
+    for v in old:
+        if (v.path, v.rule) in fresh:
+            out.append(fresh.pop((v.path, v.rule)))
+        elif v in moved:
+            successor = moved[v]
+            if (successor.path, successor.rule) in fresh:  # else already in its place: the old one just goes
+                out.append(fresh.pop((successor.path, successor.rule)))
+        else:
+            out.append(v)
     return out + [v for v in new if (v.path, v.rule) in fresh]
 
 

@@ -5,7 +5,8 @@ traceback: it says in one line what it could not write and why, exits 2, and lea
 report. Each test makes one fault happen for real: a 64 kB tmpfs that fills up (needs root, as in
 CI), /dev/full as standard output, a closed standard output, a folder where the report should go,
 a folder without write permission (setpriv drops root's override), a cache that cannot be written,
-a file deleted or changed after discovery, SIGINT/SIGTERM at random moments of a cold scan.
+a file deleted or changed after discovery, SIGINT/SIGTERM at random moments of a cold scan, a
+pipe whose reader stops reading (`| head -1`: exit 141, silent).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shlex
 import signal
 import subprocess
 import sys
@@ -134,11 +136,79 @@ def test_standard_output_full(docs: Path) -> None:
     one_line_error(proc, "standard output", "No space left on device")
 
 
+def test_standard_output_full_for_other_commands() -> None:
+    """Not only scan: a command whose few lines stay buffered until exit once died with "Exception
+    ignored" and exit 120."""
+    with open("/dev/full", "w") as full:
+        proc = cli("rules", "list", stdout=full, stderr=subprocess.PIPE)
+    one_line_error(proc, "standard output", "No space left on device")
+
+
 def test_standard_output_closed(docs: Path) -> None:
     proc = subprocess.run(["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m", "govcheck", *SCAN, str(docs),
                            *INLINE, "--no-cache", "--format", "json"], capture_output=False, stderr=subprocess.PIPE,
                           text=True, timeout=120, cwd=ROOT, check=False)
     one_line_error(proc, "standard output is closed")
+
+
+# --- a reader that stops reading -------------------------------------------------------------------
+# `govcheck scan DIR | head -1`: the reader leaves, and the tool neither blames itself (exit 2 and an
+# error line) nor claims findings (exit 1, click's default): it stops and exits 141, as coreutils do.
+
+
+@pytest.fixture(scope="module")
+def many_docs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Enough documents that every report is far larger than a pipe's 64 kB buffer: the reader is
+    certainly gone before the writer is done, whatever the timing."""
+    folder = tmp_path_factory.mktemp("pipe") / "docs"
+    for i in range(24):
+        write(folder / f"kommun-{i % 4}" / f"rutin-{i:02d}.md", TEXT + f"\nKopia {i}.\n")
+    return folder
+
+
+def piped_to_head(*args: str, unbuffered: bool) -> subprocess.CompletedProcess:
+    """`govcheck ARGS | head -1` in a real shell pipeline, with pipefail so govcheck's status is the pipe's."""
+    line = " ".join(["set -o pipefail;", shlex.quote(sys.executable), "-m", "govcheck", *map(shlex.quote, args),
+                     "| head -1"])
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    return subprocess.run(["bash", "-c", line], capture_output=True, text=True, timeout=180, cwd=ROOT, check=False,
+                          env=env)
+
+
+@pytest.mark.parametrize("unbuffered", [False, True], ids=["buffered", "PYTHONUNBUFFERED"])
+@pytest.mark.parametrize("fmt", ["json", "terminal", "markdown"])
+def test_a_reader_that_stops_reading_ends_the_scan_quietly_with_141(many_docs: Path, tmp_path: Path, fmt: str,
+                                                                    unbuffered: bool) -> None:
+    """JSON streams while the scan runs (the pipe breaks mid-scan); the others are written at the end.
+    PYTHONUNBUFFERED (common in CI containers) once hid the broken pipe: a write cut short by the
+    reader leaving was taken as complete, the rest of the report dropped, and the run exited 1."""
+    report = tmp_path / "out" / "also.csv"
+    proc = piped_to_head("scan", str(many_docs), "--as-of", AS_OF, "--fail-on", "not_met", "--details",
+                         "--format", "csv", "--output", str(report), "--format", fmt, unbuffered=unbuffered)
+    assert proc.returncode == 141, (proc.returncode, proc.stderr)
+    assert proc.stderr == ""  # no traceback, no error line, no summary: the reader chose to stop
+    assert len(proc.stdout.splitlines()) == 1
+    # as for any report that could not be delivered whole: none is left, not even the one to a file
+    assert not report.exists() and not list(report.parent.glob(".*"))
+
+
+@pytest.mark.parametrize("args", [("rules", "list"), ("rules", "explain", "follow-up"), ("--help",), ("--version",),
+                                  ("scan", "--help")])
+def test_other_commands_on_a_closed_pipe_exit_141_without_a_message(args: tuple[str, ...]) -> None:
+    """Short outputs fit in the pipe's buffer, so the reader's end is closed before govcheck writes (the
+    way `| head -0` ends); click would exit 1, the interpreter's flush at exit 120 with a message. Help
+    and --version are printed while the arguments are parsed, before any command runs: the same."""
+    read, write_end = os.pipe()
+    os.close(read)  # nobody will ever read: the first write or flush fails with EPIPE
+    try:
+        proc = subprocess.run([sys.executable, "-m", "govcheck", *args], stdout=write_end, stderr=subprocess.PIPE,
+                              text=True, timeout=60, cwd=ROOT, check=False)
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 141, (proc.returncode, proc.stderr)
+    assert proc.stderr == ""
 
 
 def test_binary_format_to_standard_output_is_refused_before_scanning(docs: Path) -> None:

@@ -203,3 +203,110 @@ def dt_today() -> str:
     import datetime as dt
 
     return dt.date.today().isoformat()
+
+
+def test_review_mode_keeps_verdicts_across_a_reload_until_cleared(driver: webdriver.Chrome, tmp_path: Path) -> None:
+    """An auditor's verdicts survive a reload (localStorage, keyed by the report's documents), export is
+    accepted by the CLI, they are dropped by themselves once in force, "Clear" forgets them, and verdicts
+    chosen on one version of a document do not come back on another."""
+    import time
+
+    from test_judgements import PARTIAL_TEXT, TINY_PACK
+
+    (tmp_path / "tiny.yaml").write_text(TINY_PACK, encoding="utf-8")
+    (tmp_path / "govcheck.yaml").write_text("packs: [tiny.yaml]\nfail_on: partial\n", encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    doc = tmp_path / "docs" / "policy.txt"
+    doc.write_text(PARTIAL_TEXT + "Kept across reloads.\n", encoding="utf-8")  # its own identity in this browser
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+
+    def scan(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "govcheck", "scan", "docs", "--as-of", AS_OF, "-q", "--lang", "en",
+                               *args], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+
+    def html(name: str) -> Path:
+        out = tmp_path / name
+        assert scan("-f", "html", "-o", str(out)).returncode in (0, 1)
+        return out
+
+    def cell(rule: str):
+        return driver.find_element(By.CSS_SELECTOR, f'#matrix td.cell[data-rule="{rule}"]')
+
+    def judge(rule: str, outcome: str, reason: str) -> None:
+        if driver.find_element(By.ID, "review-mode").get_attribute("aria-pressed") != "true":
+            driver.find_element(By.ID, "review-mode").click()
+        cell(rule).click()
+        Select(driver.find_element(By.ID, "v-outcome")).select_by_value(outcome)
+        driver.find_element(By.ID, "v-reason").clear()
+        driver.find_element(By.ID, "v-reason").send_keys(reason)
+        by = driver.find_element(By.ID, "v-by")
+        by.clear()
+        by.send_keys("A. Revisor")
+        driver.find_element(By.ID, "v-save").click()
+        assert "Saved in this browser" in driver.find_element(By.ID, "v-status").text
+
+    def pending(rule: str) -> bool:
+        return bool(cell(rule).find_elements(By.CSS_SELECTOR, ".pending"))
+
+    def banner() -> str:
+        element = driver.find_element(By.ID, "drafts")
+        return element.text if element.is_displayed() else ""
+
+    first = html("report.html")
+    driver.get(first.as_uri())
+    assert banner() == "" and not pending("has-owner")
+    judge("has-owner", "met", "Sam signs as owner in the approval block.")
+    assert "Verdicts chosen in this browser for this report: 1." in banner()
+
+    driver.refresh()  # the tab reloaded (or closed and opened again): nothing is lost
+    assert pending("has-owner") and "for this report: 1." in banner()
+    driver.find_element(By.ID, "review-mode").click()
+    cell("has-owner").click()
+    assert Select(driver.find_element(By.ID, "v-outcome")).first_selected_option.get_attribute("value") == "met"
+    assert driver.find_element(By.ID, "v-reason").get_attribute("value") == "Sam signs as owner in the approval block."
+
+    driver.find_element(By.ID, "close").click()  # the panel lies over the page's right side
+    driver.find_element(By.ID, "export-drafts").click()  # the export button beside the count
+    exported = downloads / "govcheck-judgements.yaml"
+    deadline = time.monotonic() + 15
+    while not exported.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert exported.exists(), list(downloads.iterdir())
+    (tmp_path / "govcheck-judgements.yaml").write_bytes(exported.read_bytes())
+    proc = scan("-f", "json")
+    assert proc.returncode == 0, proc.stderr  # the CLI accepts the export and applies it: met
+    result = next(r for r in json.loads(proc.stdout)["documents"][0]["results"] if r["rule"] == "has-owner")
+    assert result["outcome"] == "met" and result["judged_by"]["by"] == "A. Revisor"
+
+    # The next report of the same documents has the verdict in force: nothing is pending any more, and
+    # what the browser kept for these documents is dropped by itself.
+    second = html("report2.html")
+    driver.get(second.as_uri())
+    assert banner() == "" and not pending("has-owner")
+    assert cell("has-owner").find_elements(By.CSS_SELECTOR, ".mark.judged")  # ✎ from the report itself
+    assert driver.execute_script(
+        "return Object.keys(localStorage).filter((k) => k === 'govcheck-review:' + "
+        "document.querySelector('#matrix').dataset.report).length") == 0
+
+    # "Clear" forgets what was chosen here, also after a reload; the verdict in force stays
+    judge("has-author", "not_met", "Sam is named, but not as the author.")
+    assert pending("has-author") and "for this report: 1." in banner()
+    driver.find_element(By.ID, "close").click()
+    driver.find_element(By.ID, "clear-drafts").click()
+    driver.switch_to.alert.accept()
+    assert banner() == "" and not pending("has-author")
+    driver.refresh()
+    assert banner() == "" and not pending("has-author")
+    assert driver.find_element(By.CSS_SELECTOR, "#export .v-count").get_attribute("textContent") == "1"
+
+    # A verdict chosen on this version of the document does not come back on an edited one
+    judge("has-author", "not_met", "Sam is named, but not as the author.")
+    doc.write_text(PARTIAL_TEXT + "Edited after the review.\n", encoding="utf-8")
+    third = html("report3.html")
+    driver.get(third.as_uri())
+    assert banner() == "" and not pending("has-author")
+    driver.get(second.as_uri())  # ...and is still there for the version it was chosen on
+    assert pending("has-author") and "for this report: 1." in banner()
+    assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []

@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import jsonschema
@@ -129,6 +130,168 @@ def test_a_verdict_for_a_document_that_is_gone_is_reported(repo: Path) -> None:
         in proc.stderr
     terminal = scan(repo).stdout
     assert "retired-policy.txt" in terminal
+
+
+def test_a_renamed_or_moved_document_keeps_its_verdict(repo: Path) -> None:
+    """The verdict is bound to content and rule; the path only finds the document. Renamed into another
+    folder, the same bytes keep the auditor's outcome, and every report says it moved."""
+    doc = repo / "docs" / "policy.txt"
+    judge(repo, VERDICT.format(path="policy.txt", sha=sha(doc)))
+    moved = repo / "docs" / "archive" / "policy-2026.txt"
+    moved.parent.mkdir()
+    doc.rename(moved)
+    proc = scan(repo, "-f", "json")
+    assert proc.returncode == 0, proc.stderr  # the auditor's met, not the tool's partial (fail_on partial)
+    report = json.loads(proc.stdout)
+    jsonschema.validate(report, json.loads((ROOT / "schemas" / "report.schema.json").read_text()))
+    got = cell(report, "archive/policy-2026.txt", "has-owner")
+    assert got["outcome"] == "met" and got["tool_outcome"] == "partial"
+    assert got["judged_by"]["by"] == "A. Revisor" and got["judged_by"]["moved_from"] == "policy.txt"
+    j = report["judgements"]
+    assert j["missing"] == j["applied"] == j["stale"] == []
+    assert [(m["path"], m["moved_to"], m["rule"], m["outcome"]) for m in j["moved"]] == [
+        ("policy.txt", "archive/policy-2026.txt", "has-owner", "met")]
+    assert "superseded_by" not in j["moved"][0]
+    assert ("govcheck-judgements.yaml:3: verdict for has-owner on 'policy.txt' follows its content to "
+            "'archive/policy-2026.txt'") in proc.stderr
+    assert "1 judged by an auditor" in proc.stderr and "1 verdict for moved documents" in proc.stderr
+    terminal = scan(repo, "--details").stdout
+    assert "moved: policy.txt → archive/policy-2026.txt · has-owner → met (A. Revisor, 2026-12-10)" in terminal
+    assert "judged as policy.txt" in terminal
+    assert "verdicts not applied" not in terminal
+    md = scan(repo, "-f", "markdown", "--lang", "en").stdout
+    assert "## Auditors' verdicts that followed their document" in md
+    assert "| archive/policy-2026.txt | policy.txt | `has-owner` | met | A. Revisor, 2026-12-10 |" in md
+    assert "## Auditors' verdicts not applied" not in md
+    # the HTML review mode re-exports it under the path the document has now
+    page = repo / "r.html"
+    assert scan(repo, "-f", "html", "-o", str(page), "-q").returncode == 0
+    html = page.read_text(encoding="utf-8")
+    assert '<section id="followed">' in html and "<td>archive/policy-2026.txt</td><td>policy.txt</td>" in html
+    block = html.split('id="gc-verdicts">')[1].split("</script>")[0]
+    assert [(v["path"], v["rule"], v["sha256"]) for v in json.loads(block)] == [
+        ("archive/policy-2026.txt", "has-owner", sha(moved))]
+    # once the moved document is edited, nothing scanned has the content the auditor read: missing
+    moved.write_text(PARTIAL_TEXT + "Edited after the move.\n", encoding="utf-8")
+    proc = scan(repo, "-f", "json", "-q")
+    assert proc.returncode == 1
+    j = json.loads(proc.stdout)["judgements"]
+    assert [m["path"] for m in j["missing"]] == ["policy.txt"] and j["moved"] == []
+    assert "no such document any more, and no scanned document has its content" in proc.stderr
+
+
+def test_a_moved_verdict_gives_way_to_the_documents_own(repo: Path) -> None:
+    """After a rename the auditor judged the cell again under the new path: that verdict applies, and the
+    old one is reported so it can be removed - never two verdicts fighting over one cell."""
+    doc = repo / "docs" / "policy.txt"
+    digest = sha(doc)
+    doc.rename(repo / "docs" / "renamed.txt")
+    again = VERDICT.format(path="renamed.txt", sha=digest).replace("outcome: met", "outcome: not_met").replace(
+        "Sam signs as owner in the approval block.", "Sam is the author, not the owner.")
+    judge(repo, VERDICT.format(path="policy.txt", sha=digest), again)
+    proc = scan(repo, "-f", "json")
+    assert proc.returncode == 1, proc.stderr  # the document's own verdict: not met
+    report = json.loads(proc.stdout)
+    got = cell(report, "renamed.txt", "has-owner")
+    assert got["outcome"] == "not_met" and "moved_from" not in got["judged_by"]
+    j = report["judgements"]
+    assert [a["path"] for a in j["applied"]] == ["renamed.txt"]
+    assert [(m["path"], m["moved_to"], m["superseded_by"]) for m in j["moved"]] == [
+        ("policy.txt", "renamed.txt", f"{repo / 'govcheck-judgements.yaml'}:10")]
+    assert ("govcheck-judgements.yaml:3: verdict for has-owner on 'policy.txt': the document is now 'renamed.txt', "
+            "which has its own verdict") in proc.stderr
+    md = scan(repo, "-f", "markdown", "--lang", "en", "-q").stdout
+    assert "## Auditors' verdicts not applied" in md and "which has its own verdict" in md
+
+
+def junit_cases(xml: str) -> tuple[ET.Element, dict[tuple[str, str], ET.Element]]:
+    root = ET.fromstring(xml)
+    cases = {(case.get("classname"), case.get("name").split(":")[0]): case for case in root.iter("testcase")}
+    return root, cases
+
+
+def properties(element: ET.Element) -> list[tuple[str, str]]:
+    return [(p.get("name"), p.get("value")) for p in element.findall("properties/property")]
+
+
+def test_junit_shows_verdicts_and_review_flags_and_the_verdict_decides_pass_or_fail(repo: Path) -> None:
+    """CI pages show JUnit: a judged cell says who decided and what the tool said, a flagged cell why to
+    look, the auditor's outcome passes or fails the case exactly as it sets the exit code, and verdicts
+    that did not apply or followed a moved document are listed in a suite of their own."""
+    doc = repo / "docs" / "policy.txt"
+    digest = sha(doc)
+    (repo / "docs" / "second.txt").write_text("The owner of this policy is Kim.\n", encoding="utf-8")
+    overrule = VERDICT.format(path="policy.txt", sha=digest).replace("rule: has-owner", "rule: has-author").replace(
+        "outcome: met", "outcome: not_met").replace("Sam signs as owner in the approval block.",
+                                                    "Sam is named, but not as the author.")
+    stale = VERDICT.format(path="second.txt", sha="e" * 64)
+    judge(repo, VERDICT.format(path="policy.txt", sha=digest), overrule, stale,
+          VERDICT.format(path="retired.txt", sha="f" * 64))
+    out = repo / "r.xml"
+    proc = scan(repo, "-f", "junit", "-o", str(out), "-f", "json", "-q")
+    assert proc.returncode == 1, proc.stderr  # the auditor's not_met on has-author
+    report = json.loads(proc.stdout)
+    root, cases = junit_cases(out.read_text(encoding="utf-8"))
+    # the tool said partial (a failure at fail_on partial); the auditor's met passes
+    passed = cases["policy.txt", "has-owner"]
+    assert passed.find("failure") is None
+    assert ("judged_by", "A. Revisor") in properties(passed) and ("tool_outcome", "partial") in properties(passed)
+    assert ("judged_on", "2026-12-10") in properties(passed)
+    assert "✎ judged by A. Revisor on 2026-12-10: Sam signs as owner" in passed.find("system-out").text
+    # the tool said met; the auditor's not_met fails, and the message says whose outcome it is
+    failed = cases["policy.txt", "has-author"]
+    failure = failed.find("failure")
+    assert failure is not None and failure.get("type") == "not_met"
+    assert "✎ judged by A. Revisor" in failure.get("message") and "[tool: met]" in failure.get("message")
+    assert ("tool_outcome", "met") in properties(failed)
+    # as many failures as the exit code counts
+    findings = sum(1 for d in report["documents"] for r in d["results"] if r["outcome"] in ("partial", "not_met"))
+    assert int(root.get("failures")) == findings == len(root.findall(".//failure"))
+    # a stale verdict: a property of the cell it was meant for; the tool's outcome stands
+    meant = cases["second.txt", "has-owner"]
+    assert meant.find("failure") is None  # the tool's met
+    assert any(name == "stale_verdict" and "the document changed since" in value and value.endswith(":17)")
+               for name, value in properties(meant))
+    # the suite of verdicts: counts, and what did not apply
+    suite = next(s for s in root.findall("testsuite") if s.get("name") == "govcheck judgements")
+    assert suite.get("tests") == "0" and suite.findall("testcase") == []
+    counts = dict(properties(suite))
+    assert (counts["applied"], counts["stale"], counts["missing"], counts["moved"]) == ("2", "1", "1", "0")
+    err = suite.find("system-err").text
+    assert "govcheck-judgements.yaml:17: stale: second.txt · has-owner → met" in err
+    assert "govcheck-judgements.yaml:24: missing: retired.txt · has-owner → met" in err
+    # a review flag: properties and the reason in the case's output (a flagged cell of the examples)
+    flagged_report = repo / "flags.xml"
+    proc = govcheck("scan", "examples", "--exclude", "README.md", "--exclude", "policy-repo/*", "--no-config",
+                    "--as-of", AS_OF, "--fail-on", "partial", "--lang", "en", "-f", "junit", "-o", str(flagged_report),
+                    "-f", "json", cwd=ROOT)
+    data = json.loads(proc.stdout)
+    _, cases = junit_cases(flagged_report.read_text(encoding="utf-8"))
+    flagged = [(d["path"], r) for d in data["documents"] for r in d["results"] if r["review"]]
+    assert flagged
+    for path, r in flagged:
+        case = cases[path, r["rule"]]
+        assert ("review", "true") in properties(case)
+        assert [v for n, v in properties(case) if n == "review_reason"] == r["review_reasons"]
+        said = " ".join([*(x.get("message", "") for x in case if x.tag in ("failure", "skipped")),
+                         *(x.text or "" for x in case if x.tag == "system-out")])
+        assert "⚑ needs review" in said and r["review_reasons"][0] in said
+    assert not any(("review", "true") in properties(case) for key, case in cases.items()
+                   if key not in {(p, r["rule"]) for p, r in flagged})
+
+
+def test_junit_lists_a_verdict_that_followed_a_moved_document(repo: Path) -> None:
+    doc = repo / "docs" / "policy.txt"
+    judge(repo, VERDICT.format(path="policy.txt", sha=sha(doc)))
+    doc.rename(repo / "docs" / "renamed.txt")
+    out = repo / "r.xml"
+    assert scan(repo, "-f", "junit", "-o", str(out), "-q").returncode == 0
+    root, cases = junit_cases(out.read_text(encoding="utf-8"))
+    assert ("judged_as", "policy.txt") in properties(cases["renamed.txt", "has-owner"])
+    suite = next(s for s in root.findall("testsuite") if s.get("name") == "govcheck judgements")
+    assert dict(properties(suite))["moved"] == "1" and suite.find("system-err") is None
+    assert "govcheck-judgements.yaml:3: moved: policy.txt → renamed.txt · has-owner → met" in \
+        suite.find("system-out").text
 
 
 def test_judgements_file_given_on_the_command_line(repo: Path, tmp_path: Path) -> None:
@@ -265,6 +428,28 @@ def test_xlsx_round_trip_verdict_changes_the_next_scan(repo: Path) -> None:
     before = out.read_text(encoding="utf-8")
     assert govcheck("judgements", "import", str(book), "-o", str(out), cwd=repo).returncode == 0
     assert out.read_text(encoding="utf-8") == before
+
+
+def test_xlsx_round_trip_after_a_move_writes_the_new_path_in_place_of_the_old(repo: Path) -> None:
+    """The workbook of a scan after a rename shows the moved verdict under the new path; importing it
+    puts that path in the file instead of keeping both (which the scan would report on every run)."""
+    doc = repo / "docs" / "policy.txt"
+    digest = sha(doc)
+    out = judge(repo, VERDICT.format(path="policy.txt", sha=digest))
+    doc.rename(repo / "docs" / "renamed.txt")
+    book = repo / "matrix.xlsx"
+    assert scan(repo, "-f", "xlsx", "-o", str(book), "-q").returncode == 0
+    proc = govcheck("judgements", "import", str(book), "-o", str(out), cwd=repo)
+    assert proc.returncode == 0, proc.stderr
+    assert "1 moved to their document’s new path" in proc.stderr
+    saved = yaml.safe_load(out.read_text(encoding="utf-8"))["judgements"]
+    assert [(v["path"], v["rule"], v["outcome"], v["sha256"]) for v in saved] == [
+        ("renamed.txt", "has-owner", "met", digest)]
+    proc = scan(repo, "-f", "json")
+    assert proc.returncode == 0
+    j = json.loads(proc.stdout)["judgements"]
+    assert [a["path"] for a in j["applied"]] == ["renamed.txt"] and j["moved"] == []
+    assert "verdict" not in proc.stderr.replace("judged by an auditor", "")  # no note, no warning
 
 
 def test_xlsx_import_errors_name_sheet_row_and_column(repo: Path) -> None:

@@ -73,6 +73,7 @@ TEXT = {
         "review": "granskas", "needs_review": "behöver granskas", "judged": "bedömt av revisor",
         "tool_said": "verktyget", "judged_by": "bedömt av", "on": "den", "facets": "Delar av kriteriet",
         "verdicts": "Revisorns bedömningar", "stale": "inaktuell", "missing_doc": "dokumentet finns inte",
+        "judged_as": "bedömt som",
     },
     "en": {
         "page": "p.", "section": "section", "waived": "waived", "decided_by": "decided by",
@@ -82,6 +83,7 @@ TEXT = {
         "review": "review", "needs_review": "needs review", "judged": "judged by an auditor",
         "tool_said": "tool", "judged_by": "judged by", "on": "on", "facets": "Parts of the criterion",
         "verdicts": "Auditors' verdicts", "stale": "stale", "missing_doc": "document gone",
+        "judged_as": "judged as",
     },
 }
 
@@ -281,6 +283,8 @@ def judged_text(res: RuleResult, lang: str) -> str:
         extras.append(f"{t['page']} {j['page']}")
     if j.get("quote"):
         extras.append(f"“{j['quote']}”")
+    if j.get("moved_from"):
+        extras.append(f"{t['judged_as']} {j['moved_from']}")
     if extras:
         text += f" ({', '.join(extras)})"
     if res.tool_outcome:
@@ -310,11 +314,48 @@ def review_summary(report: ScanReport, run: object = None) -> str:
     entries = getattr(run, "entries", None) or []
     stale = sum(1 for e in entries if e.status == "stale")
     missing = sum(1 for e in entries if e.status == "missing")
+    moved = sum(1 for e in entries if e.status == "moved")
+    if moved:
+        parts.append(f"{moved} verdict{'s' if moved > 1 else ''} for moved documents")
     if stale:
         parts.append(f"{stale} stale verdict{'s' if stale > 1 else ''}")
     if missing:
         parts.append(f"{missing} verdict{'s' if missing > 1 else ''} for missing documents")
     return "".join(f"{p}, " for p in parts)
+
+
+# What became of a verdict that does not simply apply, in the words of every report (terminal, Markdown,
+# HTML, JUnit): why it was not applied, or where it followed its document.
+VERDICT_FATE = {
+    "sv": {"unapplied": "Revisorns bedömningar som inte tillämpades",
+           "unapplied_note": "En bedömning gäller den version av dokumentet som bedömdes. Dessa celler visar "
+                             "verktygets utfall tills någon bedömer dem igen.",
+           "stale": "dokumentet har ändrats (inaktuell)", "missing": "dokumentet finns inte längre, och inget "
+           "granskat dokument har dess innehåll",
+           "superseded": "dokumentet heter nu {to}, som har en egen bedömning ({by}); ta bort denna",
+           "followed": "Revisorns bedömningar som följde med sitt dokument",
+           "followed_note": "Filen har bytt namn eller flyttats men innehållet är detsamma (sha256), så "
+                            "bedömningen gäller fortfarande. Skriv den nya sökvägen i bedömningsfilen.",
+           "judged_as": "Bedömt som", "now": "Heter nu"},
+    "en": {"unapplied": "Auditors' verdicts not applied",
+           "unapplied_note": "A verdict holds for the version of the document that was judged. These cells show "
+                             "the tool's outcome until someone judges them again.",
+           "stale": "stale: the document changed after it was judged",
+           "missing": "the document is gone, and no scanned document has its content",
+           "superseded": "the document is now {to}, which has its own verdict ({by}); remove this one",
+           "followed": "Auditors' verdicts that followed their document",
+           "followed_note": "The file was renamed or moved but its content (sha256) is the same, so the verdict "
+                            "still applies. Write the new path in the judgements file.",
+           "judged_as": "Judged as", "now": "Now"},
+}
+
+
+def verdict_fate(entry: Any, lang: str) -> str:
+    """Why a verdict did not apply (a govcheck.judgements.VerdictStatus of JudgementRun.unapplied())."""
+    words = VERDICT_FATE[lang]
+    if entry.status == "moved":
+        return words["superseded"].format(to=entry.moved_to, by=entry.superseded_by)
+    return words[entry.status]
 
 
 def judged_count(report: ScanReport, rule_id: str) -> int:

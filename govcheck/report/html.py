@@ -16,7 +16,11 @@ Review mode (a second inline script, with its own CSP hash): an auditor clicks a
 evidence, picks an outcome and writes a reason, name and date; "Export verdicts" downloads a
 govcheck-judgements.yaml for `govcheck scan` - the verdicts already in force (embedded as a JSON data
 block) with the new ones in their place. Each matrix row carries its document's sha256, so a verdict
-is bound to the version the auditor read. No server, no storage beyond the auditor's name.
+is bound to the version the auditor read. No server. What the auditor chose is kept in the browser's
+localStorage under the report's identity (a digest of its documents' paths and sha256: the same
+documents scanned again give the same identity, an edited one a new one), so a reload or a closed tab
+loses no work; it is restored on opening, shown with a count and a "Clear" button, and dropped by
+itself once the exported file is in force (a change equal to the verdict the report was written with).
 """
 
 from __future__ import annotations
@@ -25,10 +29,14 @@ import base64
 import hashlib
 import html
 import json
+from typing import TYPE_CHECKING
 
 from govcheck.model import DocumentResult, RuleInfo, RuleResult, ScanReport
 from govcheck.report import ReportOptions
 from govcheck.report import common as c
+
+if TYPE_CHECKING:
+    from govcheck.judgements import JudgementRun
 
 CSS = """
 :root { --met:#1a7f37; --partial:#b7791f; --not_met:#c53030; --cannot_assess:#6b46c1; --not_applicable:#718096; }
@@ -60,6 +68,7 @@ ul.facets .no { color: var(--not_met); }
 #verdict { border-top: 1px solid #cbd5e0; margin-top: .8rem; padding-top: .4rem; }
 #verdict label { display: flex; flex-direction: column; font-size: .85rem; margin: .3rem 0; }
 #review-mode[aria-pressed="true"] { background: #2b6cb0; color: #fff; }
+#drafts { background: #ebf8ff; border-left: 3px solid #2b6cb0; padding: .3rem .6rem; }
 #panel { position: fixed; right: 1rem; top: 1rem; bottom: 1rem; width: min(32rem, 45vw); overflow-y: auto;
          background: #fff; border: 1px solid #cbd5e0; border-radius: 6px; padding: 1rem;
          box-shadow: 0 4px 18px rgba(0,0,0,.18); }
@@ -77,7 +86,7 @@ ol.criteria { columns: 2; font-size: .9rem; } ol.criteria code { color: #4a5568;
 .found { color: var(--met); font-weight: 600; } .missing { color: var(--not_met); font-weight: 600; }
 @media print {
   body { padding: 0; max-width: none; font-size: 10pt; }
-  #filters, #panel, .hint { display: none !important; }
+  #filters, #panel, .hint, #drafts { display: none !important; }
   #matrix td.cell { font-size: 9pt; min-width: 0; }
   thead th { position: static; }
   .detail.o-met, .detail.o-not_applicable { display: none; }
@@ -145,14 +154,30 @@ JS = """
 REVIEW_JS = """
 (() => {
   const $ = (sel) => document.querySelector(sel);
+  const $$ = (sel, el = document) => Array.from(el.querySelectorAll(sel));
+  const matrix = $('#matrix');
   const toggle = $('#review-mode'), exportBtn = $('#export'), box = $('#verdict');
-  const counts = Array.from(document.querySelectorAll('.v-count'));
+  const counts = $$('.v-count');
   const setCount = () => counts.forEach((el) => { el.textContent = String(verdicts.size); });
   const outcome = $('#v-outcome'), reason = $('#v-reason'), quote = $('#v-quote'), by = $('#v-by');
   const date = $('#v-date'), status = $('#v-status');
+  const banner = $('#drafts'), draftCount = $('#drafts-count');
   const key = (path, rule) => path + '\\u0000' + rule;
-  const verdicts = new Map();
-  JSON.parse($('#gc-verdicts').textContent).forEach((v) => verdicts.set(key(v.path, v.rule), v));
+  // The verdicts in force when the report was written, and the ones as the auditor has them now.
+  const embedded = new Map();
+  JSON.parse($('#gc-verdicts').textContent).forEach((v) => embedded.set(key(v.path, v.rule), v));
+  const verdicts = new Map(embedded);
+  // What the auditor changed here (a verdict, or null for one taken away), kept in localStorage under
+  // the report's identity (its documents' paths and sha256), so a reload or a closed tab loses nothing.
+  const changes = new Map();
+  const storeKey = 'govcheck-review:' + (matrix.dataset.report || '');
+  const FIELDS = ['path', 'rule', 'outcome', 'reason', 'by', 'date', 'page', 'quote', 'tool_outcome', 'sha256'];
+  const same = (a, b) => (!a && !b) || (Boolean(a) && Boolean(b)
+    && FIELDS.every((f) => String(a[f] ?? '') === String(b[f] ?? '')));
+  const cellFor = (path, rule) => {
+    const row = $$('tbody tr', matrix).find((r) => r.dataset.path === path);
+    return row ? $$('td.cell', row).find((c) => c.dataset.rule === rule) || null : null;
+  };
   let current = null;
   const on = () => toggle.getAttribute('aria-pressed') === 'true';
   const today = () => {
@@ -160,34 +185,6 @@ REVIEW_JS = """
     return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
   };
   try { by.value = localStorage.getItem('govcheck-auditor') || ''; } catch (e) { /* storage may be off */ }
-  function open(cell) {
-    if (!on()) return;
-    const row = cell.closest('tr');
-    current = { path: row.dataset.path, sha256: row.dataset.sha, rule: cell.dataset.rule,
-                tool: cell.dataset.tool, cell };
-    const v = verdicts.get(key(current.path, current.rule));
-    outcome.value = v ? v.outcome : '';
-    reason.value = v ? v.reason : '';
-    quote.value = v && v.quote ? v.quote : '';
-    if (v && !by.value) by.value = v.by;
-    date.value = today();
-    status.textContent = current.sha256 ? '' : box.dataset.nosha;
-    box.hidden = false;
-  }
-  $('#matrix').addEventListener('click', (ev) => {
-    const cell = ev.target.closest('td.cell');
-    if (cell) open(cell);
-  });
-  $('#matrix').addEventListener('keydown', (ev) => {
-    const cell = ev.target.closest('td.cell');
-    if (cell && (ev.key === 'Enter' || ev.key === ' ')) open(cell);
-  });
-  toggle.addEventListener('click', () => {
-    const now = !on();
-    toggle.setAttribute('aria-pressed', String(now));
-    exportBtn.hidden = !now;
-    if (!now) box.hidden = true;
-  });
   function mark(cell, yes) {
     let m = cell.querySelector('.pending');
     if (yes && !m) {
@@ -198,36 +195,101 @@ REVIEW_JS = """
     }
     if (!yes && m) m.remove();
   }
+  function persist() {
+    try {
+      if (changes.size) {
+        localStorage.setItem(storeKey, JSON.stringify({ version: 1, changes: Array.from(changes.entries()) }));
+      } else {
+        localStorage.removeItem(storeKey);
+      }
+    } catch (e) { /* storage off or full: the verdicts stay until the page is closed; export keeps them */ }
+    banner.hidden = changes.size === 0;
+    draftCount.textContent = String(changes.size);
+    setCount();
+  }
+  function restore() {
+    let saved = null;
+    try { saved = JSON.parse(localStorage.getItem(storeKey) || 'null'); } catch (e) { saved = null; }
+    if (!saved || !Array.isArray(saved.changes)) return;
+    saved.changes.forEach((entry) => {
+      if (!Array.isArray(entry) || entry.length !== 2) return;
+      const [k, v] = entry;
+      const [path, rule] = String(k).split('\\u0000');
+      const cell = cellFor(path, rule);
+      if (!cell || same(v, embedded.get(k))) return;  // not in this report, or in force already
+      changes.set(k, v);
+      if (v) { verdicts.set(k, v); mark(cell, true); } else { verdicts.delete(k); }
+    });
+    persist();  // what is in force by now (exported, saved and scanned again) needs keeping no longer
+  }
+  function open(cell) {
+    if (!on()) return;
+    const row = cell.closest('tr');
+    current = { path: row.dataset.path, sha256: row.dataset.sha, rule: cell.dataset.rule,
+                tool: cell.dataset.tool, cell };
+    const v = verdicts.get(key(current.path, current.rule));
+    outcome.value = v ? v.outcome : '';
+    reason.value = v ? v.reason : '';
+    quote.value = v && v.quote ? v.quote : '';
+    if (v && !by.value) by.value = v.by;
+    date.value = v && changes.has(key(current.path, current.rule)) ? v.date : today();
+    status.textContent = current.sha256 ? '' : box.dataset.nosha;
+    box.hidden = false;
+  }
+  matrix.addEventListener('click', (ev) => {
+    const cell = ev.target.closest('td.cell');
+    if (cell) open(cell);
+  });
+  matrix.addEventListener('keydown', (ev) => {
+    const cell = ev.target.closest('td.cell');
+    if (cell && (ev.key === 'Enter' || ev.key === ' ')) open(cell);
+  });
+  toggle.addEventListener('click', () => {
+    const now = !on();
+    toggle.setAttribute('aria-pressed', String(now));
+    exportBtn.hidden = !now;
+    if (!now) box.hidden = true;
+  });
   $('#v-save').addEventListener('click', () => {
     if (!current || !current.sha256) { status.textContent = box.dataset.nosha; return; }
     const k = key(current.path, current.rule);
-    if (!outcome.value) {
-      verdicts.delete(k);
-      mark(current.cell, false);
-    } else {
+    let v = null;
+    if (outcome.value) {
       if (!reason.value.trim() || !by.value.trim() || !/^\\d{4}-\\d{2}-\\d{2}$/.test(date.value)) {
         status.textContent = box.dataset.incomplete;
         return;
       }
-      const v = { path: current.path, rule: current.rule, outcome: outcome.value, reason: reason.value.trim(),
-                  by: by.value.trim(), date: date.value, tool_outcome: current.tool, sha256: current.sha256 };
+      v = { path: current.path, rule: current.rule, outcome: outcome.value, reason: reason.value.trim(),
+            by: by.value.trim(), date: date.value, tool_outcome: current.tool, sha256: current.sha256 };
       if (quote.value.trim()) v.quote = quote.value.trim();
-      verdicts.set(k, v);
-      mark(current.cell, true);
       try { localStorage.setItem('govcheck-auditor', v.by); } catch (e) { /* storage may be off */ }
     }
-    setCount();
+    if (v) verdicts.set(k, v); else verdicts.delete(k);
+    if (same(v, embedded.get(k))) changes.delete(k); else changes.set(k, v);
+    mark(current.cell, changes.has(k) && Boolean(v));
+    persist();
     status.textContent = box.dataset.saved;
+  });
+  $('#clear-drafts').addEventListener('click', () => {
+    if (!window.confirm(banner.dataset.confirm)) return;
+    changes.forEach((v, k) => {
+      const [path, rule] = k.split('\\u0000');
+      const cell = cellFor(path, rule);
+      if (cell) mark(cell, false);
+      if (embedded.has(k)) verdicts.set(k, embedded.get(k)); else verdicts.delete(k);
+    });
+    changes.clear();
+    persist();
+    box.hidden = true;
   });
   const q = (s) => JSON.stringify(String(s));
   function download() {
     const lines = ['# govcheck judgements: auditors\\' verdicts, exported from the HTML report.',
                    '# Save beside govcheck.yaml as govcheck-judgements.yaml, or pass --judgements FILE.',
                    'version: 1', verdicts.size ? 'judgements:' : 'judgements: []'];
-    const fields = ['rule', 'outcome', 'reason', 'by', 'date', 'page', 'quote', 'tool_outcome', 'sha256'];
     verdicts.forEach((v) => {
       lines.push('  - path: ' + q(v.path));
-      fields.forEach((f) => {
+      FIELDS.slice(1).forEach((f) => {
         if (v[f] === undefined || v[f] === null || v[f] === '') return;
         lines.push('    ' + f + ': ' + (typeof v[f] === 'number' ? String(v[f]) : q(v[f])));
       });
@@ -241,7 +303,8 @@ REVIEW_JS = """
     a.remove();
     setTimeout(() => URL.revokeObjectURL(a.href), 60000);
   }
-  [exportBtn, $('#export-panel')].forEach((el) => el.addEventListener('click', download));
+  [exportBtn, $('#export-panel'), $('#export-drafts')].forEach((el) => el.addEventListener('click', download));
+  restore();
   setCount();
 })();
 """
@@ -302,6 +365,16 @@ def _options(pairs: list[tuple[str, str]], all_label: str) -> str:
         f'<option value="{e(v)}">{e(t)}</option>' for v, t in pairs)
 
 
+def report_identity(report: ScanReport, digests: dict[str, str] | None) -> str:
+    """What the review mode keeps an auditor's unexported verdicts under: the documents' paths and
+    sha256, in order. The same documents give the same identity whatever the rule pack, options or date
+    (a verdict is bound to content and rule, not to a run); an edited, added or removed document gives
+    a new one, so verdicts chosen on other text never come back."""
+    digests = digests or {}
+    listing = json.dumps([[d.path, digests.get(d.path, "")] for d in report.documents], ensure_ascii=False)
+    return hashlib.sha256(listing.encode("utf-8")).hexdigest()[:32]
+
+
 def _matrix(report: ScanReport, lang: str, digests: dict[str, str] | None = None) -> str:
     w = c.WORDS[lang]
     rv = REVIEW_WORDS[lang]
@@ -322,6 +395,10 @@ def _matrix(report: ScanReport, lang: str, digests: dict[str, str] | None = None
         f'<button type="button" id="review-mode" aria-pressed="false">{e(rv["mode"])}</button>'
         f'<button type="button" id="export" hidden>{e(rv["export"])} (<span class="v-count">0</span>)</button>'
         "</form>"
+        f'<p id="drafts" hidden role="status" data-confirm="{e(rv["confirm_clear"])}">{c.JUDGED_MARK} '
+        f'{e(rv["drafts"])}: <span id="drafts-count">0</span>. {e(rv["drafts_note"])} '
+        f'<button type="button" id="export-drafts">{e(rv["export"])}</button> '
+        f'<button type="button" id="clear-drafts">{e(rv["clear"])}</button></p>'
     )
     legend = " · ".join(f'<span class="o-{o}">{s}</span> {e(c.label(o, lang))}' for o, s in c.SYMBOLS.items())
     legend += f" · {c.WAIVED_MARK} {e(c.TEXT[lang]['waived'])}"
@@ -335,7 +412,8 @@ def _matrix(report: ScanReport, lang: str, digests: dict[str, str] | None = None
     return (
         f'<section id="matrix-section"><h2>{e(w["matrix"])}</h2>{filters}'
         f'<p class="legend">{e(w["legend"])}: {legend}</p><p class="hint">{e(w["click_hint"])}</p>'
-        f'<div class="wrap"><table id="matrix"><thead><tr><th>{e(w["doc"])}</th><th>{e(w["type"])}</th>{head}'
+        f'<div class="wrap"><table id="matrix" data-report="{report_identity(report, digests)}">'
+        f'<thead><tr><th>{e(w["doc"])}</th><th>{e(w["type"])}</th>{head}'
         f"</tr></thead><tbody>\n{rows}\n</tbody></table></div>"
         f'<h3>{e(w["criteria"])}</h3><ol class="criteria">{criteria}</ol>'
         f'<aside id="panel" hidden aria-live="polite"><button type="button" id="close">{e(w["close"])}</button>'
@@ -369,13 +447,23 @@ REVIEW_WORDS = {
            "none": "– ingen (verktygets utfall gäller)", "reason": "Motivering",
            "quote": "Sida eller citat du stöder dig på",
            "by": "Namn", "date": "Datum", "save": "Spara bedömningen",
-           "saved": "Sparad. Exportera bedömningarna för att behålla dem.",
+           "saved": "Sparad i den här webbläsaren. Exportera bedömningarna så att govcheck tillämpar dem.",
+           "drafts": "Bedömningar gjorda i den här webbläsaren för denna rapport",
+           "drafts_note": "De finns kvar när sidan laddas om, tills du rensar dem; exporten skriver dem till "
+                          "bedömningsfilen.",
+           "clear": "Rensa", "confirm_clear": "Glömma bedömningarna som gjorts i den här webbläsaren för denna "
+                                             "rapport? Redan exporterade filer påverkas inte.",
            "incomplete": "Välj en bedömning och skriv motivering, namn och datum.",
            "nosha": "Dokumentets innehåll kunde inte fingeravtryckas; bedömningen kan inte bindas till det."},
     "en": {"mode": "Review mode", "export": "Export verdicts", "yours": "Your verdict",
            "none": "– none (the tool's outcome stands)", "reason": "Reason", "quote": "Page or quote you relied on",
            "by": "Name", "date": "Date", "save": "Save verdict",
-           "saved": "Saved. Export the verdicts to keep them.",
+           "saved": "Saved in this browser. Export the verdicts for govcheck to apply them.",
+           "drafts": "Verdicts chosen in this browser for this report",
+           "drafts_note": "They are kept across reloads until you clear them; export writes them to the judgements "
+                          "file.",
+           "clear": "Clear", "confirm_clear": "Forget the verdicts chosen in this browser for this report? Files "
+                                             "already exported are not affected.",
            "incomplete": "Choose an outcome and write a reason, your name and the date.",
            "nosha": "The document's content could not be fingerprinted; a verdict cannot be bound to it."},
 }
@@ -398,11 +486,13 @@ def _verdict_form(lang: str) -> str:
             '<p id="v-status" role="status"></p></div>')
 
 
-def _verdicts_data(run: object) -> str:
-    """The verdicts file's entries as a JSON data block (never executed), so an export keeps them.
+def _verdicts_data(run: JudgementRun | None) -> str:
+    """The verdicts file's entries as a JSON data block (never executed), so an export keeps them - a
+    verdict that followed its document to a new path under that path, one superseded by the document's
+    own verdict left out (JudgementRun.current_verdicts).
 
     '<' is escaped so no document text can close the block."""
-    verdicts = [v.to_yaml() for v in getattr(run, "verdicts", [])]
+    verdicts = [v.to_yaml() for v in (run.current_verdicts() if run is not None else [])]
     text = json.dumps(verdicts, ensure_ascii=False).replace("<", "\\u003c")
     return f'<script type="application/json" id="gc-verdicts">{text}</script>'
 
@@ -534,23 +624,35 @@ def _unreadable(report: ScanReport, lang: str) -> str:
             f'<th>{e(w["reason"])}</th></tr></thead><tbody>{rows}</tbody></table></section>')
 
 
-def _unapplied(run: object, lang: str) -> str:
-    """Recorded verdicts that did not apply: stale (the document changed) or for a document that is gone."""
-    entries = [x for x in getattr(run, "entries", []) if x.status in ("stale", "missing")]
-    if not entries:
+def _unapplied(run: JudgementRun | None, lang: str) -> str:
+    """Recorded verdicts that did not apply (stale, for a document that is gone, superseded after a
+    move), and those that followed their document to a new path."""
+    if run is None or not getattr(run, "entries", None):
         return ""
-    sv = lang == "sv"
+    words = c.VERDICT_FATE[lang]
     w = c.WORDS[lang]
-    title = "Revisorns bedömningar som inte tillämpades" if sv else "Auditors' verdicts not applied"
-    why = {"stale": "dokumentet har ändrats (inaktuell)" if sv else "stale: the document changed after it was judged",
-           "missing": "dokumentet finns inte längre" if sv else "the document is gone"}
-    rows = "".join(
-        f'<tr data-status="{x.status}"><td>{e(x.verdict.path)}</td><td><code>{e(x.verdict.rule)}</code></td>'
-        f"<td>{e(c.label(x.verdict.outcome, lang))}</td><td>{e(x.verdict.by)}, {e(x.verdict.date)}</td>"
-        f"<td>{e(why[x.status])}</td><td><code>{e(x.where)}</code></td></tr>" for x in entries)
-    head = "".join(f"<th>{e(w[k])}</th>" for k in ("doc", "rule", "outcome", "decided_by", "reason", "defined_in"))
-    return (f'<section id="unapplied"><h2>{e(title)}</h2><table><thead><tr>{head}</tr></thead>'
-            f"<tbody>{rows}</tbody></table></section>")
+    out = ""
+    entries = run.unapplied()
+    if entries:
+        rows = "".join(
+            f'<tr data-status="{x.status}"><td>{e(x.verdict.path)}</td><td><code>{e(x.verdict.rule)}</code></td>'
+            f"<td>{e(c.label(x.verdict.outcome, lang))}</td><td>{e(x.verdict.by)}, {e(x.verdict.date)}</td>"
+            f"<td>{e(c.verdict_fate(x, lang))}</td><td><code>{e(x.where)}</code></td></tr>" for x in entries)
+        head = "".join(f"<th>{e(w[k])}</th>" for k in ("doc", "rule", "outcome", "decided_by", "reason", "defined_in"))
+        out += (f'<section id="unapplied"><h2>{e(words["unapplied"])}</h2><p>{e(words["unapplied_note"])}</p>'
+                f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>")
+    followed = run.followed()
+    if followed:
+        rows = "".join(
+            f'<tr data-status="moved"><td>{e(x.moved_to)}</td><td>{e(x.verdict.path)}</td>'
+            f"<td><code>{e(x.verdict.rule)}</code></td><td>{e(c.label(x.verdict.outcome, lang))}</td>"
+            f"<td>{e(x.verdict.by)}, {e(x.verdict.date)}</td><td><code>{e(x.where)}</code></td></tr>"
+            for x in followed)
+        head = "".join(f"<th>{e(t)}</th>" for t in (words["now"], words["judged_as"], w["rule"], w["outcome"],
+                                                      w["decided_by"], w["defined_in"]))
+        out += (f'<section id="followed"><h2>{e(words["followed"])}</h2><p>{e(words["followed_note"])}</p>'
+                f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>")
+    return out
 
 
 def _expired(expired: tuple[dict, ...], lang: str) -> str:

@@ -12,10 +12,14 @@ cannot break a table, start emphasis or inject HTML into the rendered page.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from govcheck.model import DocumentResult, RuleInfo, RuleResult, ScanReport
 from govcheck.report import ReportOptions
 from govcheck.report import common as c
+
+if TYPE_CHECKING:
+    from govcheck.judgements import JudgementRun
 
 # ASCII punctuation CommonMark/GFM give meaning to inline; all of it may be backslash-escaped.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
@@ -241,26 +245,35 @@ def _unreadable(report: ScanReport, lang: str) -> list[str]:
     return [*out, ""]
 
 
-def _unapplied(run: object, lang: str) -> list[str]:
-    """Recorded verdicts that did not apply in this scan - never dropped silently."""
-    entries = [e for e in getattr(run, "entries", []) if e.status in ("stale", "missing")]
-    if not entries:
+def _unapplied(run: JudgementRun | None, lang: str) -> list[str]:
+    """Recorded verdicts that did not apply in this scan - never dropped silently - and those that
+    followed their document to a new path."""
+    if run is None or not getattr(run, "entries", None):
         return []
-    sv = lang == "sv"
-    title = "Revisorns bedömningar som inte tillämpades" if sv else "Auditors' verdicts not applied"
-    note = ("En bedömning gäller den version av dokumentet som bedömdes. Dessa celler visar verktygets utfall "
-            "tills någon bedömer dem igen." if sv else "A verdict holds for the version of the document that was "
-            "judged. These cells show the tool's outcome until someone judges them again.")
-    why = {"stale": "dokumentet har ändrats (inaktuell)" if sv else "stale: the document changed after it was judged",
-           "missing": "dokumentet finns inte längre" if sv else "the document is gone"}
+    words = c.VERDICT_FATE[lang]
     w = c.WORDS[lang]
-    out = [f"## {title}", "", note, "",
-           _row([w["doc"], w["rule"], w["outcome"], w["decided_by"], w["reason"], w["defined_in"]]), _row(["---"] * 6)]
-    for e in entries:
-        v = e.verdict
-        out.append(_row([esc(v.path), code(v.rule, True), c.label(v.outcome, lang), esc(f"{v.by}, {v.date}"),
-                         esc(why[e.status]), code(e.where, True)]))
-    return [*out, ""]
+    out: list[str] = []
+    entries = run.unapplied()
+    if entries:
+        out += [f"## {words['unapplied']}", "", words["unapplied_note"], "",
+                _row([w["doc"], w["rule"], w["outcome"], w["decided_by"], w["reason"], w["defined_in"]]),
+                _row(["---"] * 6)]
+        for e in entries:
+            v = e.verdict
+            out.append(_row([esc(v.path), code(v.rule, True), c.label(v.outcome, lang), esc(f"{v.by}, {v.date}"),
+                             esc(c.verdict_fate(e, lang)), code(e.where, True)]))
+        out.append("")
+    followed = run.followed()
+    if followed:
+        out += [f"## {words['followed']}", "", words["followed_note"], "",
+                _row([words["now"], words["judged_as"], w["rule"], w["outcome"], w["decided_by"], w["defined_in"]]),
+                _row(["---"] * 6)]
+        for e in followed:
+            v = e.verdict
+            out.append(_row([esc(e.moved_to), esc(v.path), code(v.rule, True), c.label(v.outcome, lang),
+                             esc(f"{v.by}, {v.date}"), code(e.where, True)]))
+        out.append("")
+    return out
 
 
 def _expired(expired: tuple[dict, ...], lang: str) -> list[str]:

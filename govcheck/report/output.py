@@ -10,12 +10,17 @@ anything else removes it (`discard`).
 
 Targets are opened before any document is read, so an impossible --output fails at once instead of
 after an hour of scanning, and a streamed report can be written while the scan runs.
+
+One write failure is not the tool's: standard output piped into a reader that stops reading
+(`govcheck scan DIR | head -1`). That BrokenPipeError is let through unchanged, so the CLI can end
+quietly with 141 as coreutils do (cli.py), instead of an error line that blames the tool.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import select
 import sys
 import tempfile
 from pathlib import Path
@@ -30,13 +35,37 @@ def reason(exc: OSError) -> str:
     return exc.strerror or str(exc) or type(exc).__name__
 
 
-def _silence_stdout() -> None:
+def silence_stdout() -> None:
     """Point file descriptor 1 at /dev/null after a failed write, so the interpreter's own flush at exit
     does not fail again (an "Exception ignored" message and exit code 120)."""
     with contextlib.suppress(OSError, ValueError, AttributeError):
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, sys.stdout.fileno())
         os.close(null)
+
+
+def write_stdout(text: str) -> None:
+    """Write all of `text` to standard output, or raise.
+
+    sys.stdout.write is not enough: with PYTHONUNBUFFERED=1 (common in CI containers) sys.stdout writes
+    straight to the file descriptor, and when one write(2) is cut short - the pipe's reader left after
+    taking 64 kB, a signal came mid-write - the text layer drops the rest without a word. The report
+    would be truncated and the run would still exit 0 or 1. So the text is encoded as sys.stdout would
+    encode it and written to the byte layer until every byte is taken; the next write after a reader
+    left raises BrokenPipeError."""
+    out = sys.stdout
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:  # replaced by something without a byte layer (a test's capture): it writes whole
+        out.write(text)
+        return
+    out.flush()  # whatever print() left in the text layer goes first
+    view = memoryview(text.encode(out.encoding or "utf-8", out.errors or "strict"))
+    while view:
+        n = buffer.write(view)
+        if n is None:  # a non-blocking descriptor that is full: wait for room rather than drop bytes
+            select.select([], [buffer], [])
+            continue
+        view = view[n:]
 
 
 class Target:
@@ -76,11 +105,13 @@ class Target:
             if self.path is None:
                 if isinstance(data, bytes):
                     raise OutputError("cannot write a binary report to standard output; give --output FILE")
-                sys.stdout.write(data)
+                write_stdout(data)
             else:
                 assert self._fh is not None, "open() first"
                 self._fh.write(data.encode("utf-8") if isinstance(data, str) else data)
         except OSError as exc:
+            if self.path is None and isinstance(exc, BrokenPipeError):
+                raise  # the reader went away: not a failure of the tool (cli.py ends quietly, 141)
             raise self._failed(exc) from None
 
     def finish(self) -> None:
@@ -94,6 +125,8 @@ class Target:
                 self._fh.close()
                 self._fh = None
         except OSError as exc:
+            if self.path is None and isinstance(exc, BrokenPipeError):
+                raise  # as in write(): the reader went away
             raise self._failed(exc) from None
 
     def commit(self) -> None:
@@ -119,6 +152,6 @@ class Target:
 
     def _failed(self, exc: OSError) -> OutputError:
         if self.path is None:
-            _silence_stdout()
+            silence_stdout()
             return OutputError(f"cannot write to standard output: {reason(exc)}")
         return OutputError(f"{self.path}: cannot write the report: {reason(exc)}")

@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from govcheck.model import OUTCOMES, RuleResult, ScanReport
-from govcheck.report.common import JUDGED_MARK, LABELS, REVIEW_MARK, SYMBOLS, TEXT, facet_label, judged_text
+from govcheck.report.common import (
+    JUDGED_MARK,
+    LABELS,
+    REVIEW_MARK,
+    SYMBOLS,
+    TEXT,
+    VERDICT_FATE,
+    facet_label,
+    judged_text,
+    verdict_fate,
+)
 from govcheck.report.common import counts as rule_counts
+
+if TYPE_CHECKING:
+    from govcheck.judgements import JudgementRun
 
 # Symbols and labels are the other reports' (report/common.py); colour is the terminal's own.
 STYLES = {"met": "green", "partial": "yellow", "not_met": "red", "cannot_assess": "magenta", "not_applicable": "dim"}
@@ -103,7 +117,7 @@ def write(report: ScanReport, options: object = None, console: Console | None = 
                     out.print(Text(f"      {'✓' if facet.found else '✗'} {name}{quote}", style="dim"))
                 if not res.evidence and res.message and res.outcome == "not_met":
                     out.print(Text(f"      looked for: {res.message}", style="dim"))
-    _unapplied(out, getattr(options, "judgements", None))
+    _unapplied(out, getattr(options, "judgements", None), lang)
     unreadable = sum(1 for d in report.documents if d.status != "ok")
     review = sum(1 for d in report.documents for r in d.results if r.review)
     judged = sum(1 for d in report.documents for r in d.results if r.judged_by is not None)
@@ -114,15 +128,25 @@ def write(report: ScanReport, options: object = None, console: Console | None = 
     return buf.getvalue() if console is None else ""
 
 
-def _unapplied(out: Console, run: object) -> None:
-    """Recorded verdicts that did not apply: stale (the document changed) or for a document that is gone."""
-    entries = [e for e in getattr(run, "entries", []) if e.status in ("stale", "missing")]
-    if not entries:
+def _unapplied(out: Console, run: JudgementRun | None, lang: str) -> None:
+    """Recorded verdicts that did not apply (stale, for a document that is gone, or superseded after a
+    move), then those that followed their document to a new path - both so the file can be put right."""
+    if run is None or not getattr(run, "entries", None):
         return
-    out.print()
-    out.print(Text("verdicts not applied:", style="bold"))
-    for e in entries:
-        v = e.verdict
-        why = "document changed since it was judged" if e.status == "stale" else "no such document any more"
-        out.print(Text(f"  {e.status}: {v.path} · {v.rule} → {v.outcome} ({v.by}, {v.date}): {why}  [{e.where}]",
-                       style="yellow"))
+    words = VERDICT_FATE[lang]
+    entries = run.unapplied()
+    if entries:
+        out.print()
+        out.print(Text(f"{words['unapplied']}:", style="bold"))
+        for e in entries:
+            v = e.verdict
+            out.print(Text(f"  {e.status}: {v.path} · {v.rule} → {v.outcome} ({v.by}, {v.date}): "
+                           f"{verdict_fate(e, lang)}  [{e.where}]", style="yellow"))
+    followed = run.followed()
+    if followed:
+        out.print()
+        out.print(Text(f"{words['followed']}:", style="bold"))
+        for e in followed:
+            v = e.verdict
+            out.print(Text(f"  moved: {v.path} → {e.moved_to} · {v.rule} → {v.outcome} ({v.by}, {v.date})  "
+                           f"[{e.where}]", style="cyan"))
