@@ -1,0 +1,133 @@
+"""The reading mechanisms of the rule engine, on real files through the real CLI: who does a task
+(agent and task in one clause), tables read as statements, a list read with the sentence that leads
+into it, numbered steps, and the review hints a `not_met` carries when the criterion may be met in
+other words. Each test names what an auditor would see go wrong without the mechanism."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import docx
+import jsonschema
+from conftest import AS_OF, ROOT, govcheck
+
+SCHEMA = json.loads((ROOT / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
+
+
+def scan(folder: Path) -> dict:
+    proc = govcheck("scan", str(folder), "--format", "json", "--as-of", AS_OF, "--no-cache", "--fail-on", "never")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    jsonschema.validate(report, SCHEMA)
+    return report
+
+
+def cells(report: dict) -> dict[tuple[str, str], dict]:
+    return {(Path(d["path"]).name, r["rule"]): r for d in report["documents"] for r in d["results"]}
+
+
+def quotes(result: dict) -> str:
+    return " | ".join(e["text"] for e in result["evidence"])
+
+
+def write_docx(path: Path, heading: str, rows: list[list[str]], after: str = "") -> None:
+    doc = docx.Document()
+    doc.add_heading("Överenskommelse om samverkan kring barn och unga", level=0)
+    doc.add_heading(heading, level=1)
+    table = doc.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    if after:
+        doc.add_paragraph(after)
+    doc.save(str(path))
+
+
+def test_a_responsibility_table_divides_responsibility_between_the_principals(tmp_path: Path) -> None:
+    """A Word table "Part | Ansvarar för" states who does what as plainly as "Regionen ansvarar för":
+    without reading rows with their headers the cell would be not_met. A table whose 'Ansvarig' column
+    names a coordinator, with the parties only inside the activities, divides nothing between them."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    write_docx(folder / "ansvar.docx", "Ansvarsfördelning", [
+        ["Part", "Ansvarar för"],
+        ["Regionen (BUP)", "Bedömning och behandling av barn med psykisk ohälsa"],
+        ["Kommunen (socialtjänsten)", "Utredning av barnets behov av stöd och insatser i hemmet"],
+    ])
+    write_docx(folder / "aktiviteter.docx", "Aktiviteter", [
+        ["Aktivitet", "Ansvarig", "Klart"],
+        ["Ta fram en mall för överlämning från barnhälsovården till förskolan", "Samordnaren", "2026-06-30"],
+        ["Utbildningsdag för socialtjänsten och elevhälsan", "Arbetsgruppen", "2026-09-30"],
+    ])
+    found = cells(scan(folder))
+    principals = found["ansvar.docx", "responsibility-principals"]
+    assert principals["outcome"] == "met", principals
+    assert {f["id"] for f in principals["facets"] if f["found"]} == {"region", "municipality"}
+    assert "Bedömning och behandling" in quotes(principals) or "Utredning av barnets behov" in quotes(principals)
+    assert found["aktiviteter.docx", "responsibility-principals"]["outcome"] == "not_met"
+
+
+def test_a_list_is_read_with_the_sentence_that_leads_into_it(tmp_path: Path) -> None:
+    """"Disagreements are escalated in three steps:" names no one; the items that follow do. Read
+    apart, an escalation path with three named levels would be only partial."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "protocol.md").write_text(
+        "# Joint protocol\n\n## Resolving disagreements\n\nDisagreements are escalated in three steps:\n\n"
+        "- practitioners, within 2 working days;\n- team managers, within 5 working days;\n"
+        "- Heads of Service and the Clinical Director.\n", encoding="utf-8")
+    result = cells(scan(folder))["protocol.md", "deviation-handling"]
+    assert result["outcome"] == "met", result
+    assert "team managers" in quotes(result) or "Heads of Service" in quotes(result)
+
+
+def test_numbered_steps_under_the_procedure_are_ordered_steps(tmp_path: Path) -> None:
+    """Numbered steps under "Så här går det till" are the criterion's ordered steps; with a contact
+    route that is a concrete procedure (met). The same clauses as bullets are no order."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    steps = ("Kontrollera att barnet har insatser från båda huvudmännen.",
+             "Inhämta samtycke från vårdnadshavarna.", "Skicka kallelsen till de berörda verksamheterna.")
+    contact = "Kontakt med BUP tas via samverkanstelefonen."
+    (folder / "numrerad.txt").write_text(
+        "Rutin för SIP\n\nSå här går det till\n\n" + "\n\n".join(f"{i}. {s}" for i, s in enumerate(steps, 1))
+        + f"\n\n{contact}\n", encoding="utf-8")
+    (folder / "punkter.md").write_text(
+        "# Rutin för SIP\n\n## Så här går det till\n\n" + "\n".join(f"- {s}" for s in steps) + f"\n\n{contact}\n",
+        encoding="utf-8")
+    found = cells(scan(folder))
+    numbered = found["numrerad.txt", "collaboration-procedure"]
+    assert numbered["outcome"] == "met", numbered
+    assert {f["id"] for f in numbered["facets"] if f["found"]} >= {"steps", "contact"}
+    bullets = found["punkter.md", "collaboration-procedure"]
+    assert not next(f for f in bullets["facets"] if f["id"] == "steps")["found"]
+
+
+def test_who_does_a_task_stands_in_the_tasks_clause(tmp_path: Path) -> None:
+    """"Samtycket dokumenteras i journalen innan skolsköterskan ombeds …": the school nurse is the
+    subject of the clause after "innan", not the one who records. Counted, two tasks would be met."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "rutin.md").write_text(
+        "# Rutin\n\nDen vårdcentral som tar emot barnet informerar vårdnadshavarna om nästa steg.\n\n"
+        "Samtycket dokumenteras i journalen innan skolsköterskan ombeds skicka sin sammanfattning.\n",
+        encoding="utf-8")
+    result = cells(scan(folder))["rutin.md", "responsibility-joint-work"]
+    assert result["outcome"] == "partial", result
+    assert {f["id"] for f in result["facets"] if f["found"]} == {"inform"}
+
+
+def test_a_not_met_where_the_criterion_may_be_met_in_other_words_is_flagged(tmp_path: Path) -> None:
+    """A plain-language aim ("Vi vill att …") is no recognised purpose, so goals are not_met; the cell
+    asks a person to read it. A document with no aim at all is not flagged for it."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "vill.md").write_text(
+        "# Överenskommelse\n\nVi vill att barn som mår dåligt får hjälp tidigt.\n", encoding="utf-8")
+    (folder / "tom.md").write_text("# Överenskommelse\n\nBlanketten finns på webbplatsen.\n", encoding="utf-8")
+    found = cells(scan(folder))
+    flagged = found["vill.md", "goals"]
+    assert flagged["outcome"] == "not_met" and flagged["review"] is True
+    assert any("andra ord" in why for why in flagged["review_reasons"])  # in the document's language
+    assert found["tom.md", "goals"]["review"] is False
