@@ -831,6 +831,9 @@ class Sequence(Condition):
                 continue
             if b.kind == "heading" and not _STEP_HEADING.match(b.text):
                 continue
+            head = b.text.lstrip()[:1]
+            if not (head.isdigit() or head in "Ss"):  # a step opens its block (cheap test first)
+                continue
             numbers = [int(m.group(1)) for m in _STEP.finditer(b.text)]
             if not numbers or numbers != list(range(numbers[0], numbers[0] + len(numbers))):
                 continue
