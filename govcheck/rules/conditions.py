@@ -155,7 +155,7 @@ class Context:
         its whole column: in `row` scope it belongs to every row of its table, in `block` scope to
         every cell of its column, so a row is read with its column headers. A list's items go on
         the sentence that leads into them ("Disagreements are escalated in three steps:"), so in
-        `sentence` and `row` scope an item shares a unit with its lead-in."""
+        `sentence`, `row` and `block` scope an item shares a unit with its lead-in."""
         b = self.blocks[self.sentence_block[si]]
         if b.table and b.table[1] == 0 and scope in ("row", "block"):
             column = self.table_cells().get(b.table[0], [])
@@ -163,7 +163,7 @@ class Context:
                 if scope == "row":
                     return [("t", b.table[0], r) for r in {r for r, _, _ in column}]
                 return [bi for _, c, bi in column if c == b.table[2]]
-        if scope in ("sentence", "row"):
+        if scope in ("sentence", "row", "block"):
             lead = self.lead_ins().get(b.index)
             if lead is not None:
                 return [self.unit(si, scope), ("lead", lead)]
