@@ -8,15 +8,22 @@ file and reads it with the format's extractor; the text stays what the reader se
 
 from __future__ import annotations
 
+import hashlib
+import json
+import zlib
 from pathlib import Path
 
 import pytest
 from conftest import DEV
 
+from govcheck.cache import _MAGIC, Cache, CacheCorrupt, cache_stats, decode, encode
+from govcheck.discover import discover
 from govcheck.extract import ExtractOptions
+from govcheck.extract import docx as docx_ext
 from govcheck.extract import html as html_ext
 from govcheck.extract import markdown as md_ext
 from govcheck.model import Block
+from govcheck.scan import prepare
 
 OPTS = ExtractOptions()
 needs_corpus = pytest.mark.skipif(not (DEV / "docs").is_dir(), reason="shared corpus not present")
@@ -97,3 +104,164 @@ def test_html_ol_start_value_reversed_and_nesting(tmp_path: Path) -> None:
     ]
 
 
+# --- DOCX -----------------------------------------------------------------------------------------
+
+
+def _new_list(d, style: str, start: int) -> int:
+    """A new w:num over the style's list definition that starts again at `start` (as render.py and Word's
+    "Restart numbering" do): a startOverride on level 0."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    numbering = d.part.numbering_part.element
+    style_num = d.styles[style].element.pPr.find(qn("w:numPr")).find(qn("w:numId")).get(qn("w:val"))
+    abstract = next(n for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == style_num)
+    abstract_id = abstract.find(qn("w:abstractNumId")).get(qn("w:val"))
+    num_id = max(int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))) + 1
+    num = OxmlElement("w:num")
+    num.set(qn("w:numId"), str(num_id))
+    ref = OxmlElement("w:abstractNumId")
+    ref.set(qn("w:val"), abstract_id)
+    override = OxmlElement("w:lvlOverride")
+    override.set(qn("w:ilvl"), "0")
+    start_el = OxmlElement("w:startOverride")
+    start_el.set(qn("w:val"), str(start))
+    override.append(start_el)
+    num.extend([ref, override])
+    numbering.append(num)
+    return num_id
+
+
+def _numbered(paragraph, num_id: int, ilvl: int = 0) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    num_pr = OxmlElement("w:numPr")
+    lvl, num = OxmlElement("w:ilvl"), OxmlElement("w:numId")
+    lvl.set(qn("w:val"), str(ilvl))
+    num.set(qn("w:val"), str(num_id))
+    num_pr.extend([lvl, num])
+    paragraph._p.get_or_add_pPr().insert(1, num_pr)  # after w:pStyle
+
+
+def make_list_docx(path: Path) -> Path:
+    """Word lists as python-docx writes them with the "List Number"/"List Bullet" styles."""
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Rutin för samordnad individuell plan", 1)
+    d.add_heading("Arbetsgång", 2)
+    d.add_paragraph("Ett", style="List Number")
+    d.add_paragraph("Två", style="List Number")
+    d.add_paragraph("Mellan två delar av listan.")
+    d.add_paragraph("Tre", style="List Number")  # the same list goes on after the paragraph
+    d.add_paragraph("Tre a", style="List Number 2")  # a list of its own, one indent deeper
+    d.add_paragraph("Tre b", style="List Number 2")
+    d.add_paragraph("Fyra", style="List Number")
+    d.add_paragraph("Punkt ett", style="List Bullet")
+    d.add_paragraph("Punkt två", style="List Bullet")
+    restart = _new_list(d, "List Number", 1)
+    for text in ("Om ett", "Om två"):
+        _numbered(d.add_paragraph(text, style="List Number"), restart)
+    from_five = _new_list(d, "List Number", 5)
+    for text in ("Fem", "Sex"):
+        _numbered(d.add_paragraph(text, style="List Number"), from_five)
+    d.save(str(path))
+    return path
+
+
+DOCX_NUMBERS = [
+    ("Ett", 1), ("Två", 2), ("Mellan två delar av listan.", None), ("Tre", 3), ("Tre a", 1), ("Tre b", 2),
+    ("Fyra", 4), ("Punkt ett", None), ("Punkt två", None), ("Om ett", 1), ("Om två", 2), ("Fem", 5), ("Sex", 6),
+]  # fmt: skip
+
+
+def test_docx_word_numbering_counts_as_word_draws_it(tmp_path: Path) -> None:
+    ex = docx_ext.extract(make_list_docx(tmp_path / "rutin.docx"), OPTS)
+    assert numbers(ex.blocks) == DOCX_NUMBERS
+    assert all(b.kind == "list-item" for b in ex.blocks if b.number is not None)
+
+
+def test_docx_levels_formats_and_list_instances(tmp_path: Path) -> None:
+    """A multi-level definition of its own: letters and roman numerals are numbers, a bullet level and a
+    level whose text names no counter are not; a deeper level restarts under each item above it; a second
+    w:num over the same definition continues its count (Word), numId 0 takes the numbering away."""
+    import docx
+    from lxml import etree
+
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    definitions = (
+        f'<w:numbering xmlns:w="{w}">'
+        '<w:abstractNum w:abstractNumId="90">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%2)"/></w:lvl>'
+        '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/></w:lvl>'
+        '<w:lvl w:ilvl="3"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="–"/></w:lvl>'
+        "</w:abstractNum>"
+        '<w:abstractNum w:abstractNumId="91">'
+        '<w:lvl w:ilvl="0"><w:start w:val="3"/><w:numFmt w:val="upperRoman"/><w:lvlText w:val="%1."/></w:lvl>'
+        "</w:abstractNum>"
+        '<w:num w:numId="90"><w:abstractNumId w:val="90"/></w:num>'
+        '<w:num w:numId="91"><w:abstractNumId w:val="90"/></w:num>'
+        '<w:num w:numId="92"><w:abstractNumId w:val="91"/></w:num>'
+        "</w:numbering>"
+    )
+    for el in etree.fromstring(definitions):
+        numbering.append(el)
+    # (abstractNum elements must precede num elements: Word refuses the part otherwise)
+    for el in sorted(numbering, key=lambda e: etree.QName(e).localname != "abstractNum"):
+        numbering.append(el)
+    paragraphs = [
+        ("Första", 90, 0), ("Första a", 90, 1), ("Första b", 90, 1), ("Punkt", 90, 2), ("Streck", 90, 3),
+        ("Andra", 90, 0), ("Andra a", 90, 1), ("Tredje", 91, 0), ("Romersk tre", 92, 0), ("Romersk fyra", 92, 0),
+        ("Utan numrering", 0, 0),
+    ]  # fmt: skip
+    for text, num_id, ilvl in paragraphs:
+        _numbered(d.add_paragraph(text, style="List Paragraph"), num_id, ilvl)
+    path = tmp_path / "levels.docx"
+    d.save(str(path))
+    ex = docx_ext.extract(path, OPTS)
+    assert numbers(ex.blocks) == [
+        ("Första", 1), ("Första a", 1), ("Första b", 2), ("Punkt", None), ("Streck", None), ("Andra", 2),
+        ("Andra a", 1), ("Tredje", 3), ("Romersk tre", 3), ("Romersk fyra", 4), ("Utan numrering", None),
+    ]  # fmt: skip
+
+
+@needs_corpus
+def test_docx_dev_corpus_procedure_is_numbered() -> None:
+    ex = docx_ext.extract(DEV / "docs" / "dev-sv-012.docx", OPTS)
+    items = [b for b in ex.blocks if b.kind == "list-item"]
+    assert [b.number for b in items] == [1, 2, 3, 4, 5, 6]
+    assert items[0].text == "Behovet uppmärksammas och tas upp med barnet och vårdnadshavarna."
+
+
+# --- the cache ------------------------------------------------------------------------------------
+
+
+@needs_corpus
+def test_the_cache_keeps_numbers_and_ignores_entries_of_the_old_format(tmp_path: Path) -> None:
+    source = next(s for s in discover([DEV / "docs"])[0] if s.rel == "dev-sv-012.docx")
+    prepared = prepare(source, OPTS)
+    assert [b.number for b in prepared.blocks if b.number is not None] == [1, 2, 3, 4, 5, 6]
+    assert decode(encode(prepared)) == prepared
+
+    # An entry as format 2 wrote it (its own header, blocks of ten fields) is a miss, never misread.
+    obj = {"title": None, "pages": None, "engine": "python-docx", "heads": [[]],
+           "blocks": [["Behovet uppmärksammas.", "list-item", None, None, None, None, False, 0, 0, None]],
+           "sentences": [[0, 0, 22]]}  # fmt: skip
+    body = zlib.compress(json.dumps(obj).encode())
+    old = b"govcheck-cache\x002\n" + hashlib.sha256(body).digest() + body
+    with pytest.raises(CacheCorrupt):
+        decode(old)
+    with pytest.raises(CacheCorrupt):  # nor is a ten-field block behind the current header
+        decode(_MAGIC + hashlib.sha256(body).digest() + body)
+    cache = Cache(tmp_path)
+    key = "ab" * 32
+    cache.put(key, prepared)
+    assert cache.get(key) == prepared
+    (tmp_path / "v2" / "ab").mkdir(parents=True)
+    (tmp_path / "v2" / "ab" / f"{key}.json.z").write_bytes(old)
+    assert cache.get(key) == prepared  # the old folder is not read
+    assert cache_stats(tmp_path).stale == 1  # and is counted as a leftover for `cache clear`
