@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+import subprocess
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -22,6 +25,7 @@ from govcheck.extract import ExtractOptions
 from govcheck.extract import docx as docx_ext
 from govcheck.extract import html as html_ext
 from govcheck.extract import markdown as md_ext
+from govcheck.extract import odt as odt_ext
 from govcheck.model import Block
 from govcheck.scan import prepare
 
@@ -235,6 +239,107 @@ def test_docx_dev_corpus_procedure_is_numbered() -> None:
     items = [b for b in ex.blocks if b.kind == "list-item"]
     assert [b.number for b in items] == [1, 2, 3, 4, 5, 6]
     assert items[0].text == "Behovet uppmärksammas och tas upp med barnet och vårdnadshavarna."
+
+
+# --- ODT ------------------------------------------------------------------------------------------
+
+ODF_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+    'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" '
+    'xmlns:xml="http://www.w3.org/XML/1998/namespace"'
+)
+LIST_STYLES = (
+    '<text:list-style style:name="L1">'
+    '<text:list-level-style-number text:level="1" style:num-suffix="." style:num-format="1"/>'
+    '<text:list-level-style-number text:level="2" style:num-suffix=")" style:num-format="a"/>'
+    "</text:list-style>"
+    '<text:list-style style:name="L2"><text:list-level-style-bullet text:level="1" text:bullet-char="•"/>'
+    "</text:list-style>"
+    '<text:list-style style:name="L3"><text:list-level-style-number text:level="1" style:num-format=""/>'
+    "</text:list-style>"
+    '<text:list-style style:name="L4">'
+    '<text:list-level-style-number text:level="1" text:start-value="4" style:num-format="i"/></text:list-style>'
+)
+
+
+def make_list_odt(path: Path, body: str) -> Path:
+    """A minimal ODF text package with the list styles above among the automatic styles."""
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODF_NS} office:version="1.3">'
+        f"<office:automatic-styles>{LIST_STYLES}</office:automatic-styles>"
+        f"<office:body><office:text>{body}</office:text></office:body></office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED)
+        zf.writestr("content.xml", content)
+        zf.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest/>')
+    return path
+
+
+def _item(*paragraphs: str, start: int | None = None, inner: str = "") -> str:
+    attr = f' text:start-value="{start}"' if start is not None else ""
+    paras = "".join(f"<text:p>{p}</text:p>" for p in paragraphs)
+    return f"<text:list-item{attr}>{paras}{inner}</text:list-item>"
+
+
+def test_odt_numbered_list_styles_levels_and_continuation(tmp_path: Path) -> None:
+    body = (
+        '<text:h text:outline-level="1">Rutin</text:h>'
+        '<text:list xml:id="list1" text:style-name="L1">'
+        + _item("Ett")
+        + _item("Två", inner="<text:list>" + _item("Två a") + _item("Två b") + "</text:list>")
+        + "</text:list>"
+        "<text:p>Mellan två delar av listan.</text:p>"
+        '<text:list xml:id="list2" text:continue-numbering="true" text:style-name="L1">'
+        + _item("Tre", "Mer om tre")
+        + "</text:list>"
+        '<text:list text:style-name="L2">' + _item("Punkt ett") + _item("Punkt två") + "</text:list>"
+        '<text:list text:style-name="L1"><text:list-header><text:p>Rubrik i listan</text:p></text:list-header>'
+        + _item("Sju", start=7)
+        + _item("Åtta")
+        + "</text:list>"
+        '<text:list text:continue-list="list2" text:style-name="L1">' + _item("Fyra") + "</text:list>"
+        '<text:list text:style-name="L3">' + _item("Ingen siffra") + "</text:list>"
+        '<text:list text:style-name="L4">' + _item("Romersk fyra") + "</text:list>"
+        # a list that starts at its second level: the empty outer item is no numbered item
+        '<text:list text:style-name="L1"><text:list-item><text:list>' + _item("Djupt") + "</text:list>"
+        "</text:list-item></text:list>"
+    )
+    ex = odt_ext.extract(make_list_odt(tmp_path / "rutin.odt", body), OPTS)
+    assert numbers(ex.blocks) == [
+        ("Ett", 1), ("Två", 2), ("Två a", 1), ("Två b", 2), ("Mellan två delar av listan.", None), ("Tre", 3),
+        ("Mer om tre", None), ("Punkt ett", None), ("Punkt två", None), ("Rubrik i listan", None), ("Sju", 7),
+        ("Åtta", 8), ("Fyra", 4), ("Ingen siffra", None), ("Romersk fyra", 4), ("Djupt", 1),
+    ]  # fmt: skip
+
+
+@needs_corpus
+def test_odt_dev_corpus_libreoffice_list_is_numbered() -> None:
+    ex = odt_ext.extract(DEV / "docs" / "dev-sv-015.odt", OPTS)
+    numbered = [(b.number, b.text.split(".")[0]) for b in ex.blocks if b.number is not None]
+    assert numbered == [(1, "Skriv ner vad du har sett eller hört, med datum och med barnets egna ord om barnet "
+                            "har berättat något"), (2, "Ta kontakt med rektor eller förskolechef och, vid behov, "
+                            "med elevhälsan"), (3, "Anmäl"), (4, "Informera"),
+                        (5, "Fortsätt att ge barnet stöd i verksamheten som vanligt")]
+    assert [b.number for b in ex.blocks if b.text.startswith("Rutinägare")] == [None]  # a bulleted item
+
+
+@pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")), reason="LibreOffice absent")
+def test_libreoffice_odt_and_html_of_a_word_file_number_alike(tmp_path: Path) -> None:
+    """LibreOffice's own rendering of the Word lists (continue-numbering, continue-list, a list per
+    style, <ol start>) reads with the numbers Word shows."""
+    source = make_list_docx(tmp_path / "rutin.docx")
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    for target in ("odt", "html"):
+        subprocess.run(
+            [soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--norestore",
+             "--convert-to", target, "--outdir", str(tmp_path), str(source)],
+            capture_output=True, timeout=300, check=True,
+        )  # fmt: skip
+    assert numbers(odt_ext.extract(tmp_path / "rutin.odt", OPTS).blocks) == DOCX_NUMBERS
+    assert numbers(html_ext.extract(tmp_path / "rutin.html", OPTS).blocks) == DOCX_NUMBERS
 
 
 # --- the cache ------------------------------------------------------------------------------------
