@@ -8,6 +8,7 @@ file and reads it with the format's extractor; the text stays what the reader se
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import shutil
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import DEV
+from conftest import govcheck as cli
 
 from govcheck.cache import _MAGIC, Cache, CacheCorrupt, cache_stats, decode, encode
 from govcheck.discover import discover
@@ -26,8 +28,13 @@ from govcheck.extract import docx as docx_ext
 from govcheck.extract import html as html_ext
 from govcheck.extract import markdown as md_ext
 from govcheck.extract import odt as odt_ext
-from govcheck.model import Block
+from govcheck.model import Block, Document
+from govcheck.normalize import normalise_blocks
+from govcheck.rules import load_packs
+from govcheck.rules.conditions import compile_condition
+from govcheck.rules.engine import build_index, context
 from govcheck.scan import prepare
+from govcheck.segment import segment
 
 OPTS = ExtractOptions()
 needs_corpus = pytest.mark.skipif(not (DEV / "docs").is_dir(), reason="shared corpus not present")
@@ -370,3 +377,78 @@ def test_the_cache_keeps_numbers_and_ignores_entries_of_the_old_format(tmp_path:
     (tmp_path / "v2" / "ab" / f"{key}.json.z").write_bytes(old)
     assert cache.get(key) == prepared  # the old folder is not read
     assert cache_stats(tmp_path).stale == 1  # and is counted as a leftover for `cache clear`
+
+
+# --- numbered steps -------------------------------------------------------------------------------
+
+STEPS = ["Kontrollera om barnet har insatser från båda huvudmännen.", "Inhämta samtycke från vårdnadshavarna.",
+         "Dokumentera beslutet i journalen."]  # fmt: skip
+
+
+def _sequence_hits(blocks: list[Block]) -> list[str]:
+    pack = load_packs(None)[0]
+    blocks = normalise_blocks(blocks)
+    doc = Document(path="<test>", format="docx", blocks=blocks, sentences=segment(blocks), lang="sv")
+    ctx = context(pack, doc, build_index(doc, [pack]), dt.date(2026, 12, 3))
+    cond = compile_condition({"sequence": 3}, "test", set(), set(), ["sv", "en"])
+    return [doc.sentences[si].text for si in cond.eval(ctx)]
+
+
+def test_sequence_reads_the_number_of_an_item_and_the_enumerator_of_text() -> None:
+    heading = Block(text="Arbetsgång", kind="heading", level=2)
+    numbered = [Block(text=t, kind="list-item", number=i) for i, t in enumerate(STEPS, 1)]
+    assert _sequence_hits([heading, *numbered]) == STEPS
+    bulleted = [Block(text=t, kind="list-item") for t in STEPS]
+    assert _sequence_hits([heading, *bulleted]) == []
+    # the number the format draws is the step's, whatever the item's text opens with
+    drawn = [Block(text=f"{4 - i}. {t}", kind="list-item", number=i) for i, t in enumerate(STEPS, 1)]
+    assert len(_sequence_hits([heading, *drawn])) == 3
+    # a list that starts at 2 is no run of steps from the first; text without a number still counts
+    assert _sequence_hits([heading, *(Block(text=t, kind="list-item", number=i) for i, t in enumerate(STEPS, 2))]) == []
+    typed = [Block(text=f"{i}. {t}", kind="paragraph") for i, t in enumerate(STEPS, 1)]
+    assert len(_sequence_hits([heading, *typed])) == 3
+
+
+def _routine(path: Path, heading: str, style: str) -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Rutin för samordnad individuell plan", 1)
+    d.add_heading(heading, 2)
+    for text in STEPS:
+        d.add_paragraph(text, style=style)
+    d.add_paragraph("Kontakt med BUP tas via samverkanstelefonen.")
+    d.save(str(path))
+
+
+def test_cli_word_numbered_steps_meet_collaboration_procedure(tmp_path: Path) -> None:
+    """A routine whose procedure is three Word-numbered steps and a contact route meets 'how the
+    collaboration is carried out' (two facets: steps and contact), quoting a step; the same steps as
+    bullets leave only the contact route. Under 'Arbetsgång' the heading itself names the steps (the
+    pack's `steps` signal has arbetsgång*), so there the bulleted routine is met by its heading, not by
+    a quoted step; 'Tillvägagångssätt' names the procedure without naming steps."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for heading in ("Arbetsgång", "Tillvägagångssätt"):
+        _routine(folder / f"{heading}-numrerad.docx", heading, "List Number")
+        _routine(folder / f"{heading}-punkter.docx", heading, "List Bullet")
+    proc = cli("scan", str(folder), "--format", "json", "--as-of", "2026-12-03", "-q", "--no-cache",
+               "--no-config", "--fail-on", "never")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    cells = {
+        d["path"]: next(r for r in d["results"] if r["rule"] == "collaboration-procedure")
+        for d in report["documents"]
+    }
+
+    def step_quotes(cell: dict) -> list[str]:
+        steps = next(f for f in cell["facets"] if f["id"] == "steps")
+        return [e["text"] for e in steps["evidence"] if e["text"] in STEPS]
+
+    for heading in ("Arbetsgång", "Tillvägagångssätt"):
+        numbered = cells[f"{heading}-numrerad.docx"]
+        assert numbered["outcome"] == "met", numbered
+        assert any(e["text"] in STEPS for e in numbered["evidence"])
+        assert step_quotes(numbered)
+        assert not step_quotes(cells[f"{heading}-punkter.docx"])
+    assert cells["Tillvägagångssätt-punkter.docx"]["outcome"] in ("partial", "not_met")
