@@ -46,7 +46,9 @@ from govcheck import __version__
 from govcheck.extract.base import ExtractOptions
 from govcheck.model import Block, DocumentResult, Evidence, Facet, RuleResult, Sentence
 
-FORMAT_VERSION = 2
+# 3: blocks carry Block.number (the ordinal of an ordered list item). An entry of another version is
+# never read: each version has its own folder and its own header (_MAGIC).
+FORMAT_VERSION = 3
 _MAGIC = b"govcheck-cache\x00" + str(FORMAT_VERSION).encode() + b"\n"
 # zlib level 1: a third of level 6's time for entries ~15 % larger (written once per document on every cold scan).
 _LEVEL = 1
@@ -303,7 +305,7 @@ def encode(value: Prepared | str) -> bytes:
         for b in value.blocks:
             h = heads.setdefault(b.headings, len(heads))
             blocks.append([b.text, b.kind, b.page, b.page_label, b.level, list(b.table) if b.table else None,
-                           b.ocr, b.index, h, b.ocr_conf])
+                           b.ocr, b.index, h, b.ocr_conf, b.number])
         sentences: list[list] = []
         cursor: dict[int, int] = {}
         for s in value.sentences:
@@ -358,15 +360,16 @@ def decode(data: bytes) -> Prepared | str:
         heads = [tuple(h) for h in obj["heads"]]
         _check(all(isinstance(t, str) for h in heads for t in h))
         blocks = []
-        for text, kind, page, label, level, table, ocr, index, h, conf in obj["blocks"]:
+        for text, kind, page, label, level, table, ocr, index, h, conf, number in obj["blocks"]:
             _check(isinstance(text, str) and isinstance(kind, str) and isinstance(ocr, bool)
                    and isinstance(index, int) and isinstance(h, int) and 0 <= h < len(heads)
-                   and _opt(page, int) and _opt(label, str) and _opt(level, int) and _opt(conf, int))
+                   and _opt(page, int) and _opt(label, str) and _opt(level, int) and _opt(conf, int)
+                   and _opt(number, int))
             _check(table is None or (isinstance(table, list) and len(table) == 3
                                      and all(isinstance(x, int) for x in table)))
             blocks.append(Block(text=text, kind=kind, page=page, page_label=label, level=level,
                                 headings=heads[h], table=tuple(table) if table else None, index=index, ocr=ocr,
-                                ocr_conf=conf))
+                                ocr_conf=conf, number=number))
         sentences = []
         for item in obj["sentences"]:
             bi = item[0]

@@ -59,6 +59,11 @@ class Block:
     # OCR'd text: Tesseract's mean word confidence (0-100) of the block's least certain line, so that a
     # quote read through a stamp or off a faint fax can be told from a clean one.
     ocr_conf: int | None = None
+    # The ordinal a reader sees before an item of an ordered (numbered) list, 1-based, counted at the
+    # item's own nesting level; None for bullets and everything else. Markdown, HTML <ol>, Word
+    # numbering and ODF numbered lists draw the number, so it is not in `text` (which stays the quoted
+    # evidence): rules that look for ordered steps read it here. PDF and plain text keep "1." in the text.
+    number: int | None = None
 
     @property
     def section(self) -> str | None:

@@ -107,13 +107,16 @@ def _open(path: Path):  # -> docx.document.Document
 
 
 class _Style:
-    __slots__ = ("based_on", "list", "name", "outline")
+    __slots__ = ("based_on", "ilvl", "list", "name", "num_id", "outline")
 
-    def __init__(self, name: str, based_on: str | None, outline: int | None, is_list: bool) -> None:
+    def __init__(self, name: str, based_on: str | None, outline: int | None, num_id: str | None = None,
+                 ilvl: int | None = None) -> None:
         self.name = name
         self.based_on = based_on
         self.outline = outline
-        self.list = is_list
+        self.num_id = num_id  # the style's own numbering ("0" removes what a base style gives)
+        self.ilvl = ilvl
+        self.list = num_id is not None and num_id != "0"
 
 
 class _Reader:
@@ -122,9 +125,11 @@ class _Reader:
     def __init__(self, document) -> None:
         self.doc = document
         self.part = document.part
+        self.numbering_styles: dict[str, str] = {}  # numbering style id -> its numId (numStyleLink)
         self.styles = self._load_styles()
         self.warnings: list[str] = []
         self.table_no = 0
+        self.numbering = _Numbering(self._numbering_root(), self.numbering_styles)
 
     # -- styles -------------------------------------------------------------------------------------
     def _load_styles(self) -> dict[str, _Style]:
@@ -134,21 +139,66 @@ class _Reader:
         except Exception:  # a package without a styles part still has text worth reading
             return styles
         for st in root.iterfind(f"{_W}style"):
+            sid = st.get(_W + "styleId") or ""
+            num = st.find(f"{_W}pPr/{_W}numPr/{_W}numId")
+            if st.get(_W + "type") == "numbering":
+                if num is not None and num.get(_W + "val"):
+                    self.numbering_styles[sid] = num.get(_W + "val") or ""
+                continue
             if st.get(_W + "type") not in (None, "paragraph"):
                 continue
-            sid = st.get(_W + "styleId") or ""
             name_el = st.find(_W + "name")
             name = name_el.get(_W + "val", sid) if name_el is not None else sid
             based = st.find(_W + "basedOn")
             outline_el = st.find(f"{_W}pPr/{_W}outlineLvl")
-            num = st.find(f"{_W}pPr/{_W}numPr/{_W}numId")
+            ilvl = st.find(f"{_W}pPr/{_W}numPr/{_W}ilvl")
             styles[sid] = _Style(
                 name=name,
                 based_on=based.get(_W + "val") if based is not None else None,
                 outline=_int(outline_el.get(_W + "val")) if outline_el is not None else None,
-                is_list=num is not None and num.get(_W + "val") != "0",
+                num_id=num.get(_W + "val") if num is not None else None,
+                ilvl=_int(ilvl.get(_W + "val")) if ilvl is not None else None,
             )
         return styles
+
+    def _numbering_root(self) -> etree._Element | None:
+        """The numbering part's XML (list definitions), or None when the package has none."""
+        try:
+            part = next((r.target_part for r in self.part.rels.values()
+                         if not r.is_external and str(r.reltype).endswith("/numbering")), None)
+        except Exception:  # a damaged relationship: the text is still worth reading, unnumbered
+            return None
+        return self._part_root(part, "numbering") if part is not None else None
+
+    def number(self, p: etree._Element) -> int | None:
+        """Advance Word's list counters by this paragraph and return the ordinal it shows, if any.
+
+        The numbering comes from the paragraph's own numPr or its style chain (a numPr may give only
+        the level and leave the list to the style; numId 0 takes the numbering away)."""
+        ppr = p.find(_W + "pPr")
+        num_pr = ppr.find(_W + "numPr") if ppr is not None else None
+        num_id: str | None = None
+        ilvl: int | None = None
+        if num_pr is not None:
+            n = num_pr.find(_W + "numId")
+            lv = num_pr.find(_W + "ilvl")
+            num_id = n.get(_W + "val") if n is not None else None
+            ilvl = _int(lv.get(_W + "val")) if lv is not None else None
+        ps = ppr.find(_W + "pStyle") if ppr is not None else None
+        sid = ps.get(_W + "val") if ps is not None else None
+        from_style = num_id is None
+        for _, st in self._style_chain(sid):
+            if st is None:
+                continue
+            if num_id is None and st.num_id is not None:
+                num_id = st.num_id
+            if ilvl is None and st.ilvl is not None and from_style:
+                ilvl = st.ilvl
+            if num_id is not None and (ilvl is not None or not from_style):
+                break
+        if not num_id or num_id == "0":
+            return None
+        return self.numbering.advance(num_id, ilvl, sid if from_style else None)
 
     def _style_chain(self, sid: str | None) -> Iterator[tuple[str, _Style | None]]:
         seen: set[str] = set()
@@ -197,6 +247,7 @@ class _Reader:
     def read(self) -> tuple[list[Block], str | None]:
         headers, footers = self._headers_footers()
         self.table_no = 0  # header tables do not count: table numbers are the body's
+        self.numbering.reset()  # nor do lists in the headers: the body's lists count from their start
         body: list[Block] = []
         self._walk(self.doc.element.body, body)
         notes = self._notes("footnotes") + self._notes("endnotes")
@@ -230,10 +281,12 @@ class _Reader:
     def _paragraph(self, p: etree._Element, out: list[Block]) -> None:
         text = paragraph_text(p)
         kind, level = self.classify(p)
+        number = self.number(p)  # an empty numbered paragraph still shows its number and counts
         if kind == "toc":  # a table of contents repeats the headings; as evidence it would count twice
             return
         if text.strip():
-            out.append(Block(text=text, kind=kind, level=level))
+            # Numbered headings ("2 Ansvar") are sections, not items of a list: only items take a number.
+            out.append(Block(text=text, kind=kind, level=level, number=number if kind == "list-item" else None))
         for box in _text_boxes(p):  # text boxes anchored here read after the paragraph that holds them
             self._walk(box, out)
 
@@ -245,6 +298,8 @@ class _Reader:
             for tc in (el for el in _block_children(tr) if el.tag == _W + "tc"):
                 span = _grid_span(tc)
                 if not _is_merge_continuation(tc):  # the merged cell was emitted in the row that starts it
+                    for p in tc.iter(_W + "p"):  # a list running through a table counts its cells' items
+                        self.number(p)
                     text = "\n".join(t for t in cell_lines(tc) if t.strip())
                     if text.strip():
                         out.append(Block(text=text, kind="table-cell", table=(table_no, r, col)))
@@ -325,6 +380,134 @@ class _Reader:
             if text.strip():
                 blocks.append(Block(text=text, kind="footnote"))
         return blocks
+
+
+# numFmt values that draw no number: a bullet (or a picture bullet) and "none"
+_UNNUMBERED_FORMATS = {"bullet", "none"}
+_MC_FALLBACK = "{" + MC + "}AlternateContent/{" + MC + "}Fallback/" + _W + "numFmt"
+
+
+class _Level:
+    """One level of a list definition: whether it shows a number, where it starts, when it restarts."""
+
+    __slots__ = ("numbered", "restart", "start", "style")
+
+    def __init__(self, lvl: etree._Element) -> None:
+        fmt_el = lvl.find(_W + "numFmt")
+        if fmt_el is None:  # Word 2010's custom formats sit in mc:AlternateContent; its Fallback is plain
+            fmt_el = lvl.find(_MC_FALLBACK)
+        fmt = fmt_el.get(_W + "val", "decimal") if fmt_el is not None else "decimal"
+        text_el = lvl.find(_W + "lvlText")
+        text = text_el.get(_W + "val") if text_el is not None else None
+        # a level whose text names no counter ("•", "–", "") shows no number whatever its numFmt
+        self.numbered = fmt not in _UNNUMBERED_FORMATS and (text is None or "%" in text)
+        start_el = lvl.find(_W + "start")
+        start = _bounded(start_el.get(_W + "val")) if start_el is not None else None
+        self.start = start if start is not None else 0  # ECMA-376 17.9.26: omitted, it is zero
+        restart_el = lvl.find(_W + "lvlRestart")
+        self.restart = _int(restart_el.get(_W + "val")) if restart_el is not None else None
+        style_el = lvl.find(_W + "pStyle")
+        self.style = style_el.get(_W + "val") if style_el is not None else None
+
+
+class _Numbering:
+    """Word's list counters, as Word draws them (ECMA-376 17.9, and Word's practice where it departs).
+
+    A w:num is an instance of an abstract list definition; instances of one abstract definition share its
+    counters, so a list continues across them (a list interrupted and resumed with another numId). An
+    instance whose lvlOverride carries a startOverride restarts that level at the override the first time
+    the instance is used at that level - how Word's "Restart numbering" and python-docx documents that
+    give each list its own num start a list again. Using a level restarts the deeper ones (unless their
+    lvlRestart says otherwise).
+    """
+
+    def __init__(self, root: etree._Element | None, numbering_styles: dict[str, str]) -> None:
+        self.abstract: dict[str, dict[int, _Level]] = {}
+        self.links: dict[str, str] = {}  # abstractNumId -> numbering style id (numStyleLink)
+        self.nums: dict[str, tuple[str, dict[int, int], dict[int, _Level]]] = {}
+        self.styles = numbering_styles
+        if root is not None:
+            for an in root.iterfind(_W + "abstractNum"):
+                aid = an.get(_W + "abstractNumId") or ""
+                levels: dict[int, _Level] = {}
+                for lvl in an.iterfind(_W + "lvl"):
+                    ilvl = _int(lvl.get(_W + "ilvl"))
+                    if ilvl is not None and 0 <= ilvl < 9:
+                        levels[ilvl] = _Level(lvl)
+                self.abstract[aid] = levels
+                link = an.find(_W + "numStyleLink")
+                if link is not None and link.get(_W + "val"):
+                    self.links[aid] = link.get(_W + "val") or ""
+            for num in root.iterfind(_W + "num"):
+                ref = num.find(_W + "abstractNumId")
+                starts: dict[int, int] = {}
+                overrides: dict[int, _Level] = {}
+                for ov in num.iterfind(_W + "lvlOverride"):
+                    ilvl = _int(ov.get(_W + "ilvl"))
+                    if ilvl is None or not 0 <= ilvl < 9:
+                        continue
+                    so = ov.find(_W + "startOverride")
+                    start = _bounded(so.get(_W + "val")) if so is not None else None
+                    if start is not None:
+                        starts[ilvl] = start
+                    lvl = ov.find(_W + "lvl")
+                    if lvl is not None:
+                        overrides[ilvl] = _Level(lvl)
+                        starts.setdefault(ilvl, overrides[ilvl].start)  # a level overridden starts afresh
+                self.nums[num.get(_W + "numId") or ""] = (
+                    ref.get(_W + "val") or "" if ref is not None else "", starts, overrides
+                )
+        self.reset()
+
+    def reset(self) -> None:
+        self.counts: dict[str, dict[int, int | None]] = {}  # abstract definition -> level -> last ordinal
+        self.used: set[tuple[str, int]] = set()  # (numId, level) pairs seen: a startOverride applies once
+
+    def _definition(self, aid: str) -> str:
+        """The abstract definition that holds the levels: a numStyleLink points through a numbering style
+        to another definition (a list style)."""
+        seen: set[str] = set()
+        while aid in self.links and aid not in seen:
+            seen.add(aid)
+            num = self.nums.get(self.styles.get(self.links[aid], ""))
+            if num is None:
+                break
+            aid = num[0]
+        return aid
+
+    def advance(self, num_id: str, ilvl: int | None, style: str | None) -> int | None:
+        """Count one paragraph of list instance `num_id` at level `ilvl`; the ordinal it shows, or None
+        (a bullet, or a list that is not defined). A paragraph numbered through its style (`style`) and
+        no level of its own is at the level that names the style, else at the first."""
+        num = self.nums.get(num_id)
+        if num is None:
+            return None
+        aid = self._definition(num[0])
+        levels = self.abstract.get(aid)
+        if levels is None:
+            return None
+        _, starts, overrides = num
+        if ilvl is None:
+            ilvl = next((i for i, lv in sorted(levels.items()) if style and lv.style == style), 0)
+        if not 0 <= ilvl < 9:
+            return None
+        level = overrides.get(ilvl) or levels.get(ilvl)
+        if level is None:
+            return None
+        counts = self.counts.setdefault(aid, {})
+        last = counts.get(ilvl)
+        if (num_id, ilvl) not in self.used and ilvl in starts:
+            counts[ilvl] = starts[ilvl]
+        else:  # a startOverride is also where the level starts again after a restart
+            counts[ilvl] = starts.get(ilvl, level.start) if last is None else last + 1
+        self.used.add((num_id, ilvl))
+        for deeper in [d for d in counts if d > ilvl]:
+            sub = levels.get(deeper)  # (Word ignores lvlRestart in an override's level)
+            restart = sub.restart if sub is not None else None
+            # lvlRestart N (1-based): restart when level N or one above it is used; 0: never (MS-OI29500)
+            if restart is None or (restart > 0 and ilvl < restart):
+                counts[deeper] = None
+        return counts[ilvl] if level.numbered else None
 
 
 def _block_children(parent: etree._Element) -> Iterator[etree._Element]:
@@ -421,6 +604,12 @@ def _grid_span(tc: etree._Element) -> int:
 def _grid_before(tr: etree._Element) -> int:
     gb = tr.find(f"{_W}trPr/{_W}gridBefore")
     return max(_int(gb.get(_W + "val")) or 0, 0) if gb is not None else 0
+
+
+def _bounded(value: str | None) -> int | None:
+    """A list's start value, kept to a size any number a document shows has (and JSON stores)."""
+    n = _int(value)
+    return None if n is None else max(min(n, 10**9), -(10**9))
 
 
 def _int(value: str | None) -> int | None:

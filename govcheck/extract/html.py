@@ -32,6 +32,15 @@ _BLOCK = {
     "caption", "figure", "figcaption", "form", "fieldset", "legend", "details", "summary", "hr", "body",
     "h1", "h2", "h3", "h4", "h5", "h6", "center", "hgroup", "menu", "html",
 }  # fmt: skip
+_LISTS = {"ol", "ul", "menu", "dir"}
+# list-style(-type) keywords that draw a number or none: an inline style turns an <ol> into a bulleted
+# list or a <ul> into a numbered one (images and quoted strings draw no number either)
+_NUMBERED_STYLES = {
+    "decimal", "decimal-leading-zero", "lower-roman", "upper-roman", "lower-alpha", "upper-alpha",
+    "lower-latin", "upper-latin", "lower-greek", "armenian", "georgian",
+}  # fmt: skip
+_UNNUMBERED_STYLES = {"none", "disc", "circle", "square", "disclosure-open", "disclosure-closed"}
+_LIST_STYLE = re.compile(r"list-style(?:-type)?\s*:\s*([^;]*)", re.IGNORECASE)
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
@@ -128,6 +137,47 @@ class _Table:
         self.occupied: set[tuple[int, int]] = set()
 
 
+class _List:
+    """An open <ol>/<ul>: whether its items show numbers, and the ordinal the next item shows."""
+
+    __slots__ = ("next", "ordered", "step")
+
+    def __init__(self, el: etree._Element, tag: str) -> None:
+        ordered = tag == "ol"
+        m = _LIST_STYLE.search(el.get("style") or "")
+        if m:  # an inline list-style decides what the reader sees, whatever the element
+            words = set(m.group(1).lower().split())
+            if words & _NUMBERED_STYLES:
+                ordered = True
+            elif words & _UNNUMBERED_STYLES or any(w.startswith(("url(", "'", '"')) for w in words):
+                ordered = False
+        self.ordered = ordered
+        self.step = -1 if tag == "ol" and el.get("reversed") is not None else 1
+        start = _ordinal(el.get("start")) if tag == "ol" else None
+        if start is None and self.step < 0:  # <ol reversed> counts down from its number of items
+            start = sum(1 for c in el if isinstance(c.tag, str) and c.tag.lower() == "li" and not _hidden(c))
+        self.next = 1 if start is None else start
+
+    def take(self, li: etree._Element) -> int | None:
+        """The ordinal this <li> shows (its `value` resets the count), or None in a bulleted list."""
+        value = _ordinal(li.get("value"))
+        number = self.next if value is None else value
+        self.next = number + self.step
+        return number if self.ordered else None
+
+
+class _Item:
+    """An open <li>: the ordinal its first block takes, until a block (or a nested list) has it."""
+
+    __slots__ = ("number",)
+
+    def __init__(self, number: int | None) -> None:
+        self.number = number
+
+
+_Context = tuple[str, int | None, tuple[int, int, int] | None, _Item | None]
+
+
 class _Walker:
     """Accumulate inline text and flush it as a block whenever a block-level element starts or ends.
 
@@ -138,7 +188,9 @@ class _Walker:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
         self.buf: list[str] = []
-        self.context: list[tuple[str, int | None, tuple[int, int, int] | None]] = [("paragraph", None, None)]
+        self.context: list[_Context] = [("paragraph", None, None, None)]
+        # open <ol>/<ul> (None for an open <li>: a list item's owner is the innermost list not behind one)
+        self.lists: list[_List | None] = []
         self.tables: list[_Table] = []
         self.table_count = 0
         self.pre = 0
@@ -152,8 +204,12 @@ class _Walker:
             lines = (line.strip() for line in _WS.sub(" ", text).split(_BREAK))
             text = "\n".join(line for line in lines if line)
         if text.strip():
-            kind, level, table = self.context[-1]
-            self.blocks.append(Block(text=text, kind=kind, level=level, table=table))
+            kind, level, table, item = self.context[-1]
+            block = Block(text=text, kind=kind, level=level, table=table)
+            if item is not None and item.number is not None:
+                # the item's first block carries its ordinal; its later paragraphs have no marker
+                block.number, item.number = item.number, None
+            self.blocks.append(block)
 
     def in_cell(self) -> bool:
         return self.context[-1][0] == "table-cell"
@@ -173,12 +229,23 @@ class _Walker:
         if tag == "img":
             return
         pushed = False
+        number = None
+        if tag == "li":
+            owner = self.lists[-1] if self.lists else None
+            number = owner.take(el) if owner is not None else None
         if tag in _BLOCK:
             if self.in_cell() and tag not in ("table", "td", "th", "tr"):
                 self.add(_BREAK)
             else:
                 self.flush()
-            pushed = self._enter(el, tag)
+            pushed = self._enter(el, tag, number)
+        if tag in _LISTS:
+            item = self.context[-1][3]
+            if item is not None:  # "<li><ol>": the outer marker stands on the nested list's first line
+                item.number = None
+            self.lists.append(_List(el, tag))
+        elif tag == "li":
+            self.lists.append(None)
         if tag == "pre":
             self.pre += 1
         self.add(el.text)
@@ -196,13 +263,15 @@ class _Walker:
                 self.context.pop()
             if tag == "table":
                 self.tables.pop()
+        if tag in _LISTS or tag == "li":
+            self.lists.pop()
 
-    def _enter(self, el: etree._Element, tag: str) -> bool:
+    def _enter(self, el: etree._Element, tag: str, number: int | None) -> bool:
         """Push the block kind this element gives its text, if any; track table grid positions."""
         if tag == "table":
             self.tables.append(_Table(self.table_count))
             self.table_count += 1
-            self.context.append(("paragraph", None, None))
+            self.context.append(("paragraph", None, None, None))
             return True
         if tag == "tr" and self.tables:
             t = self.tables[-1]
@@ -222,17 +291,27 @@ class _Walker:
                 for dc in range(cols):
                     t.occupied.add((t.row + dr, col + dc))
             t.col += cols
-            self.context.append(("table-cell", None, (t.no, t.row, col)))
+            self.context.append(("table-cell", None, (t.no, t.row, col), None))
             return True
         if self.in_cell():
             return False
         if tag in _HEADINGS:
-            self.context.append(("heading", _HEADINGS[tag], None))
+            self.context.append(("heading", _HEADINGS[tag], None, None))
             return True
         if tag == "li":
-            self.context.append(("list-item", None, None))
+            self.context.append(("list-item", None, None, _Item(number)))
             return True
         return False  # p, div, ...: a block boundary that keeps the kind around it (a <p> in an <li>)
+
+
+_INTEGER = re.compile(r"\s*([+-]?\d{1,10})")
+
+
+def _ordinal(value: str | None) -> int | None:
+    """An <ol start>/<li value> as browsers read it: the integer it opens with ("3", "3rd", "-1"), else
+    none at all (the attribute is ignored)."""
+    m = _INTEGER.match(value or "")
+    return max(min(int(m.group(1)), 10**9), -(10**9)) if m else None
 
 
 def _span(value: str | None) -> int:

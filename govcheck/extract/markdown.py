@@ -68,6 +68,8 @@ def parse_markdown(text: str) -> list[Block]:
         raise _TooDeep
     blocks: list[Block] = []
     list_depth = 0
+    lists: list[list[int] | None] = []  # open lists, innermost last: [next ordinal] if ordered, else None
+    items: list[list[int | None]] = []  # open items, innermost last: [ordinal its first block still takes]
     table_no = -1
     row = -1
     col = -1
@@ -75,10 +77,24 @@ def parse_markdown(text: str) -> list[Block]:
     heading_level: int | None = None
     for tok in tokens:
         t = tok.type
+        emitted = len(blocks)
         if t in ("bullet_list_open", "ordered_list_open"):
             list_depth += 1
+            if items:  # "1. - a": the outer marker stands on the nested list's first line, not on later text
+                items[-1][0] = None
+            lists.append([_start(tok)] if t == "ordered_list_open" else None)
         elif t in ("bullet_list_close", "ordered_list_close"):
             list_depth -= 1
+            if lists:
+                lists.pop()
+        elif t == "list_item_open":
+            counter = lists[-1] if lists else None
+            items.append([counter[0] if counter else None])
+            if counter:
+                counter[0] += 1
+        elif t == "list_item_close":
+            if items:
+                items.pop()
         elif t == "heading_open":
             heading_level = int(tok.tag[1]) if tok.tag[1:].isdigit() else 1
         elif t == "heading_close":
@@ -118,9 +134,21 @@ def parse_markdown(text: str) -> list[Block]:
             stripped = _TAGS.sub("", tok.content).strip()
             if stripped:
                 blocks.append(Block(text=stripped, kind="paragraph"))
+        if items and items[-1][0] is not None and len(blocks) > emitted:
+            # the item's first block carries its ordinal; the item's later paragraphs have no marker
+            blocks[emitted].number, items[-1][0] = items[-1][0], None
     for i, block in enumerate(blocks):
         block.index = i
     return blocks
+
+
+def _start(tok) -> int:
+    """The first ordinal of an ordered list. CommonMark numbers items start, start+1, ... whatever the
+    later items are written as ("1." "1." "1." reads 1, 2, 3), as every renderer shows them."""
+    try:
+        return int(tok.attrGet("start") or 1)
+    except (TypeError, ValueError):
+        return 1
 
 
 _FIELD = re.compile(r"^\s*[^\W\d][\w ./()-]{0,39}:(?:\s|$)")

@@ -6,6 +6,7 @@ the parser settings under our control (no entities, no network) and gives tables
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from lxml import etree
@@ -25,6 +26,7 @@ OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
 DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
 DC = "http://purl.org/dc/elements/1.1/"
+XML = "http://www.w3.org/XML/1998/namespace"
 SVG = "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
 
 
@@ -36,6 +38,7 @@ T_P, T_H, T_SPAN, T_A = _t(TEXT, "p"), _t(TEXT, "h"), _t(TEXT, "span"), _t(TEXT,
 T_S, T_TAB, T_BR = _t(TEXT, "s"), _t(TEXT, "tab"), _t(TEXT, "line-break")
 T_LIST, T_ITEM, T_HEADER_ITEM = _t(TEXT, "list"), _t(TEXT, "list-item"), _t(TEXT, "list-header")
 T_NOTE, T_NOTE_BODY = _t(TEXT, "note"), _t(TEXT, "note-body")
+T_BREAK = _t(TEXT, "soft-page-break")
 TB_TABLE, TB_ROW, TB_CELL, TB_COVERED = (
     _t(TABLE, "table"),
     _t(TABLE, "table-row"),
@@ -121,10 +124,33 @@ def _meta_title(meta_xml: bytes | None) -> str | None:
     return (el.text or "").strip() or None if el is not None else None
 
 
+class _Counters:
+    """The running numbers of one list, shared by its nested lists and by the lists that continue it."""
+
+    __slots__ = ("last",)
+
+    def __init__(self) -> None:
+        self.last: dict[int, int | None] = {}  # level (1-based) -> the last number shown there
+
+
+class _List:
+    """An open text:list: its list style (its own or the enclosing list's), level and counters."""
+
+    __slots__ = ("counters", "level", "style")
+
+    def __init__(self, style: str | None, level: int, counters: _Counters) -> None:
+        self.style = style
+        self.level = level
+        self.counters = counters
+
+
 class _Reader:
     def __init__(self, style_roots: list[etree._Element]) -> None:
         # paragraph style name -> (parent name, display name, default outline level)
         self.styles: dict[str, tuple[str | None, str, int | None]] = {}
+        self.para_lists: dict[str, str] = {}  # paragraph style -> the list style it attaches ("" = none)
+        # list style -> level -> (shows a number, start value); bullets and images show none
+        self.list_styles: dict[str, dict[int, tuple[bool, int]]] = {}
         for sroot in style_roots:
             for st in sroot.iter(_t(STYLE, "style")):
                 if st.get(_t(STYLE, "family")) != "paragraph":
@@ -135,8 +161,36 @@ class _Reader:
                     st.get(_t(STYLE, "display-name")) or name,
                     _int(st.get(_t(STYLE, "default-outline-level"))),
                 )
+                list_style = st.get(_t(STYLE, "list-style-name"))
+                if list_style is not None:
+                    self.para_lists[name] = list_style
+            for ls in sroot.iter(_t(TEXT, "list-style")):
+                levels: dict[int, tuple[bool, int]] = {}
+                for lvl in ls:
+                    level = _int(lvl.get(_t(TEXT, "level"))) if isinstance(lvl.tag, str) else None
+                    if level is None:
+                        continue
+                    numbered = lvl.tag == _t(TEXT, "list-level-style-number") and (
+                        lvl.get(_t(STYLE, "num-format")) != ""  # an empty format: LibreOffice's "None"
+                    )
+                    start = _bounded(lvl.get(_t(TEXT, "start-value")))
+                    levels[level] = (numbered, 1 if start is None else start)
+                self.list_styles[ls.get(_t(STYLE, "name")) or ""] = levels
         self.table_no = 0
         self.notes: list[Block] = []
+        self.lists_by_id: dict[str, _Counters] = {}  # xml:id of a list -> its counters (text:continue-list)
+        # the latest top-level list per list style, and (None) of any style: text:continue-numbering
+        self.last_list: dict[str | None, _Counters] = {}
+
+    def paragraph_list_style(self, name: str | None) -> str | None:
+        """The list style a paragraph style attaches, through its parents."""
+        seen: set[str] = set()
+        while name and name not in seen:
+            seen.add(name)
+            if name in self.para_lists:
+                return self.para_lists[name] or None
+            name = self.styles.get(name, (None, "", None))[0]
+        return None
 
     def style_kind(self, name: str | None) -> tuple[str, int | None]:
         """Title/heading from a paragraph's style chain: LibreOffice writes headings as text:p too."""
@@ -155,11 +209,21 @@ class _Reader:
             name = parent
         return "paragraph", None
 
-    def walk(self, parent: etree._Element, out: list[Block], in_list: bool = False) -> None:
+    def walk(
+        self,
+        parent: Iterable[etree._Element],
+        out: list[Block],
+        in_list: bool = False,
+        lst: _List | None = None,
+        numbered: tuple[etree._Element, int | None] | None = None,
+    ) -> None:
+        """Read the blocks under `parent`; `lst` is the innermost open list, and `numbered` the paragraph
+        that opens a list item with the number it shows."""
         for el in parent:
             tag = el.tag
             if not isinstance(tag, str) or tag in _SKIP:
                 continue
+            number = numbered[1] if numbered is not None and el is numbered[0] else None
             if tag == T_H:
                 level = _int(el.get(_t(TEXT, "outline-level"))) or 1
                 self._emit(el, out, "heading", _level(level))
@@ -167,20 +231,74 @@ class _Reader:
                 kind, level = self.style_kind(el.get(_t(TEXT, "style-name")))
                 if in_list and kind == "paragraph":
                     kind = "list-item"
-                self._emit(el, out, kind, level)
-            elif tag == T_LIST or tag in (T_ITEM, T_HEADER_ITEM):
-                self.walk(el, out, in_list=True)
+                self._emit(el, out, kind, level, number)
+            elif tag == T_LIST:
+                self._list(el, out, lst)
+            elif tag in (T_ITEM, T_HEADER_ITEM):  # an item outside a list: read, unnumbered
+                self.walk(el, out, True, lst)
             elif tag == TB_TABLE:
                 self._table(el, out)
             elif tag in _PAGE_FRAMES:  # frames anchored to the page sit directly in the body
                 self.walk(el, out)
             elif tag in _SECTIONS or tag.startswith(f"{{{TEXT}}}"):
-                self.walk(el, out, in_list)
+                self.walk(el, out, in_list, lst)
 
-    def _emit(self, el: etree._Element, out: list[Block], kind: str, level: int | None) -> None:
+    def _list(self, el: etree._Element, out: list[Block], parent: _List | None) -> None:
+        """A text:list and its items, each numbered as the reader sees it.
+
+        A nested list is one level deeper in the same list and takes the enclosing list's style unless
+        it names its own. A top-level list starts afresh unless it continues another: text:continue-list
+        names it (ODF 1.2), text:continue-numbering="true" means the latest one of its style (LibreOffice
+        writes both when a paragraph interrupts a list). An item counts at its level when it opens with
+        a paragraph of its own (an item holding only a nested list is how a list starts at a deeper
+        level; a list header is never numbered); text:start-value sets its number, and a number at one
+        level restarts the deeper levels."""
+        style = el.get(_t(TEXT, "style-name")) or (parent.style if parent else None)
+        if parent is not None:
+            lst = _List(style, parent.level + 1, parent.counters)
+        else:
+            counters = self.lists_by_id.get(el.get(_t(TEXT, "continue-list")) or "")
+            if counters is None and el.get(_t(TEXT, "continue-numbering")) == "true":
+                counters = self.last_list.get(style or "") or self.last_list.get(None)
+            if counters is None:
+                counters = _Counters()
+            lst = _List(style, 1, counters)
+            self.last_list[style or ""] = self.last_list[None] = counters
+        xml_id = el.get(_t(XML, "id"))
+        if xml_id:
+            self.lists_by_id[xml_id] = lst.counters
+        for item in el:
+            if item.tag == T_HEADER_ITEM:
+                self.walk(item, out, True, lst)
+                continue
+            if item.tag != T_ITEM:  # (a soft page break; anything else is read as it would be elsewhere)
+                self.walk([item], out, True, lst)
+                continue
+            first = next((c for c in item if isinstance(c.tag, str) and c.tag not in _SKIP and c.tag != T_BREAK),
+                         None)
+            numbered = None
+            if first is not None and first.tag in (T_P, T_H):
+                numbered = (first, self._count(lst, item, first))
+            self.walk(item, out, True, lst, numbered)
+
+    def _count(self, lst: _List, item: etree._Element, first: etree._Element) -> int | None:
+        """Advance the list's counter at the item's level; the number the item shows, or None."""
+        style = lst.style or self.paragraph_list_style(first.get(_t(TEXT, "style-name")))
+        numbered, start = self.list_styles.get(style or "", {}).get(lst.level, (False, 1))
+        last = lst.counters.last
+        given = _bounded(item.get(_t(TEXT, "start-value")))
+        previous = last.get(lst.level)
+        last[lst.level] = given if given is not None else start if previous is None else previous + 1
+        for deeper in [d for d in last if d > lst.level]:
+            last[deeper] = None
+        return last[lst.level] if numbered else None
+
+    def _emit(
+        self, el: etree._Element, out: list[Block], kind: str, level: int | None, number: int | None = None
+    ) -> None:
         text = self.inline(el)
         if text.strip():
-            out.append(Block(text=text, kind=kind, level=level))
+            out.append(Block(text=text, kind=kind, level=level, number=number if kind == "list-item" else None))
         for frame_text in self._frames(el):  # text boxes anchored in the paragraph come after it
             self.walk(frame_text, out)
 
@@ -299,6 +417,12 @@ def _rows(table: etree._Element) -> list[etree._Element]:
 
 def _level(n: int) -> int:
     return min(max(n, 1), 6)
+
+
+def _bounded(value: str | None) -> int | None:
+    """A list's start value, kept to a size any number a document shows has (and JSON stores)."""
+    n = _int(value)
+    return None if n is None else max(min(n, 10**9), -(10**9))
 
 
 def _int(value: str | None) -> int | None:

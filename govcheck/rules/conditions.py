@@ -19,7 +19,8 @@ holds when it has hits; the hits are the evidence. Conditions (one operator key 
     all: [cond, ...]       every part holds somewhere;  any: [...] at least one;  not: cond
     count: [cond, ...]  at_least: N     N distinct facets hold (who / when / what)
     date: on_or_after_as_of | before_as_of | any      sentences carrying such a date
-    sequence: N            N or more numbered steps in a row ("1. …", "2) …", "Steg 3 …"): an ordered procedure
+    sequence: N            N or more numbered steps in a row ("1. …", "2) …", "Steg 3 …", or items of a
+                           numbered list whose format draws the number: Block.number): an ordered procedure
     statute: TABLE  status: repealed | in_force | any  unless: SIGNAL
                            citations of the pack's statute table, judged at --as-of
 
@@ -808,7 +809,11 @@ class Sequence(Condition):
     """Numbered steps in document order: paragraphs or list items opening 1, 2, 3 … (a PDF line may
     carry several, "1. … 2. …"), and headings "Steg 1 …"/"Step 1 …". Their enumerators make them
     ordered; a bulleted list is not. Text between two steps does not break the run; a list that
-    starts again at 1 does. Numbered section headings are not steps."""
+    starts again at 1 does. Numbered section headings are not steps.
+
+    Where the format draws the enumerator (Markdown, HTML <ol>, Word numbering, ODF numbered lists) it
+    is not in the text: the extractor gives the item its number (Block.number), and that number is the
+    step's, whatever the item's text opens with ("3. Skicka ..." under Word's "1." is step 1)."""
 
     at_least: int
     path: str = ""
@@ -831,10 +836,13 @@ class Sequence(Condition):
                 continue
             if b.kind == "heading" and not _STEP_HEADING.match(b.text):
                 continue
-            head = b.text.lstrip()[:1]
-            if not (head.isdigit() or head in "Ss"):  # a step opens its block (cheap test first)
-                continue
-            numbers = [int(m.group(1)) for m in _STEP.finditer(b.text)]
+            if b.number is not None and b.kind != "heading":
+                numbers = [b.number]
+            else:
+                head = b.text.lstrip()[:1]
+                if not (head.isdigit() or head in "Ss"):  # a step opens its block (cheap test first)
+                    continue
+                numbers = [int(m.group(1)) for m in _STEP.finditer(b.text)]
             if not numbers or numbers != list(range(numbers[0], numbers[0] + len(numbers))):
                 continue
             if numbers[0] != expected:
