@@ -172,8 +172,8 @@ class Context:
 
     def lead_ins(self) -> dict[int, int]:
         """Block -> the block whose text leads into it: a paragraph ending in a colon, or a short line
-        with no full stop ("Socialnämnden beslutar"), and the list items (or enumerated lines) that
-        follow it under the same heading. The lead-in maps to itself."""
+        with no full stop and no "Label:" ("Socialnämnden beslutar"), and the list items (or
+        enumerated lines) that follow it under the same heading. The lead-in maps to itself."""
         if self._lead_ins is None:
             found: dict[int, int] = {}
             lead: Block | None = None
@@ -184,9 +184,11 @@ class Context:
                         b.kind == "list-item" or _ITEM_START.match(b.text)):
                     found[b.index] = found[lead.index] = lead.index
                     continue
+                # a paragraph, not an item ("- Beslutad av:" is a blank field of a list); a short line
+                # leads in only when it is no "Label: value" field ("Fastställd: 2024-05-14")
                 text = b.text.rstrip()
-                lead = b if b.kind in ("paragraph", "list-item") and (
-                    text.endswith(":") or (len(text.split()) <= 4 and text[-1:] not in ".!?;,")) else None
+                lead = b if b.kind == "paragraph" and (text.endswith(":") or (
+                    len(text.split()) <= 4 and text[-1:] not in ".!?;," and ":" not in text)) else None
             self._lead_ins = found
         return self._lead_ins
 
