@@ -119,12 +119,12 @@ def test_who_does_a_task_stands_in_the_tasks_clause(tmp_path: Path) -> None:
 
 
 def test_a_not_met_where_the_criterion_may_be_met_in_other_words_is_flagged(tmp_path: Path) -> None:
-    """A plain-language aim ("Vi vill att …") is no recognised purpose, so goals are not_met; the cell
+    """An aim in words the pack does not know ("strävar efter att …") leaves goals not_met; the cell
     asks a person to read it. A document with no aim at all is not flagged for it."""
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "vill.md").write_text(
-        "# Överenskommelse\n\nVi vill att barn som mår dåligt får hjälp tidigt.\n", encoding="utf-8")
+        "# Överenskommelse\n\nParterna strävar efter att barn som mår dåligt får hjälp tidigt.\n", encoding="utf-8")
     (folder / "tom.md").write_text("# Överenskommelse\n\nBlanketten finns på webbplatsen.\n", encoding="utf-8")
     found = cells(scan(folder))
     flagged = found["vill.md", "goals"]
