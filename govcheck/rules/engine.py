@@ -9,6 +9,7 @@ is the offending citation) and `met` otherwise.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from govcheck.model import Document, Evidence, Facet, RuleResult
 from govcheck.rules.conditions import (
@@ -21,7 +22,7 @@ from govcheck.rules.conditions import (
     readings_that_matter,
 )
 from govcheck.rules.loader import Pack, Rule
-from govcheck.rules.terms import Index, Lexicon
+from govcheck.rules.terms import Index, Lexicon, Term, compile_term
 
 MAX_EVIDENCE = 3
 # Body text is the better quote; running headers/footers and titles rank last.
@@ -49,11 +50,56 @@ def build_index(doc: Document, packs: list[Pack] | None = None) -> Index:
 
 def context(pack: Pack, doc: Document, index: Index, as_of: dt.date) -> Context:
     signals = pack.signals_for(doc.lang, doc.doc_type)
+    for name, terms in defined_aliases(index, signals, pack.aliases).items():
+        signals[name] = signals[name] + terms  # a new list: the pack's own stays as it is
     negation = [(signals.get(cue["signal"], []), cue.get("window")) for cue in pack.negation]
     return Context(
         index=index, blocks=doc.blocks, sentence_block=[s.block for s in doc.sentences], as_of=as_of,
         signals=signals, tables=pack.tables, negation=negation,
     )
+
+
+# "the Hospital Authority (HA)", "Foundation for Social Welfare Services (“FSWS”)", "NHS Rowanbridge
+# Trust (“the Trust”)": a name of up to eight words, then its short form in brackets
+_DEFINITION = re.compile(
+    r"((?:[A-ZÅÄÖ][\w'’&.-]*|of|for|and|the|och|för|i|&)(?:\s+(?:[A-ZÅÄÖ][\w'’&.-]*|of|for|and|the|och|för|i|&)){0,8})"
+    r"\s*\(\s*(?:hereafter\s+|hereinafter\s+|nedan\s+)?[\"“”']?((?:[Tt]he\s+)?[A-ZÅÄÖ][\wÅÄÖåäö&]{1,15})[\"“”']?\s*\)")
+
+
+def defined_aliases(index: Index, signals: dict[str, list[Term]], names: list[str]) -> dict[str, list[Term]]:
+    """Short names a document defines for what a signal already matches: in "the Hospital Authority
+    (HA) is responsible for …" the pack knows "hospital authority", and from there on "HA" is the same
+    party. Only names the signal matches lend their meaning; the short form must look like one (a
+    capitalised word or acronym, or "the X")."""
+    if not names:
+        return {}
+    found: dict[str, list[Term]] = {}
+    seen: set[tuple[str, str]] = set()
+    for si, text in enumerate(index.sentences):
+        if "(" not in text:
+            continue
+        for m in _DEFINITION.finditer(text):
+            short = m.group(2)
+            for name in names:
+                if (name, short) in seen or not _matches_within(index, signals.get(name, []), si, m.start(1), m.end(1)):
+                    continue
+                seen.add((name, short))
+                words = short.split()
+                pattern = r"\b" + r"\s+".join(re.escape(w) for w in words) + r"\b"
+                if words[0].lower() == "the":
+                    pattern = r"\b[Tt]he\s+" + r"\s+".join(re.escape(w) for w in words[1:]) + r"\b"
+                found.setdefault(name, []).append(compile_term("re:" + pattern, index.lang))
+    return found
+
+
+def _matches_within(index: Index, terms: list[Term], si: int, start: int, end: int) -> bool:
+    """Does one of the terms match inside characters [start, end) of sentence si?"""
+    starts, ends = index.offsets(si)
+    for term in terms:
+        for a, b in index.find(term).get(si, ()):
+            if starts[a] >= start and ends[b - 1] <= end:
+                return True
+    return False
 
 
 def evidence_from(hits: Hits, doc: Document, limit: int = MAX_EVIDENCE) -> list[Evidence]:

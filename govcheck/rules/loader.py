@@ -72,6 +72,8 @@ class Pack:
     # doc type -> signal -> language -> terms: a word's sense in documents of that type ("planen" is
     # the action plan itself in an action plan, one child's plan in a SIP routine)
     type_signals: dict[str, dict[str, dict[str, list[Term]]]] = field(default_factory=dict)
+    # signals whose names a document may abbreviate: "the Hospital Authority (HA)" makes "HA" a party
+    aliases: list[str] = field(default_factory=list)
 
     def terms(self) -> list[Term]:
         """Every term of the pack, in every language: signals, statute tables and terms written into
@@ -227,6 +229,10 @@ def load_pack(path: Path) -> Pack:
             except RuleError as exc:
                 where, _, message = str(exc).partition(": ")
                 raise fail(where, message) from None
+    aliases = list(data.get("aliases", []))
+    for i, name in enumerate(aliases):
+        if name not in signals:
+            raise fail(f"aliases[{i}]", f"undefined signal {name!r}")
     negation = list(data.get("negation", []))
     for i, cue in enumerate(negation):
         if cue["signal"] not in signals:
@@ -234,7 +240,7 @@ def load_pack(path: Path) -> Pack:
     pack = Pack(
         id=data["id"], version=str(data["version"]), title=data["title"], languages=langs, path=path,
         doc_types=data.get("doc_types", {}), signals=signals, negation=negation, tables=tables,
-        type_signals=type_signals,
+        type_signals=type_signals, aliases=aliases,
     )
     seen: set[str] = set()
     for i, spec in enumerate(data["rules"]):
