@@ -171,7 +171,8 @@ class Context:
         return [self.unit(si, scope)]
 
     def lead_ins(self) -> dict[int, int]:
-        """Block -> the block whose text leads into it: a paragraph ending in a colon, or a short line
+        """Block -> the block whose text leads into it: a paragraph ending in a colon or a question
+        mark ("Vad vill vi uppnå?"), or a short line
         with no full stop and no "Label:" ("Socialnämnden beslutar"), and the list items (or
         enumerated lines) that follow it under the same heading. The lead-in maps to itself."""
         if self._lead_ins is None:
@@ -187,7 +188,7 @@ class Context:
                 # a paragraph, not an item ("- Beslutad av:" is a blank field of a list); a short line
                 # leads in only when it is no "Label: value" field ("Fastställd: 2024-05-14")
                 text = b.text.rstrip()
-                lead = b if b.kind == "paragraph" and (text.endswith(":") or (
+                lead = b if b.kind == "paragraph" and (text.endswith((":", "?")) or (
                     len(text.split()) <= 4 and text[-1:] not in ".!?;," and ":" not in text)) else None
             self._lead_ins = found
         return self._lead_ins
@@ -640,12 +641,16 @@ class Together(Condition):
 
     def _in_clause(self, ctx: Context, results: list[Hits]) -> Hits:
         """`scope: clause`: a table row is one unit (a task in one cell, who does it in the next);
-        in running text every part must stand in one clause of one sentence."""
+        in running text every part must stand in one clause of one sentence, or in a list and the
+        sentence that leads into it ("Samordnaren ska" + "- sammankalla gruppen")."""
         def units(si: int, span: Span) -> list[object]:
-            if ctx.blocks[ctx.sentence_block[si]].table:
+            b = ctx.blocks[ctx.sentence_block[si]]
+            if b.table:
                 return ctx.units(si, "row")
             ids = ctx.agent_clause_ids(si)
-            return [("c", si, ids[span[0]] if span[0] < len(ids) else -1)]
+            own: list[object] = [("c", si, ids[span[0]] if span[0] < len(ids) else -1)]
+            lead = ctx.lead_ins().get(b.index)  # "Samordnaren ska" + "- sammankalla gruppen …"
+            return own if lead is None else [*own, ("lead", lead)]
 
         per_part = [{u for si, spans in h.items() if si >= 0 for sp in spans for u in units(si, sp)}
                     for h in results]
