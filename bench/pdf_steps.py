@@ -14,6 +14,7 @@ The steps are timed by wrapping the reader's methods (inclusive times: `lines` i
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import hashlib
 import sys
@@ -38,10 +39,10 @@ def pdfs() -> list[Path]:
 
 
 def dump(target: Path) -> None:
-    from govcheck.extract.base import ExtractOptions
-    from govcheck.extract.pdf import extract
     from govcheck.extract._pdf.model import _Broken, _Encrypted
     from govcheck.extract._pdf.pdfium import _read_pdfium
+    from govcheck.extract.base import ExtractOptions
+    from govcheck.extract.pdf import extract
     from govcheck.model import Unreadable
 
     lines: list[str] = []
@@ -73,10 +74,8 @@ def run(none: bool) -> None:
     from govcheck.model import Unreadable
 
     for path in [] if none else pdfs():
-        try:
+        with contextlib.suppress(Unreadable):
             extract(path, ExtractOptions())
-        except Unreadable:
-            pass
 
 
 def timed(passes: int) -> None:
@@ -119,10 +118,8 @@ def timed(passes: int) -> None:
     for _ in range(passes):
         t = time.process_time()
         for path in files:
-            try:
+            with contextlib.suppress(Unreadable):
                 plugin.extract(path, ExtractOptions())
-            except Unreadable:
-                pass
         total += time.process_time() - t
     import govcheck
 
@@ -139,7 +136,8 @@ def main() -> None:
     ap.add_argument("--passes", type=int, default=3)
     ap.add_argument("--none", action="store_true")
     args = ap.parse_args()
-    sys.path[:] = [p for p in sys.path if Path(p or '.').resolve() != ROOT / 'bench']  # govcheck from PYTHONPATH or the venv
+    # govcheck from PYTHONPATH or the venv, not from this script's folder
+    sys.path[:] = [p for p in sys.path if Path(p or '.').resolve() != ROOT / 'bench']
     if args.mode == "dump":
         dump(args.out or Path("pdf-dump.txt"))
     elif args.mode == "time":
