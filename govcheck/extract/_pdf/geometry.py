@@ -7,7 +7,6 @@ test (`_aligned_gaps`) to skip walking page objects on pages whose lines have no
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from itertools import pairwise
 
 
@@ -148,30 +147,3 @@ def _merge_hrules(hrules: list[tuple[float, float, float]]) -> list[tuple[float,
 def _borders(grids: list[tuple[list[float], list[float]]]) -> list[tuple[float, float, float]]:
     """Column edges of ruled tables as (x, y0, y1): text either side of one is in different cells."""
     return [(x, ys[-1], ys[0]) for xs, ys in grids for x in xs]
-
-
-class _Borders:
-    """A page's table borders (x, y0, y1), asked once per wide gap whether one stands in it.
-
-    Why a class: a page with ruled tables has dozens of borders and thousands of gaps; sorted by x,
-    a gap's candidates are found by bisection and then tested exactly as a scan of all borders would
-    (`any` of the same comparisons), so the answer is the same - NaN bounds bisect to the whole list,
-    and a NaN x, which would unsort the list, turns the bisection off."""
-
-    __slots__ = ("rules", "sorted", "xs")
-
-    def __init__(self, rules: list[tuple[float, float, float]]) -> None:
-        self.rules = rules
-        self.sorted: list[tuple[float, float, float]] | None = None
-        self.xs: list[float] = []
-        if len(rules) > 8 and all(r[0] == r[0] for r in rules):
-            self.sorted = sorted(rules, key=lambda r: r[0])
-            self.xs = [r[0] for r in self.sorted]
-
-    def between(self, x0: float, x1: float, y: float) -> bool:
-        """Whether a border lies between x0 and x1 (1 pt slack each side) and spans height y."""
-        rules = self.rules
-        if self.sorted is not None:
-            xs = self.xs
-            rules = self.sorted[bisect_left(xs, x0 - 1):bisect_right(xs, x1 + 1)]
-        return any(x0 - 1 <= x <= x1 + 1 and y0 <= y <= y1 for x, y0, y1 in rules)

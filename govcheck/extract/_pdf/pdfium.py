@@ -26,7 +26,6 @@ from govcheck.extract._pdf.geometry import (
     _add_rule,
     _aligned_gaps,
     _apply_matrix,
-    _Borders,
     _borders,
     _compose,
     _grids,
@@ -336,19 +335,18 @@ class _PdfiumReader:
     def lines(self, tp, geoms: list[_Geom], vrules: list) -> list[_Line]:
         """The page's lines from their geometry, split into runs at big gaps and at `vrules`."""
         out: list[_Line] = []
-        borders = _Borders(vrules) if vrules else None
         for g in geoms:
             if len(g[5]) == 1:  # one rect: no gap to cut at (most lines)
                 seg, r = g[0], g[5][0]
                 line = _single_line(seg, r[0], r[2], r[1], r[3], g[7], g[6], g[8], g[4])
             else:
-                line = self.segment(tp, g, borders)
+                line = self.segment(tp, g, vrules)
             if line is not None:
                 _append_line(out, line)
         return [ln for ln in out if ln.text]
 
-    def segment(self, tp, g: _Geom, borders: _Borders | None) -> _Line | None:
-        """A line of several rects: split into runs at big gaps, at table borders, and after a
+    def segment(self, tp, g: _Geom, vrules: list) -> _Line | None:
+        """A line of several rects: split into runs at big gaps, at ruling lines, and after a
         set-apart list marker."""
         seg, start, c0, c1, soft, rects, size, base, bold, centres = g
         cuts: list[tuple[int, float]] = []  # (rect index that starts a new run, x of the cut)
@@ -363,16 +361,19 @@ class _PdfiumReader:
         # they are picked out in one comprehension, the loop then sees a third of the rect pairs.
         wider = [k for k, gap in enumerate(map(operator.sub, lefts[1:], rights), 1) if not gap < word_space]
         for k in wider:
-            a_right, b_left = rights[k - 1], lefts[k]
-            gap = b_left - a_right
+            a, b = rects[k - 1], rects[k]
+            gap = b[0] - a[2]
             if gap >= wide and (k > 1 or not narrow_first):
-                gaps.append((a_right, b_left, base))
-            crosses = borders is not None and borders.between(a_right, b_left, (bottoms[k] + tops[k]) / 2)
+                gaps.append((a[2], b[0], base))
+            crosses = False
+            if vrules:
+                mid_y = (b[1] + b[3]) / 2
+                crosses = any(a[2] - 1 <= x <= b[0] + 1 and y0 <= mid_y <= y1 for x, y0, y1 in vrules)
             if gap >= big or crosses:
-                cuts.append((k, (a_right + b_left) / 2))
+                cuts.append((k, (a[2] + b[0]) / 2))
                 first_crosses = first_crosses or (crosses and k == 1)
             elif k == 1 and narrow_first and gap >= marker_gap:
-                cuts.append((k, (a_right + b_left) / 2))
+                cuts.append((k, (a[2] + b[0]) / 2))
                 marker_cut = True
         bottom = min(bottoms)
         top = max(tops)
@@ -381,7 +382,8 @@ class _PdfiumReader:
         bounds = [0]  # text offsets in seg where runs start
         firsts = [0]  # rect index where runs start
         n = len(seg)
-        for (k, _x), ti in zip(cuts, self.split_at(tp, c0, c1, [x for _k, x in cuts], centres), strict=True):
+        for k, x in cuts:
+            ti = self.split_at(tp, c0, c1, x, self.aligned, centres)
             if ti is not None and bounds[-1] < ti - start < n:
                 bounds.append(ti - start)
                 firsts.append(k)
@@ -398,52 +400,45 @@ class _PdfiumReader:
         )
         return _make_line(pieces, bottom, top, base, size, bold, soft, marker_ok, marker_cut)
 
-    def split_at(self, tp, c0: int, c1: int, xs: list[float],
-                 centres: dict[int, float | None] | None = None) -> list[int | None]:
-        """Text index of the first visible char right of each x (None: no such char): a binary search,
-        since the chars of one line run left to right (generated spaces sort where they sit). All cuts
-        of a line in one call, sharing `centres`: the char boxes fetched so far (None: no box), kept
-        for the second pass over a page with ruled tables."""
+    def split_at(self, tp, c0: int, c1: int, x: float, aligned: bool,
+                 centres: dict[int, float | None] | None = None) -> int | None:
+        """Text index of the first visible char right of x: a binary search, since the chars of
+        one line run left to right (generated spaces sort where they sit). `centres` keeps the char
+        boxes fetched for earlier cuts of the same line (None: the char has no box)."""
         raw, api = self.raw, self.api
         d = self.d
         r0, r1, r2, r3 = self.refs
         get_box = api.FPDFText_GetCharBox  # type: ignore[attr-defined]  # left, right, bottom, top
-        get_unicode = api.FPDFText_GetUnicode  # type: ignore[attr-defined]
         xf = self.xf
-        left = xf.left
         upright = xf.rot == 0
-        aligned = self.aligned
         if centres is None:
             centres = {}
-        out: list[int | None] = []
-        for x in xs:
-            lo, hi = c0, c1 + 1
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if mid in centres:
-                    centre = centres[mid]
-                elif get_box(tp, mid, r0, r1, r2, r3):
-                    if upright:
-                        centre = centres[mid] = (d[0] + d[1]) / 2 - left
-                    else:
-                        box = xf.box(d[0], d[2], d[1], d[3])
-                        centre = centres[mid] = (box[0] + box[2]) / 2
+        lo, hi = c0, c1 + 1
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if mid in centres:
+                centre = centres[mid]
+            elif get_box(tp, mid, r0, r1, r2, r3):
+                if upright:
+                    centre = centres[mid] = (d[0] + d[1]) / 2 - xf.left
                 else:
-                    centre = centres[mid] = None
-                cx = x - 1 if centre is None else centre  # no box (generated char): left of the cut
-                if cx >= x:
-                    hi = mid
-                else:
-                    lo = mid + 1
-            c = lo
-            while c <= c1 and get_unicode(tp, c) in (32, 0xA0, 13, 10):
-                c += 1
-            if c > c1:
-                out.append(None)
-                continue
-            ti = c if aligned else raw.FPDFText_GetTextIndexFromCharIndex(tp, c)
-            out.append(ti if ti >= 0 else None)
-        return out
+                    box = xf.box(d[0], d[2], d[1], d[3])
+                    centre = centres[mid] = (box[0] + box[2]) / 2
+            else:
+                centre = centres[mid] = None
+            cx = x - 1 if centre is None else centre  # no box (generated char): left of the cut
+            if cx >= x:
+                hi = mid
+            else:
+                lo = mid + 1
+        c = lo
+        get_unicode = api.FPDFText_GetUnicode  # type: ignore[attr-defined]
+        while c <= c1 and get_unicode(tp, c) in (32, 0xA0, 13, 10):
+            c += 1
+        if c > c1:
+            return None
+        ti = c if aligned else raw.FPDFText_GetTextIndexFromCharIndex(tp, c)
+        return ti if ti >= 0 else None
 
     def bold(self, tp, idx: int) -> bool:
         n = self.api.FPDFText_GetFontInfo(tp, idx, self.font_buf, self.font_len, self.flags_ref)  # type: ignore[attr-defined]
