@@ -1,0 +1,427 @@
+/* Optional compiled helpers for the pdfium reader (govcheck/extract/_pdf/pdfium.py).
+
+   Why: per text line the reader makes 5-10 PDFium calls (rects, font size, matrix) and per cut of a
+   line a binary search over char boxes; per page it may walk thousands of page objects for ruling
+   lines. Through ctypes each call costs more than PDFium's own work, plus the Python around it. These
+   functions do the same calls and the same double arithmetic, in the same order, and return the same
+   Python objects as the Python code they stand in for, which stays as the fallback (no compiler, or
+   GOVCHECK_PURE_PYTHON=1) and as the reference: tests/test_pdf_native.py compares both on every PDF of
+   the corpus, byte for byte.
+
+   PDFium is not linked: pdfium.py passes the addresses of the functions pypdfium2 already loaded
+   (init), so this file needs only Python's headers and a C compiler. Rotated pages are left to Python.
+   Built by hatch_build.py at install time; compiled with -ffp-contract=off so that a*x + c*y + e is
+   rounded twice, as Python rounds it. */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+
+#define NATIVE_ABI 1
+
+typedef struct { float a, b, c, d, e, f; } FS_MATRIX;
+
+typedef int (*count_rects_t)(void *, int, int);
+typedef int (*get_rect_t)(void *, int, double *, double *, double *, double *);
+typedef int (*get_char_box_t)(void *, int, double *, double *, double *, double *);
+typedef unsigned int (*get_unicode_t)(void *, int);
+typedef int (*text_index_t)(void *, int);
+typedef double (*font_size_t)(void *, int);
+typedef int (*text_matrix_t)(void *, int, FS_MATRIX *);
+typedef int (*char_origin_t)(void *, int, double *, double *);
+typedef int (*count_objects_t)(void *);
+typedef void *(*page_object_t)(void *, int);
+typedef void *(*form_object_t)(void *, unsigned long);
+typedef int (*obj_type_t)(void *);
+typedef int (*obj_bounds_t)(void *, float *, float *, float *, float *);
+typedef int (*obj_matrix_t)(void *, FS_MATRIX *);
+
+static struct {
+    count_rects_t count_rects;
+    get_rect_t get_rect;
+    get_char_box_t get_char_box;
+    get_unicode_t get_unicode;
+    text_index_t text_index;
+    font_size_t font_size;
+    text_matrix_t text_matrix;
+    char_origin_t char_origin;
+    count_objects_t page_count_objects;
+    page_object_t page_object;
+    count_objects_t form_count_objects;
+    form_object_t form_object;
+    obj_type_t obj_type;
+    obj_bounds_t obj_bounds;
+    obj_matrix_t obj_matrix;
+} api;
+static int ready = 0;
+
+#define N_FUNCS 15
+
+static PyObject *native_init(PyObject *self, PyObject *args) {
+    PyObject *seq;
+    if (!PyArg_ParseTuple(args, "O", &seq)) return NULL;
+    PyObject *fast = PySequence_Fast(seq, "a sequence of function addresses");
+    if (!fast) return NULL;
+    if (PySequence_Fast_GET_SIZE(fast) != N_FUNCS) {
+        Py_DECREF(fast);
+        PyErr_SetString(PyExc_ValueError, "wrong number of function addresses");
+        return NULL;
+    }
+    void *ptrs[N_FUNCS];
+    for (Py_ssize_t i = 0; i < N_FUNCS; i++) {
+        ptrs[i] = PyLong_AsVoidPtr(PySequence_Fast_GET_ITEM(fast, i));
+        if (!ptrs[i]) {
+            Py_DECREF(fast);
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "null function address");
+            return NULL;
+        }
+    }
+    Py_DECREF(fast);
+    api.count_rects = (count_rects_t)ptrs[0];
+    api.get_rect = (get_rect_t)ptrs[1];
+    api.get_char_box = (get_char_box_t)ptrs[2];
+    api.get_unicode = (get_unicode_t)ptrs[3];
+    api.text_index = (text_index_t)ptrs[4];
+    api.font_size = (font_size_t)ptrs[5];
+    api.text_matrix = (text_matrix_t)ptrs[6];
+    api.char_origin = (char_origin_t)ptrs[7];
+    api.page_count_objects = (count_objects_t)ptrs[8];
+    api.page_object = (page_object_t)ptrs[9];
+    api.form_count_objects = (count_objects_t)ptrs[10];
+    api.form_object = (form_object_t)ptrs[11];
+    api.obj_type = (obj_type_t)ptrs[12];
+    api.obj_bounds = (obj_bounds_t)ptrs[13];
+    api.obj_matrix = (obj_matrix_t)ptrs[14];
+    ready = 1;
+    Py_RETURN_NONE;
+}
+
+static int not_ready(void) {
+    if (!ready) {
+        PyErr_SetString(PyExc_RuntimeError, "init() first");
+        return 1;
+    }
+    return 0;
+}
+
+static PyObject *float4(double a, double b, double c, double d) {
+    PyObject *t = PyTuple_New(4);
+    if (!t) return NULL;
+    PyObject *v[4] = {PyFloat_FromDouble(a), PyFloat_FromDouble(b), PyFloat_FromDouble(c), PyFloat_FromDouble(d)};
+    for (int i = 0; i < 4; i++) {
+        if (!v[i]) {
+            for (int j = 0; j < 4; j++) Py_XDECREF(v[j]);
+            Py_DECREF(t);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(t, i, v[i]);
+    }
+    return t;
+}
+
+static int append3(PyObject *list, double a, double b, double c) {
+    PyObject *t = Py_BuildValue("(ddd)", a, b, c);
+    if (!t) return -1;
+    int rc = PyList_Append(list, t);
+    Py_DECREF(t);
+    return rc;
+}
+
+/* line(textpage, c0, c1, rep, dx, dy) -> (rects, size, base) | None, for an upright page: the rects of
+   chars c0..c1 moved by (-dx, -dy), empty ones dropped (None when none is left); the font size of char
+   rep times sqrt|det| of its matrix (1.0 where that is 0), a size outside (0, 500) replaced by the first
+   rect's height (at least 1.0); the baseline from the matrix when it is unrotated, else from the char
+   origin, else the first rect's bottom. _PdfiumReader.geometry, upright branch, line for line. */
+static PyObject *native_line(PyObject *self, PyObject *args) {
+    unsigned long long tp_addr;
+    int c0, c1, rep;
+    double dx, dy;
+    if (!PyArg_ParseTuple(args, "Kiiidd", &tp_addr, &c0, &c1, &rep, &dx, &dy)) return NULL;
+    if (not_ready()) return NULL;
+    void *tp = (void *)(uintptr_t)tp_addr;
+    int n = api.count_rects(tp, c0, c1 - c0 + 1);
+    PyObject *rects = PyList_New(0);
+    if (!rects) return NULL;
+    double first_y0 = 0, first_y1 = 0;
+    for (int k = 0; k < n; k++) {
+        double left, top, right, bottom;
+        if (api.get_rect(tp, k, &left, &top, &right, &bottom)) {
+            double x0 = left - dx, y0 = bottom - dy, x1 = right - dx, y1 = top - dy;
+            if (x1 > x0 || y1 > y0) {
+                if (PyList_GET_SIZE(rects) == 0) {
+                    first_y0 = y0;
+                    first_y1 = y1;
+                }
+                PyObject *t = float4(x0, y0, x1, y1);
+                if (!t || PyList_Append(rects, t) < 0) {
+                    Py_XDECREF(t);
+                    Py_DECREF(rects);
+                    return NULL;
+                }
+                Py_DECREF(t);
+            }
+        }
+    }
+    if (PyList_GET_SIZE(rects) == 0) {
+        Py_DECREF(rects);
+        Py_RETURN_NONE;
+    }
+    double size = api.font_size(tp, rep);
+    int have_base = 0;
+    double base = 0;
+    FS_MATRIX mt;
+    if (api.text_matrix(tp, rep, &mt)) {
+        double s = sqrt(fabs((double)mt.a * (double)mt.d - (double)mt.b * (double)mt.c));
+        size *= (s != 0.0 || isnan(s)) ? s : 1.0; /* Python's `x or 1.0`: NaN is true */
+        if (mt.b == 0 && mt.c == 0) {
+            base = (double)mt.f - dy;
+            have_base = 1;
+        }
+    }
+    if (!(0 < size && size < 500)) {
+        double h = first_y1 - first_y0;
+        size = h > 1.0 ? h : 1.0; /* max(1.0, h): 1.0 unless h is larger */
+    }
+    if (!have_base) {
+        double ox, oy;
+        base = first_y0;
+        if (api.char_origin(tp, rep, &ox, &oy)) base = oy - dy;
+    }
+    PyObject *out = Py_BuildValue("(Ndd)", rects, size, base);
+    return out;
+}
+
+/* cuts(textpage, c0, c1, xs, left, aligned) -> list of text index | None, for an upright page: per x,
+   the first char of c0..c1 whose box centre is right of x by binary search (a char without a box
+   counts as left of it), then past spaces and line breaks; None when none is left. _PdfiumReader.split_at. */
+static PyObject *native_cuts(PyObject *self, PyObject *args) {
+    unsigned long long tp_addr;
+    int c0, c1, aligned;
+    PyObject *xs;
+    double left;
+    if (!PyArg_ParseTuple(args, "KiiOdp", &tp_addr, &c0, &c1, &xs, &left, &aligned)) return NULL;
+    if (not_ready()) return NULL;
+    void *tp = (void *)(uintptr_t)tp_addr;
+    PyObject *fast = PySequence_Fast(xs, "xs");
+    if (!fast) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    PyObject *out = PyList_New(n);
+    if (!out) {
+        Py_DECREF(fast);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double x = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(fast, i));
+        if (x == -1.0 && PyErr_Occurred()) {
+            Py_DECREF(fast);
+            Py_DECREF(out);
+            return NULL;
+        }
+        long long lo = c0, hi = (long long)c1 + 1;
+        while (lo < hi) {
+            long long mid = (lo + hi) / 2; /* lo, hi >= 0: floor division */
+            double l, r, b, t, cx;
+            if (api.get_char_box(tp, (int)mid, &l, &r, &b, &t))
+                cx = (l + r) / 2 - left;
+            else
+                cx = x - 1; /* no box (generated char): left of the cut */
+            if (cx >= x)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        long long c = lo;
+        while (c <= c1) {
+            unsigned int u = api.get_unicode(tp, (int)c);
+            if (u != 32 && u != 0xA0 && u != 13 && u != 10) break;
+            c++;
+        }
+        PyObject *item;
+        if (c > c1) {
+            item = Py_NewRef(Py_None);
+        } else {
+            long long ti = aligned ? c : api.text_index(tp, (int)c);
+            item = ti >= 0 ? PyLong_FromLongLong(ti) : Py_NewRef(Py_None);
+            if (!item) {
+                Py_DECREF(fast);
+                Py_DECREF(out);
+                return NULL;
+            }
+        }
+        PyList_SET_ITEM(out, i, item);
+    }
+    Py_DECREF(fast);
+    return out;
+}
+
+/* Python's min/max of two: the first unless the second is smaller/larger (NaN as Python has it). */
+static double pmin(double a, double b) { return b < a ? b : a; }
+static double pmax(double a, double b) { return b > a ? b : a; }
+
+typedef struct {
+    double left, bottom, w, h;
+    int rot;
+} xform;
+
+static void point(const xform *xf, double x, double y, double *ox, double *oy) {
+    x -= xf->left;
+    y -= xf->bottom;
+    if (xf->rot == 90) { *ox = y; *oy = xf->w - x; }
+    else if (xf->rot == 180) { *ox = xf->w - x; *oy = xf->h - y; }
+    else if (xf->rot == 270) { *ox = xf->h - y; *oy = x; }
+    else { *ox = x; *oy = y; }
+}
+
+/* geometry._add_rule: thin paths are rules, boxes give their four edges. */
+static int add_rule(double x0, double y0, double x1, double y1, PyObject *hr, PyObject *vr, double area) {
+    double w = x1 - x0, h = y1 - y0;
+    if (h <= 3 && w >= 6) return append3(hr, x0, x1, (y0 + y1) / 2);
+    if (w <= 3 && h >= 6) return append3(vr, (x0 + x1) / 2, y0, y1);
+    if (w > 3 && h > 3 && w * h < area) {
+        if (append3(hr, x0, x1, y0) < 0 || append3(hr, x0, x1, y1) < 0) return -1;
+        if (append3(vr, x0, y0, y1) < 0 || append3(vr, x1, y0, y1) < 0) return -1;
+    }
+    return 0;
+}
+
+typedef struct {
+    void *container; /* NULL: the page */
+    long long count;
+    int has_m;
+    double m[6];
+    int depth;
+} todo_item;
+
+#define MAX_OBJECTS 4000
+#define PAGEOBJ_TEXT 1
+#define PAGEOBJ_PATH 2
+#define PAGEOBJ_FORM 5
+
+/* objects(page, left, bottom, w, h, rot) -> (drawn, hrules, vrules): _PdfiumReader.objects - path
+   objects (forms to depth 3, at most 4000 objects looked at) as ruling lines in upright page space. */
+static PyObject *native_objects(PyObject *self, PyObject *args) {
+    unsigned long long page_addr;
+    xform xf;
+    if (!PyArg_ParseTuple(args, "Kddddi", &page_addr, &xf.left, &xf.bottom, &xf.w, &xf.h, &xf.rot)) return NULL;
+    if (not_ready()) return NULL;
+    void *page = (void *)(uintptr_t)page_addr;
+    PyObject *hr = PyList_New(0), *vr = PyList_New(0);
+    if (!hr || !vr) goto fail;
+    long long n = api.page_count_objects(page);
+    int drawn = 0;
+    if (n <= 0) return Py_BuildValue("(ONN)", Py_False, hr, vr);
+    double area = 0.8 * xf.w * xf.h;
+    int upright = xf.rot == 0;
+    long long budget = MAX_OBJECTS;
+    /* a stack as the Python list: each form pushes one item, at most MAX_OBJECTS of them */
+    Py_ssize_t cap = 16, top = 0;
+    todo_item *todo = PyMem_Malloc(cap * sizeof(todo_item));
+    if (!todo) { PyErr_NoMemory(); goto fail; }
+    todo[top++] = (todo_item){NULL, n, 0, {0}, 0};
+    while (top > 0 && budget > 0) {
+        todo_item it = todo[--top];
+        long long take = it.count < budget ? it.count : budget;
+        for (long long i = 0; i < take; i++) {
+            void *obj = it.container ? api.form_object(it.container, (unsigned long)i) : api.page_object(page, (int)i);
+            int kind = api.obj_type(obj);
+            if (kind == PAGEOBJ_TEXT) continue;
+            if (kind == PAGEOBJ_PATH) {
+                float f[4];
+                drawn = 1;
+                if (!api.obj_bounds(obj, &f[0], &f[1], &f[2], &f[3])) continue;
+                double b0 = f[0], b1 = f[1], b2 = f[2], b3 = f[3];
+                if (!it.has_m && upright) {
+                    if (add_rule(b0 - xf.left, b1 - xf.bottom, b2 - xf.left, b3 - xf.bottom, hr, vr, area) < 0) {
+                        PyMem_Free(todo);
+                        goto fail;
+                    }
+                    continue;
+                }
+                if (it.has_m) { /* geometry._apply_matrix */
+                    const double *m = it.m;
+                    double px[4] = {b0, b2, b0, b2}, py[4] = {b1, b3, b3, b1}, xs[4], ys[4];
+                    for (int k = 0; k < 4; k++) {
+                        xs[k] = m[0] * px[k] + m[2] * py[k] + m[4];
+                        ys[k] = m[1] * px[k] + m[3] * py[k] + m[5];
+                    }
+                    double x0 = xs[0], y0 = ys[0], x1 = xs[0], y1 = ys[0];
+                    for (int k = 1; k < 4; k++) {
+                        x0 = pmin(x0, xs[k]);
+                        y0 = pmin(y0, ys[k]);
+                        x1 = pmax(x1, xs[k]);
+                        y1 = pmax(y1, ys[k]);
+                    }
+                    b0 = x0; b1 = y0; b2 = x1; b3 = y1;
+                }
+                double x0, y0, x1, y1;
+                if (upright) {
+                    x0 = b0 - xf.left; y0 = b1 - xf.bottom; x1 = b2 - xf.left; y1 = b3 - xf.bottom;
+                } else { /* _Transform.box */
+                    double ax, ay, bx, by;
+                    point(&xf, b0, b1, &ax, &ay);
+                    point(&xf, b2, b3, &bx, &by);
+                    x0 = pmin(ax, bx); y0 = pmin(ay, by); x1 = pmax(ax, bx); y1 = pmax(ay, by);
+                }
+                if (add_rule(x0, y0, x1, y1, hr, vr, area) < 0) {
+                    PyMem_Free(todo);
+                    goto fail;
+                }
+            } else if (kind == PAGEOBJ_FORM) {
+                if (it.depth < 3) {
+                    double own[6] = {1.0, 0.0, 0.0, 1.0, 0.0, 0.0};
+                    FS_MATRIX fm;
+                    if (api.obj_matrix(obj, &fm)) {
+                        own[0] = fm.a; own[1] = fm.b; own[2] = fm.c; own[3] = fm.d; own[4] = fm.e; own[5] = fm.f;
+                    }
+                    todo_item next = {obj, api.form_count_objects(obj), 1, {0}, it.depth + 1};
+                    if (!it.has_m) {
+                        memcpy(next.m, own, sizeof own);
+                    } else { /* geometry._compose(own, m) */
+                        const double *o = it.m;
+                        next.m[0] = own[0] * o[0] + own[1] * o[2];
+                        next.m[1] = own[0] * o[1] + own[1] * o[3];
+                        next.m[2] = own[2] * o[0] + own[3] * o[2];
+                        next.m[3] = own[2] * o[1] + own[3] * o[3];
+                        next.m[4] = own[4] * o[0] + own[5] * o[2] + o[4];
+                        next.m[5] = own[4] * o[1] + own[5] * o[3] + o[5];
+                    }
+                    if (top == cap) {
+                        cap *= 2;
+                        todo_item *grown = PyMem_Realloc(todo, cap * sizeof(todo_item));
+                        if (!grown) { PyMem_Free(todo); PyErr_NoMemory(); goto fail; }
+                        todo = grown;
+                    }
+                    todo[top++] = next;
+                }
+            } else { /* images, shadings */
+                drawn = 1;
+            }
+        }
+        budget -= it.count;
+    }
+    PyMem_Free(todo);
+    return Py_BuildValue("(ONN)", drawn ? Py_True : Py_False, hr, vr);
+fail:
+    Py_XDECREF(hr);
+    Py_XDECREF(vr);
+    return NULL;
+}
+
+static PyMethodDef methods[] = {
+    {"init", native_init, METH_VARARGS, "Addresses of the PDFium functions, in the order pdfium.py lists them."},
+    {"line", native_line, METH_VARARGS, "Rects, size and baseline of one text line (upright page)."},
+    {"cuts", native_cuts, METH_VARARGS, "Text index where each cut of a line starts (upright page)."},
+    {"objects", native_objects, METH_VARARGS, "(drawn, horizontal rules, vertical rules) of a page."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_native", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__native(void) {
+    PyObject *m = PyModule_Create(&module);
+    if (m && PyModule_AddIntConstant(m, "ABI", NATIVE_ABI) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}
