@@ -17,7 +17,7 @@
 #include <Python.h>
 #include <math.h>
 
-#define NATIVE_ABI 1
+#define NATIVE_ABI 2
 
 typedef struct { float a, b, c, d, e, f; } FS_MATRIX;
 
@@ -35,6 +35,8 @@ typedef void *(*form_object_t)(void *, unsigned long);
 typedef int (*obj_type_t)(void *);
 typedef int (*obj_bounds_t)(void *, float *, float *, float *, float *);
 typedef int (*obj_matrix_t)(void *, FS_MATRIX *);
+typedef int (*char_index_t)(void *, int);
+typedef unsigned long (*font_info_t)(void *, int, void *, unsigned long, int *);
 
 static struct {
     count_rects_t count_rects;
@@ -52,10 +54,12 @@ static struct {
     obj_type_t obj_type;
     obj_bounds_t obj_bounds;
     obj_matrix_t obj_matrix;
+    char_index_t char_index;
+    font_info_t font_info;
 } api;
 static int ready = 0;
 
-#define N_FUNCS 15
+#define N_FUNCS 17
 
 static PyObject *native_init(PyObject *self, PyObject *args) {
     PyObject *seq;
@@ -92,6 +96,8 @@ static PyObject *native_init(PyObject *self, PyObject *args) {
     api.obj_type = (obj_type_t)ptrs[12];
     api.obj_bounds = (obj_bounds_t)ptrs[13];
     api.obj_matrix = (obj_matrix_t)ptrs[14];
+    api.char_index = (char_index_t)ptrs[15];
+    api.font_info = (font_info_t)ptrs[16];
     ready = 1;
     Py_RETURN_NONE;
 }
@@ -127,18 +133,12 @@ static int append3(PyObject *list, double a, double b, double c) {
     return rc;
 }
 
-/* line(textpage, c0, c1, rep, dx, dy) -> (rects, size, base) | None, for an upright page: the rects of
+/* (rects, size, base) | None for chars c0..c1 of an upright page: the rects of
    chars c0..c1 moved by (-dx, -dy), empty ones dropped (None when none is left); the font size of char
    rep times sqrt|det| of its matrix (1.0 where that is 0), a size outside (0, 500) replaced by the first
    rect's height (at least 1.0); the baseline from the matrix when it is unrotated, else from the char
-   origin, else the first rect's bottom. _PdfiumReader.geometry, upright branch, line for line. */
-static PyObject *native_line(PyObject *self, PyObject *args) {
-    unsigned long long tp_addr;
-    int c0, c1, rep;
-    double dx, dy;
-    if (!PyArg_ParseTuple(args, "Kiiidd", &tp_addr, &c0, &c1, &rep, &dx, &dy)) return NULL;
-    if (not_ready()) return NULL;
-    void *tp = (void *)(uintptr_t)tp_addr;
+   origin, else the first rect's bottom. _PdfiumReader.line_geometry, upright branch. */
+static PyObject *line_geometry(void *tp, int c0, int c1, int rep, double dx, double dy) {
     int n = api.count_rects(tp, c0, c1 - c0 + 1);
     PyObject *rects = PyList_New(0);
     if (!rects) return NULL;
@@ -189,6 +189,139 @@ static PyObject *native_line(PyObject *self, PyObject *args) {
     }
     PyObject *out = Py_BuildValue("(Ndd)", rects, size, base);
     return out;
+}
+
+/* _PdfiumReader.bold: GetFontInfo into the reader's own buffers (so that what a failed call leaves
+   there is what the Python reader would see), the key (name up to its NUL, or b"" when nothing was
+   written; flags), then the reader's memo, and `decide(key)` for a font not seen yet. -1 on error. */
+typedef struct {
+    void *tp;
+    char *font_buf;
+    unsigned long font_len;
+    int *flags;
+    PyObject *memo;
+    PyObject *decide;
+} bold_ctx;
+
+static int bold_of(const bold_ctx *b, int idx) {
+    unsigned long n = api.font_info(b->tp, idx, b->font_buf, b->font_len, b->flags);
+    Py_ssize_t len = 0;
+    if (n)
+        while (len < (Py_ssize_t)b->font_len && b->font_buf[len]) len++;
+    PyObject *key = Py_BuildValue("(y#i)", n ? b->font_buf : "", len, *b->flags);
+    if (!key) return -1;
+    PyObject *found = PyDict_GetItemWithError(b->memo, key); /* borrowed */
+    int res;
+    if (found) {
+        res = PyObject_IsTrue(found);
+    } else if (PyErr_Occurred()) {
+        res = -1;
+    } else {
+        PyObject *decided = PyObject_CallOneArg(b->decide, key);
+        res = decided ? PyObject_IsTrue(decided) : -1;
+        Py_XDECREF(decided);
+    }
+    Py_DECREF(key);
+    return res;
+}
+
+static int is_word(Py_UCS4 ch) { return Py_UNICODE_ISALNUM(ch) || ch == '_'; } /* re's \w on str */
+
+/* page_lines(text, aligned, textpage, dx, dy, font_buf, font_len, flags, memo, decide) -> list of line
+   geometries, for an upright page: _PdfiumReader.geometry. The text is cut where the segment regex
+   cuts it (\r\n, \r, \n, \f, U+FFFE), each piece stripped as str.strip() does, the representative
+   char is the first \w char (re's \w: alphanumeric or _), the last one for boldness the last
+   alphanumeric char. */
+static PyObject *native_page_lines(PyObject *self, PyObject *args) {
+    PyObject *text, *memo, *decide;
+    int aligned;
+    unsigned long long tp_addr, buf_addr, flags_addr;
+    unsigned long font_len;
+    double dx, dy;
+    if (!PyArg_ParseTuple(args, "UpKddKkKO!O", &text, &aligned, &tp_addr, &dx, &dy, &buf_addr, &font_len,
+                          &flags_addr, &PyDict_Type, &memo, &decide))
+        return NULL;
+    if (not_ready()) return NULL;
+    void *tp = (void *)(uintptr_t)tp_addr;
+    bold_ctx bctx = {tp, (char *)(uintptr_t)buf_addr, font_len, (int *)(uintptr_t)flags_addr, memo, decide};
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+    PyObject *out = PyList_New(0);
+    if (!out) return NULL;
+    Py_ssize_t pos = 0, i = 0;
+    while (i <= len) { /* over text + "\n" */
+        Py_UCS4 ch = i < len ? PyUnicode_READ(kind, data, i) : '\n';
+        Py_ssize_t mlen;
+        if (ch == '\r')
+            mlen = (i + 1 < len ? PyUnicode_READ(kind, data, i + 1) == '\n' : i + 1 == len) ? 2 : 1;
+        else if (ch == '\n' || ch == '\f' || ch == 0xFFFE)
+            mlen = 1;
+        else {
+            i++;
+            continue;
+        }
+        int soft = ch == 0xFFFE;
+        Py_ssize_t start = pos, end = i;
+        pos = i = i + mlen;
+        while (start < end && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, start))) start++;
+        while (end > start && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, end - 1))) end--;
+        if (start == end) continue; /* (a lone soft hyphen has no text either) */
+        int c0 = aligned ? (int)start : api.char_index(tp, (int)start);
+        int c1 = aligned ? (int)(end - 1) : api.char_index(tp, (int)(end - 1));
+        if (c0 < 0 || c1 < c0) continue;
+        Py_ssize_t wm = -1;
+        for (Py_ssize_t k = start; k < end; k++)
+            if (is_word(PyUnicode_READ(kind, data, k))) {
+                wm = k;
+                break;
+            }
+        int rep = wm < 0 ? c0 : (aligned ? (int)wm : api.char_index(tp, (int)wm));
+        if (rep < 0) rep = c0;
+        PyObject *geom = line_geometry(tp, c0, c1, rep, dx, dy);
+        if (!geom) goto fail;
+        if (geom == Py_None) {
+            Py_DECREF(geom);
+            continue;
+        }
+        int bold = bold_of(&bctx, rep);
+        if (bold > 0 && wm >= 0) {
+            Py_ssize_t last = -1;
+            for (Py_ssize_t k = end - 1; k >= start; k--)
+                if (Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, k))) {
+                    last = k;
+                    break;
+                }
+            if (last >= 0 && last != wm) bold = bold_of(&bctx, aligned ? (int)last : api.char_index(tp, (int)last));
+        }
+        if (bold < 0) {
+            Py_DECREF(geom);
+            goto fail;
+        }
+        PyObject *seg = PyUnicode_Substring(text, start, end);
+        PyObject *memo_line = PyDict_New();
+        PyObject *item = (seg && memo_line)
+            ? Py_BuildValue("(NnnnOOOOON)", seg, start, (Py_ssize_t)c0, (Py_ssize_t)c1, soft ? Py_True : Py_False,
+                            PyTuple_GET_ITEM(geom, 0), PyTuple_GET_ITEM(geom, 1), PyTuple_GET_ITEM(geom, 2),
+                            bold ? Py_True : Py_False, memo_line)
+            : NULL;
+        if (!item) {
+            if (!seg || !memo_line) {
+                Py_XDECREF(seg);
+                Py_XDECREF(memo_line);
+            }
+            Py_DECREF(geom);
+            goto fail;
+        }
+        Py_DECREF(geom);
+        int rc = PyList_Append(out, item);
+        Py_DECREF(item);
+        if (rc < 0) goto fail;
+    }
+    return out;
+fail:
+    Py_DECREF(out);
+    return NULL;
 }
 
 /* cuts(textpage, c0, c1, xs, left, aligned) -> list of text index | None, for an upright page: per x,
@@ -409,7 +542,7 @@ fail:
 
 static PyMethodDef methods[] = {
     {"init", native_init, METH_VARARGS, "Addresses of the PDFium functions, in the order pdfium.py lists them."},
-    {"line", native_line, METH_VARARGS, "Rects, size and baseline of one text line (upright page)."},
+    {"page_lines", native_page_lines, METH_VARARGS, "Every text line of an upright page with its geometry."},
     {"cuts", native_cuts, METH_VARARGS, "Text index where each cut of a line starts (upright page)."},
     {"objects", native_objects, METH_VARARGS, "(drawn, horizontal rules, vertical rules) of a page."},
     {NULL, NULL, 0, NULL},

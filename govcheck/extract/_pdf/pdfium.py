@@ -123,9 +123,10 @@ _NATIVE_CALLS = (
     "FPDFText_CountRects", "FPDFText_GetRect", "FPDFText_GetCharBox", "FPDFText_GetUnicode",
     "FPDFText_GetTextIndexFromCharIndex", "FPDFText_GetFontSize", "FPDFText_GetMatrix", "FPDFText_GetCharOrigin",
     "FPDFPage_CountObjects", "FPDFPage_GetObject", "FPDFFormObj_CountObjects", "FPDFFormObj_GetObject",
-    "FPDFPageObj_GetType", "FPDFPageObj_GetBounds", "FPDFPageObj_GetMatrix",
+    "FPDFPageObj_GetType", "FPDFPageObj_GetBounds", "FPDFPageObj_GetMatrix", "FPDFText_GetCharIndexFromTextIndex",
+    "FPDFText_GetFontInfo",
 )
-_NATIVE_ABI = 1
+_NATIVE_ABI = 2
 _NATIVE: object | None = None  # the compiled helper once loaded; False when it is not there
 _NATIVE_TRIED = False
 
@@ -195,6 +196,7 @@ class _PdfiumReader:
         self.bold_of: dict[tuple[bytes, int], bool] = {}  # (font name, flags) -> bold
         self.gaps: list[tuple[float, float, float]] = []  # wide gaps in lines of the current page
         self.aligned = True  # the current page's text indices are its char indices
+        self.tp_addr = 0  # the current text page's handle as `_native` takes it (ctypes.cast costs ~10 us)
 
     def page(self, pdf, i: int) -> _Page:
         page = pdf[i]
@@ -310,17 +312,13 @@ class _PdfiumReader:
         raw = self.raw
         aligned = self.aligned = len(text) == n_chars
         to_char = (lambda t: t) if aligned else (lambda t: raw.FPDFText_GetCharIndexFromTextIndex(tp, t))
+        if self.native is not None and xf.rot == 0:  # the same loop in C, PDFium called directly
+            self.tp_addr = _address(tp)
+            return self.native.page_lines(  # type: ignore[attr-defined]
+                text, aligned, self.tp_addr, xf.left, xf.bottom, ctypes.addressof(self.font_buf),
+                self.font_len.value, ctypes.addressof(self.flags), self.bold_of, self.decide_bold)
         bold_of = self.bold
         word_char = _WORD_CHAR.search
-        if self.native is not None and xf.rot == 0:
-            native_line, tp_addr = self.native.line, _address(tp)  # type: ignore[attr-defined]
-            dx, dy = xf.left, xf.bottom
-
-            def line_geometry(c0: int, c1: int, rep: int):
-                return native_line(tp_addr, c0, c1, rep, dx, dy)
-        else:
-            def line_geometry(c0: int, c1: int, rep: int):
-                return self.line_geometry(tp, c0, c1, rep, xf)
         out: list[_Geom] = []
         pos = 0
         for m in _SEGMENT_END.finditer(text + "\n"):
@@ -341,7 +339,7 @@ class _PdfiumReader:
             rep = to_char(start + wm.start()) if wm else c0  # the char whose font and size stand for the line
             if rep < 0:
                 rep = c0
-            got = line_geometry(c0, c1, rep)
+            got = self.line_geometry(tp, c0, c1, rep, xf)
             if got is None:  # no rect with an extent
                 continue
             rects, size, base = got
@@ -356,8 +354,8 @@ class _PdfiumReader:
     def line_geometry(self, tp, c0: int, c1: int, rep: int, xf: _Transform
                       ) -> tuple[list[tuple[float, float, float, float]], float, float] | None:
         """(rects, size, baseline) of chars c0..c1 in upright page space, or None when no rect has an
-        extent; `rep` is the char whose size and matrix stand for the line. `_native.line` does the
-        same for upright pages."""
+        extent; `rep` is the char whose size and matrix stand for the line. `_native.page_lines`
+        does the same for every line of an upright page."""
         api = self.api
         d = self.d
         r0, r1, r2, r3 = self.refs
@@ -449,7 +447,7 @@ class _PdfiumReader:
         n = len(seg)
         xs = [x for _k, x in cuts]
         if self.native is not None and self.xf.rot == 0:
-            starts = self.native.cuts(_address(tp), c0, c1, xs, self.xf.left, self.aligned)  # type: ignore[attr-defined]
+            starts = self.native.cuts(self.tp_addr, c0, c1, xs, self.xf.left, self.aligned)  # type: ignore[attr-defined]
         else:
             starts = [self.split_at(tp, c0, c1, x, self.aligned, centres) for x in xs]
         for (k, _x), ti in zip(cuts, starts, strict=True):
@@ -514,10 +512,13 @@ class _PdfiumReader:
         n = self.api.FPDFText_GetFontInfo(tp, idx, self.font_buf, self.font_len, self.flags_ref)  # type: ignore[attr-defined]
         key = (self.font_buf.value if n else b"", self.flags.value)
         found = self.bold_of.get(key)
-        if found is None:
-            name = key[0].decode("latin-1", "replace").lower()
-            found = self.bold_of[key] = any(w in name for w in ("bold", "black", "heavy", "semibold", "demi")) or (
-                bool(key[1] & 0x40000))  # FXFONT_FORCE_BOLD (weights are unreliable: 400 for bold)
+        return self.decide_bold(key) if found is None else found
+
+    def decide_bold(self, key: tuple[bytes, int]) -> bool:
+        """Whether a font (name, flags) is bold, remembered for the document."""
+        name = key[0].decode("latin-1", "replace").lower()
+        found = self.bold_of[key] = any(w in name for w in ("bold", "black", "heavy", "semibold", "demi")) or (
+            bool(key[1] & 0x40000))  # FXFONT_FORCE_BOLD (weights are unreliable: 400 for bold)
         return found
 
 
