@@ -116,3 +116,12 @@ def test_reader_works_without_the_helper(monkeypatch: pytest.MonkeyPatch) -> Non
 
 def test_address_of_a_null_handle_is_zero() -> None:
     assert reader._address(ctypes.c_void_p()) == 0
+
+
+def test_a_built_helper_is_used() -> None:
+    """A compiled helper that pdfium.py does not load (an ABI bump in one file and not the other, a
+    missing function) would silently turn the comparison above into a skip."""
+    built = list((ROOT / "govcheck" / "extract" / "_pdf").glob("_native*.so"))
+    if not built:
+        pytest.skip("PDF helper not compiled here")
+    assert native is not None

@@ -17,7 +17,7 @@
 #include <Python.h>
 #include <math.h>
 
-#define NATIVE_ABI 2
+#define NATIVE_ABI 3
 
 typedef struct { float a, b, c, d, e, f; } FS_MATRIX;
 
@@ -324,67 +324,181 @@ fail:
     return NULL;
 }
 
-/* cuts(textpage, c0, c1, xs, left, aligned) -> list of text index | None, for an upright page: per x,
-   the first char of c0..c1 whose box centre is right of x by binary search (a char without a box
-   counts as left of it), then past spaces and line breaks; None when none is left. _PdfiumReader.split_at. */
-static PyObject *native_cuts(PyObject *self, PyObject *args) {
+/* The text index of the first visible char of c0..c1 right of x, or -1: _PdfiumReader.split_at. */
+static long long cut_at(void *tp, int c0, int c1, double x, double left, int aligned) {
+    long long lo = c0, hi = (long long)c1 + 1;
+    while (lo < hi) {
+        long long mid = (lo + hi) / 2; /* lo, hi >= 0: floor division */
+        double l, r, b, t, cx;
+        if (api.get_char_box(tp, (int)mid, &l, &r, &b, &t))
+            cx = (l + r) / 2 - left;
+        else
+            cx = x - 1; /* no box (generated char): left of the cut */
+        if (cx >= x)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    long long c = lo;
+    while (c <= c1) {
+        unsigned int u = api.get_unicode(tp, (int)c);
+        if (u != 32 && u != 0xA0 && u != 13 && u != 10) break;
+        c++;
+    }
+    if (c > c1) return -1;
+    long long ti = aligned ? c : api.text_index(tp, (int)c);
+    return ti >= 0 ? ti : -1;
+}
+
+/* Python's min/max over a run of doubles: the first unless a later one is smaller/larger. */
+static double run_min(const double *v, Py_ssize_t a, Py_ssize_t b) {
+    double m = v[a];
+    for (Py_ssize_t k = a + 1; k < b; k++) m = v[k] < m ? v[k] : m;
+    return m;
+}
+static double run_max(const double *v, Py_ssize_t a, Py_ssize_t b) {
+    double m = v[a];
+    for (Py_ssize_t k = a + 1; k < b; k++) m = v[k] > m ? v[k] : m;
+    return m;
+}
+
+/* segment(textpage, rects, size, base, c0, c1, start, n, aligned, left, borders, gaps)
+     -> (bottom, top, x0, x1, spans | None, marker_ok, marker_cut)
+   _PdfiumReader.segment up to the strings, for an upright page: gaps between rects wider than a word
+   space are cuts when wider than a cell gap, when a table border (borders: packed x, y0, y1 doubles)
+   stands in them, or after a narrow first rect (a list marker); wide gaps go to `gaps`; each cut is
+   found in the text by cut_at. spans: (text start, text end, left, right) of each run, None for no cut. */
+static PyObject *native_segment(PyObject *self, PyObject *args) {
     unsigned long long tp_addr;
+    PyObject *rects_obj, *gaps;
+    double size, base, left;
     int c0, c1, aligned;
-    PyObject *xs;
-    double left;
-    if (!PyArg_ParseTuple(args, "KiiOdp", &tp_addr, &c0, &c1, &xs, &left, &aligned)) return NULL;
-    if (not_ready()) return NULL;
-    void *tp = (void *)(uintptr_t)tp_addr;
-    PyObject *fast = PySequence_Fast(xs, "xs");
-    if (!fast) return NULL;
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
-    PyObject *out = PyList_New(n);
-    if (!out) {
-        Py_DECREF(fast);
+    Py_ssize_t start, n;
+    Py_buffer borders;
+    if (!PyArg_ParseTuple(args, "KO!ddiinnpdy*O!", &tp_addr, &PyList_Type, &rects_obj, &size, &base, &c0, &c1, &start,
+                          &n, &aligned, &left, &borders, &PyList_Type, &gaps))
+        return NULL;
+    if (not_ready()) {
+        PyBuffer_Release(&borders);
         return NULL;
     }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        double x = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(fast, i));
-        if (x == -1.0 && PyErr_Occurred()) {
-            Py_DECREF(fast);
-            Py_DECREF(out);
-            return NULL;
+    void *tp = (void *)(uintptr_t)tp_addr;
+    Py_ssize_t nr = PyList_GET_SIZE(rects_obj);
+    const double *bv = (const double *)borders.buf;
+    Py_ssize_t nb = borders.len / (Py_ssize_t)(3 * sizeof(double));
+    PyObject *result = NULL;
+    double *v = PyMem_Malloc((size_t)(nr > 0 ? nr : 1) * 4 * sizeof(double));
+    Py_ssize_t *cut_k = PyMem_Malloc((size_t)(nr > 0 ? nr : 1) * sizeof(Py_ssize_t));
+    double *cut_x = PyMem_Malloc((size_t)(nr > 0 ? nr : 1) * sizeof(double));
+    if (!v || !cut_k || !cut_x) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    double *L = v, *B = v + nr, *R = v + 2 * nr, *T = v + 3 * nr;
+    for (Py_ssize_t k = 0; k < nr; k++) {
+        PyObject *r = PyList_GET_ITEM(rects_obj, k);
+        if (!PyTuple_Check(r) || PyTuple_GET_SIZE(r) != 4) {
+            PyErr_SetString(PyExc_TypeError, "rects: 4-tuples");
+            goto done;
         }
-        long long lo = c0, hi = (long long)c1 + 1;
-        while (lo < hi) {
-            long long mid = (lo + hi) / 2; /* lo, hi >= 0: floor division */
-            double l, r, b, t, cx;
-            if (api.get_char_box(tp, (int)mid, &l, &r, &b, &t))
-                cx = (l + r) / 2 - left;
-            else
-                cx = x - 1; /* no box (generated char): left of the cut */
-            if (cx >= x)
-                hi = mid;
-            else
-                lo = mid + 1;
+        L[k] = PyFloat_AsDouble(PyTuple_GET_ITEM(r, 0));
+        B[k] = PyFloat_AsDouble(PyTuple_GET_ITEM(r, 1));
+        R[k] = PyFloat_AsDouble(PyTuple_GET_ITEM(r, 2));
+        T[k] = PyFloat_AsDouble(PyTuple_GET_ITEM(r, 3));
+        if (PyErr_Occurred()) goto done;
+    }
+    if (nr < 1) {
+        PyErr_SetString(PyExc_ValueError, "no rects");
+        goto done;
+    }
+    double big = 1.2 * size, word_space = 0.15 * size, wide = 0.45 * size, marker_gap = 0.3 * size;
+    int narrow_first = R[0] - L[0] <= 2.5 * size;
+    int marker_cut = 0, first_crosses = 0;
+    Py_ssize_t ncuts = 0;
+    for (Py_ssize_t k = 1; k < nr; k++) {
+        double gap = L[k] - R[k - 1];
+        if (gap < word_space) continue;
+        if (gap >= wide && (k > 1 || !narrow_first)) {
+            if (append3(gaps, R[k - 1], L[k], base) < 0) goto done;
         }
-        long long c = lo;
-        while (c <= c1) {
-            unsigned int u = api.get_unicode(tp, (int)c);
-            if (u != 32 && u != 0xA0 && u != 13 && u != 10) break;
-            c++;
-        }
-        PyObject *item;
-        if (c > c1) {
-            item = Py_NewRef(Py_None);
-        } else {
-            long long ti = aligned ? c : api.text_index(tp, (int)c);
-            item = ti >= 0 ? PyLong_FromLongLong(ti) : Py_NewRef(Py_None);
-            if (!item) {
-                Py_DECREF(fast);
-                Py_DECREF(out);
-                return NULL;
+        int crosses = 0;
+        if (nb > 0) {
+            double mid_y = (B[k] + T[k]) / 2;
+            for (Py_ssize_t j = 0; j < nb && !crosses; j++) {
+                double x = bv[3 * j], y0 = bv[3 * j + 1], y1 = bv[3 * j + 2];
+                crosses = R[k - 1] - 1 <= x && x <= L[k] + 1 && y0 <= mid_y && mid_y <= y1;
             }
         }
-        PyList_SET_ITEM(out, i, item);
+        if (gap >= big || crosses) {
+            cut_k[ncuts] = k;
+            cut_x[ncuts++] = (R[k - 1] + L[k]) / 2;
+            first_crosses = first_crosses || (crosses && k == 1);
+        } else if (k == 1 && narrow_first && gap >= marker_gap) {
+            cut_k[ncuts] = k;
+            cut_x[ncuts++] = (R[k - 1] + L[k]) / 2;
+            marker_cut = 1;
+        }
     }
-    Py_DECREF(fast);
-    return out;
+    double bottom = run_min(B, 0, nr), top = run_max(T, 0, nr);
+    if (ncuts == 0) {
+        result = Py_BuildValue("(ddddOOO)", bottom, top, L[0], run_max(R, 0, nr), Py_None, Py_False,
+                               Py_False);
+        goto done;
+    }
+    /* bnd: text offsets in the line where runs start; firsts: rect index where runs start */
+    Py_ssize_t *firsts = PyMem_Malloc((size_t)(ncuts + 2) * sizeof(Py_ssize_t));
+    Py_ssize_t *bnd = PyMem_Malloc((size_t)(ncuts + 2) * sizeof(Py_ssize_t));
+    if (!firsts || !bnd) {
+        PyMem_Free(firsts);
+        PyMem_Free(bnd);
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t nbnd = 1;
+    bnd[0] = 0;
+    firsts[0] = 0;
+    for (Py_ssize_t i = 0; i < ncuts; i++) {
+        long long ti = cut_at(tp, c0, c1, cut_x[i], left, aligned);
+        if (ti >= 0 && bnd[nbnd - 1] < ti - start && ti - start < n) {
+            bnd[nbnd] = (Py_ssize_t)(ti - start);
+            firsts[nbnd++] = cut_k[i];
+        } else if (cut_k[i] == 1) {
+            marker_cut = 0;
+        }
+    }
+    bnd[nbnd] = n;
+    firsts[nbnd] = nr;
+    PyObject *spans = PyList_New(nbnd);
+    if (!spans) {
+        PyMem_Free(firsts);
+        PyMem_Free(bnd);
+        goto done;
+    }
+    double p0_right = 0, p1_left = 0;
+    for (Py_ssize_t r = 0; r < nbnd; r++) { /* firsts rise strictly: no empty run */
+        double lo = run_min(L, firsts[r], firsts[r + 1]), hi = run_max(R, firsts[r], firsts[r + 1]);
+        if (r == 0) p0_right = hi;
+        if (r == 1) p1_left = lo;
+        PyObject *t = Py_BuildValue("(nndd)", bnd[r], bnd[r + 1], lo, hi);
+        if (!t) {
+            Py_DECREF(spans);
+            PyMem_Free(firsts);
+            PyMem_Free(bnd);
+            goto done;
+        }
+        PyList_SET_ITEM(spans, r, t);
+    }
+    int marker_ok = marker_cut || (!first_crosses && nbnd > 1 && p1_left - p0_right <= 3 * size);
+    result = Py_BuildValue("(ddddNOO)", bottom, top, L[0], 0.0, spans, marker_ok ? Py_True : Py_False,
+                           marker_cut ? Py_True : Py_False);
+    PyMem_Free(firsts);
+    PyMem_Free(bnd);
+done:
+    PyMem_Free(v);
+    PyMem_Free(cut_k);
+    PyMem_Free(cut_x);
+    PyBuffer_Release(&borders);
+    return result;
 }
 
 /* Python's min/max of two: the first unless the second is smaller/larger (NaN as Python has it). */
@@ -543,7 +657,7 @@ fail:
 static PyMethodDef methods[] = {
     {"init", native_init, METH_VARARGS, "Addresses of the PDFium functions, in the order pdfium.py lists them."},
     {"page_lines", native_page_lines, METH_VARARGS, "Every text line of an upright page with its geometry."},
-    {"cuts", native_cuts, METH_VARARGS, "Text index where each cut of a line starts (upright page)."},
+    {"segment", native_segment, METH_VARARGS, "Runs of a line of several rects (upright page)."},
     {"objects", native_objects, METH_VARARGS, "(drawn, horizontal rules, vertical rules) of a page."},
     {NULL, NULL, 0, NULL},
 };

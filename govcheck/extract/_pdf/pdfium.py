@@ -20,6 +20,7 @@ import math
 import operator
 import os
 import re
+from array import array
 from itertools import repeat
 from pathlib import Path
 
@@ -126,7 +127,7 @@ _NATIVE_CALLS = (
     "FPDFPageObj_GetType", "FPDFPageObj_GetBounds", "FPDFPageObj_GetMatrix", "FPDFText_GetCharIndexFromTextIndex",
     "FPDFText_GetFontInfo",
 )
-_NATIVE_ABI = 2
+_NATIVE_ABI = 3
 _NATIVE: object | None = None  # the compiled helper once loaded; False when it is not there
 _NATIVE_TRIED = False
 
@@ -398,10 +399,14 @@ class _PdfiumReader:
     def lines(self, tp, geoms: list[_Geom], vrules: list) -> list[_Line]:
         """The page's lines from their geometry, split into runs at big gaps and at `vrules`."""
         out: list[_Line] = []
+        native = self.native if self.native is not None and self.xf.rot == 0 else None
+        borders = array("d", [v for rule in vrules for v in rule])  # for `_native.segment`
         for g in geoms:
             if len(g[5]) == 1:  # one rect: no gap to cut at (most lines)
                 seg, r = g[0], g[5][0]
                 line = _single_line(seg, r[0], r[2], r[1], r[3], g[7], g[6], g[8], g[4])
+            elif native is not None:
+                line = self.segment_native(native, g, borders)
             else:
                 line = self.segment(tp, g, vrules)
             if line is not None:
@@ -445,12 +450,8 @@ class _PdfiumReader:
         bounds = [0]  # text offsets in seg where runs start
         firsts = [0]  # rect index where runs start
         n = len(seg)
-        xs = [x for _k, x in cuts]
-        if self.native is not None and self.xf.rot == 0:
-            starts = self.native.cuts(self.tp_addr, c0, c1, xs, self.xf.left, self.aligned)  # type: ignore[attr-defined]
-        else:
-            starts = [self.split_at(tp, c0, c1, x, self.aligned, centres) for x in xs]
-        for (k, _x), ti in zip(cuts, starts, strict=True):
+        for k, x in cuts:
+            ti = self.split_at(tp, c0, c1, x, self.aligned, centres)
             if ti is not None and bounds[-1] < ti - start < n:
                 bounds.append(ti - start)
                 firsts.append(k)
@@ -467,12 +468,22 @@ class _PdfiumReader:
         )
         return _make_line(pieces, bottom, top, base, size, bold, soft, marker_ok, marker_cut)
 
+    def segment_native(self, native, g: _Geom, borders: array) -> _Line | None:
+        """`segment` with the gaps, the borders and the cut searches in `_native.segment` (upright pages):
+        it returns the runs as text offsets and x ranges; the strings are cut and cleaned here, as there."""
+        seg, start, c0, c1, soft, rects, size, base, bold, _centres = g
+        bottom, top, x0, x1, spans, marker_ok, marker_cut = native.segment(
+            self.tp_addr, rects, size, base, c0, c1, start, len(seg), self.aligned, self.xf.left, borders, self.gaps)
+        if spans is None:
+            return _single_line(seg, x0, x1, bottom, top, base, size, bold, soft)
+        pieces = [(seg[g0:g1], a, b) for g0, g1, a, b in spans]
+        return _make_line(pieces, bottom, top, base, size, bold, soft, marker_ok, marker_cut)
+
     def split_at(self, tp, c0: int, c1: int, x: float, aligned: bool,
                  centres: dict[int, float | None] | None = None) -> int | None:
         """Text index of the first visible char right of x: a binary search, since the chars of
         one line run left to right (generated spaces sort where they sit). `centres` keeps the char
-        boxes fetched for earlier cuts of the same line (None: the char has no box). `_native.cuts`
-        does the same for upright pages (without the memo: PDFium's answer does not change)."""
+        boxes fetched for earlier cuts of the same line (None: the char has no box)."""
         raw, api = self.raw, self.api
         d = self.d
         r0, r1, r2, r3 = self.refs
