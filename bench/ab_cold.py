@@ -7,9 +7,10 @@ Why: this machine is shared and its speed moves by 2-4x from one minute to the n
 measured today cannot be set against one measured yesterday. Each round measures the floor, the
 reference commit's cold scan and this worktree's cold scan back to back (same corpus, same worker
 count, empty cache); the reference code is `git archive`d and run through PYTHONPATH. Reported per
-side: median cold/floor over the rounds (ratio per round first), median wall time, and the median of
-worker seconds in preparation (extract + normalise + segment) from the scan's own stats. The two
-sides' JSON reports must be byte-identical.
+side: median cold/floor over the rounds (ratio per round first) in wall time and in CPU seconds of the
+process tree (steadier under load), median wall time, and the median of worker seconds in preparation
+(extract + normalise + segment) from the scan's own stats. The two sides' JSON reports must be
+byte-identical.
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,6 +32,50 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import make_corpus  # noqa: E402  (bench/ is not a package)
 import run as bench_run  # noqa: E402
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used itself so far, 0 when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def measure(cmd: list[str], **popen: object) -> dict:
+    """Wall seconds and CPU seconds of the whole process tree. CPU is steadier than wall time on this
+    shared machine. Each process's own CPU time is read from /proc every 20 ms and the last reading
+    counted (workers of a forkserver are not children the scan waits for, so RUSAGE_CHILDREN misses
+    them); what a process spends after its last reading is missed, a few ms per process."""
+    seen: dict[int, float] = {}
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, **popen)  # type: ignore[call-overload]
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            for pid in bench_run._tree(proc.pid):
+                cpu = _cpu(pid)
+                if cpu >= seen.get(pid, 0.0):
+                    seen[pid] = cpu
+            stop.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    code = proc.wait()
+    wall = time.perf_counter() - started
+    stop.set()
+    sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if code != 0:
+        raise SystemExit(f"failed ({code}): {' '.join(map(str, cmd))}")
+    # the direct child exactly, from the kernel; its descendants from the samples
+    own = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    reaped = sum(cpu for pid, cpu in seen.items() if pid != proc.pid)
+    return {"wall": wall, "cpu": max(own, seen.get(proc.pid, 0.0) + reaped)}
 
 
 def main() -> None:
@@ -54,7 +102,7 @@ def main() -> None:
     rows: dict[str, list[dict]] = {"floor": [], "before": [], "after": []}
     outputs: dict[str, set[bytes]] = {"before": set(), "after": set()}
     for rep in range(args.runs):
-        m = bench_run.measure([sys.executable, str(ROOT / "bench" / "run.py"), "--floor-worker", str(listing),
+        m = measure([sys.executable, str(ROOT / "bench" / "run.py"), "--floor-worker", str(listing),
                                str(jobs)], stdout=subprocess.DEVNULL)
         rows["floor"].append(m)
         order = ("before", "after") if rep % 2 == 0 else ("after", "before")
@@ -63,17 +111,22 @@ def main() -> None:
             env = {**os.environ, "LC_ALL": "C.UTF-8"}
             if sides[side]:
                 env["PYTHONPATH"] = sides[side]  # type: ignore[assignment]
-            m = bench_run.measure(bench_run.govcheck_cmd(stats, corpus, out, None, jobs), env=env, cwd=work)
+            m = measure(bench_run.govcheck_cmd(stats, corpus, out, None, jobs), env=env, cwd=work)
             m["stats"] = json.loads(stats.read_text())
             rows[side].append(m)
             outputs[side].add(out.read_bytes())
-        print(f"round {rep + 1}: floor {rows['floor'][-1]['wall']:.1f} s, before {rows['before'][-1]['wall']:.1f} s, "
-              f"after {rows['after'][-1]['wall']:.1f} s", file=sys.stderr)
+        print(f"round {rep + 1}: " + ", ".join(f"{k} {v[-1]['wall']:.1f} s ({v[-1]['cpu']:.1f} CPU s)"
+                                               for k, v in rows.items()), file=sys.stderr)
     print(f"{len(manifest['files'])} documents, {manifest['pages']} pages, {jobs} jobs, {args.runs} rounds; "
           f"base {args.base}")
     print(f"floor wall s median {statistics.median(m['wall'] for m in rows['floor']):.1f} "
           "(" + ", ".join(f"{m['wall']:.1f}" for m in rows["floor"]) + ")")
+    print(f"floor CPU s median {statistics.median(m['cpu'] for m in rows['floor']):.1f}")
     for side in ("before", "after"):
+        cpu = [m["cpu"] / f["cpu"] for m, f in zip(rows[side], rows["floor"], strict=True)]
+        print(f"{side:<6} CPU cold/floor median {statistics.median(cpu):.2f} (per round "
+              f"{', '.join(f'{r:.2f}' for r in cpu)}); "
+              f"CPU s median {statistics.median(m['cpu'] for m in rows[side]):.1f}")
         ratios = [m["wall"] / f["wall"] for m, f in zip(rows[side], rows["floor"], strict=True)]
         prep = [m["stats"]["prepare_seconds"] for m in rows[side]]
         rules = [m["stats"]["rules_seconds"] for m in rows[side]]
