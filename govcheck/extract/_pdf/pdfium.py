@@ -11,6 +11,12 @@ is 1.0 in every PDF that scales its text with the matrix (Word via Acrobat, most
 
 Speed (GeoTopo-komprimiert.pdf, 117 pages, this 2-core VM, median of 5 runs, open+close included):
 plain `get_text_range()` 560 pages/s; this default path 245 pages/s (2.3x the plain cost).
+
+On upright pages the line pass (`geometry`), the runs of multi-rect lines (`segment`) and the object
+walk (`objects`) run in `_native.c` when it was compiled at install: the same PDFium calls and float
+arithmetic without a ctypes round trip each, -20 % instructions for extracting the dev and wild PDFs
+(bench/RESULTS.md). The Python methods stay: they are the fallback, the reference the tests compare
+the helper against, and the path for rotated pages.
 """
 
 from __future__ import annotations
@@ -18,7 +24,9 @@ from __future__ import annotations
 import ctypes
 import math
 import operator
+import os
 import re
+from array import array
 from itertools import repeat
 from pathlib import Path
 
@@ -117,6 +125,50 @@ def _api(raw) -> object:
     return api
 
 
+# The PDFium functions `_native` calls, in the order its init() takes their addresses.
+_NATIVE_CALLS = (
+    "FPDFText_CountRects", "FPDFText_GetRect", "FPDFText_GetCharBox", "FPDFText_GetUnicode",
+    "FPDFText_GetTextIndexFromCharIndex", "FPDFText_GetFontSize", "FPDFText_GetMatrix", "FPDFText_GetCharOrigin",
+    "FPDFPage_CountObjects", "FPDFPage_GetObject", "FPDFFormObj_CountObjects", "FPDFFormObj_GetObject",
+    "FPDFPageObj_GetType", "FPDFPageObj_GetBounds", "FPDFPageObj_GetMatrix", "FPDFText_GetCharIndexFromTextIndex",
+    "FPDFText_GetFontInfo",
+)
+_NATIVE_ABI = 3
+_NATIVE: object | None = None  # the compiled helper once loaded; False when it is not there
+_NATIVE_TRIED = False
+
+
+def _native() -> object | None:
+    """The compiled helper (`_native.c`) bound to pypdfium2's PDFium, or None: not built (no compiler at
+    install), built for another version of this file, GOVCHECK_PURE_PYTHON set, or pypdfium2 keeps its
+    library elsewhere. Then the Python methods below do the same work, with the same results."""
+    global _NATIVE, _NATIVE_TRIED
+    if _NATIVE_TRIED:
+        return _NATIVE or None
+    _NATIVE_TRIED = True
+    _NATIVE = False
+    if os.environ.get("GOVCHECK_PURE_PYTHON"):
+        return None
+    try:
+        import pypdfium2_raw.bindings as bindings
+
+        from govcheck.extract._pdf import _native as module  # type: ignore[attr-defined]
+
+        if getattr(module, "ABI", None) != _NATIVE_ABI:
+            return None
+        lib = bindings._libs["pdfium"]
+        module.init([ctypes.cast(lib[name], ctypes.c_void_p).value for name in _NATIVE_CALLS])
+    except Exception:
+        return None
+    _NATIVE = module
+    return module
+
+
+def _address(handle) -> int:
+    """A PDFium handle (a ctypes pointer) as the integer `_native` takes."""
+    return ctypes.cast(handle, ctypes.c_void_p).value or 0
+
+
 # A pdfium text line's geometry: (text, text offset, first char, last char, ends with a soft hyphen,
 # rects, size, baseline, bold, char-box centres fetched by the cut searches).
 _Geom = tuple[str, int, int, int, bool, list[tuple[float, float, float, float]], float, float, bool,
@@ -131,6 +183,7 @@ class _PdfiumReader:
 
         self.raw = raw
         self.api = _api(raw)
+        self.native = _native()
         # Out-parameters as one C array each, read back through a memoryview: unpacking four values from
         # it costs a quarter of four `.value` reads (the rect loop reads 70,000 rects on the sample).
         self.dbuf = (ctypes.c_double * 4)()
@@ -150,6 +203,7 @@ class _PdfiumReader:
         self.bold_of: dict[tuple[bytes, int], bool] = {}  # (font name, flags) -> bold
         self.gaps: list[tuple[float, float, float]] = []  # wide gaps in lines of the current page
         self.aligned = True  # the current page's text indices are its char indices
+        self.tp_addr = 0  # the current text page's handle as `_native` takes it (ctypes.cast costs ~10 us)
 
     def page(self, pdf, i: int) -> _Page:
         page = pdf[i]
@@ -190,6 +244,8 @@ class _PdfiumReader:
 
     def objects(self, page_raw, xf: _Transform):
         """(has drawn content, horizontal rules, vertical rules) from path objects, forms included."""
+        if self.native is not None:
+            return self.native.objects(_address(page_raw), xf.left, xf.bottom, xf.w, xf.h, xf.rot)  # type: ignore[attr-defined]
         raw, api = self.raw, self.api
         hr: list[tuple[float, float, float]] = []
         vr: list[tuple[float, float, float]] = []
@@ -260,20 +316,16 @@ class _PdfiumReader:
     def geometry(self, tp, text: str, n_chars: int, xf: _Transform) -> list[_Geom]:
         """Every pdfium text line (line breaks and U+FFFE hyphens) in content-stream order, with its
         rects, size, baseline and boldness: all the PDFium calls a line needs except the cuts'."""
-        raw, api = self.raw, self.api
+        raw = self.raw
         aligned = self.aligned = len(text) == n_chars
         to_char = (lambda t: t) if aligned else (lambda t: raw.FPDFText_GetCharIndexFromTextIndex(tp, t))
-        d = self.d
-        refs = self.refs
-        r0, r1, r2, r3 = refs
-        count_rects, get_rect = api.FPDFText_CountRects, api.FPDFText_GetRect  # type: ignore[attr-defined]
-        get_size, get_matrix = api.FPDFText_GetFontSize, api.FPDFText_GetMatrix  # type: ignore[attr-defined]
-        mt, mt_ref = self.matrix, self.matrix_ref
+        if self.native is not None and xf.rot == 0:  # the same loop in C, PDFium called directly
+            self.tp_addr = _address(tp)
+            return self.native.page_lines(  # type: ignore[attr-defined]
+                text, aligned, self.tp_addr, xf.left, xf.bottom, ctypes.addressof(self.font_buf),
+                self.font_len.value, ctypes.addressof(self.flags), self.bold_of, self.decide_bold)
         bold_of = self.bold
         word_char = _WORD_CHAR.search
-        upright = xf.rot == 0
-        dx, dy = xf.left, xf.bottom
-        sqrt = math.sqrt
         out: list[_Geom] = []
         pos = 0
         for m in _SEGMENT_END.finditer(text + "\n"):
@@ -290,40 +342,14 @@ class _PdfiumReader:
             c0, c1 = (start, end - 1) if aligned else (to_char(start), to_char(end - 1))
             if c0 < 0 or c1 < c0:
                 continue
-            rects: list[tuple[float, float, float, float]] = []
-            n_rects = count_rects(tp, c0, c1 - c0 + 1)
-            if upright:
-                for k in range(n_rects):
-                    if get_rect(tp, k, r0, r1, r2, r3):
-                        left, top, right, bottom = d
-                        x0, y0, x1, y1 = left - dx, bottom - dy, right - dx, top - dy
-                        if x1 > x0 or y1 > y0:
-                            rects.append((x0, y0, x1, y1))
-            else:
-                for k in range(n_rects):
-                    if get_rect(tp, k, r0, r1, r2, r3):
-                        left, top, right, bottom = d
-                        box = xf.box(left, bottom, right, top)
-                        if box[2] > box[0] or box[3] > box[1]:
-                            rects.append(box)
-            if not rects:
-                continue
             wm = word_char(seg)
-            rep = to_char(start + wm.start()) if wm else c0
+            rep = to_char(start + wm.start()) if wm else c0  # the char whose font and size stand for the line
             if rep < 0:
                 rep = c0
-            size = get_size(tp, rep)
-            base = None
-            if get_matrix(tp, rep, mt_ref):
-                size *= sqrt(abs(mt.a * mt.d - mt.b * mt.c)) or 1.0
-                if upright and mt.b == 0 and mt.c == 0:
-                    base = mt.f - dy  # the text object's origin: the baseline, one call cheaper than the char origin
-            if not 0 < size < 500:
-                size = max(1.0, rects[0][3] - rects[0][1])
-            if base is None:
-                base = rects[0][1]
-                if raw.FPDFText_GetCharOrigin(tp, rep, r0, r1):
-                    base = xf.point(d[0], d[1])[1]
+            got = self.line_geometry(tp, c0, c1, rep, xf)
+            if got is None:  # no rect with an extent
+                continue
+            rects, size, base = got
             bold = bold_of(tp, rep)
             if bold and wm:
                 last = _last_word_char(seg)
@@ -332,13 +358,61 @@ class _PdfiumReader:
             out.append((seg, start, c0, c1, soft, rects, size, base, bold, {}))
         return out
 
+    def line_geometry(self, tp, c0: int, c1: int, rep: int, xf: _Transform
+                      ) -> tuple[list[tuple[float, float, float, float]], float, float] | None:
+        """(rects, size, baseline) of chars c0..c1 in upright page space, or None when no rect has an
+        extent; `rep` is the char whose size and matrix stand for the line. `_native.page_lines`
+        does the same for every line of an upright page."""
+        api = self.api
+        d = self.d
+        r0, r1, r2, r3 = self.refs
+        count_rects, get_rect = api.FPDFText_CountRects, api.FPDFText_GetRect  # type: ignore[attr-defined]
+        upright = xf.rot == 0
+        dx, dy = xf.left, xf.bottom
+        rects: list[tuple[float, float, float, float]] = []
+        n_rects = count_rects(tp, c0, c1 - c0 + 1)
+        if upright:
+            for k in range(n_rects):
+                if get_rect(tp, k, r0, r1, r2, r3):
+                    left, top, right, bottom = d
+                    x0, y0, x1, y1 = left - dx, bottom - dy, right - dx, top - dy
+                    if x1 > x0 or y1 > y0:
+                        rects.append((x0, y0, x1, y1))
+        else:
+            for k in range(n_rects):
+                if get_rect(tp, k, r0, r1, r2, r3):
+                    left, top, right, bottom = d
+                    box = xf.box(left, bottom, right, top)
+                    if box[2] > box[0] or box[3] > box[1]:
+                        rects.append(box)
+        if not rects:
+            return None
+        mt = self.matrix
+        size = api.FPDFText_GetFontSize(tp, rep)  # type: ignore[attr-defined]
+        base = None
+        if api.FPDFText_GetMatrix(tp, rep, self.matrix_ref):  # type: ignore[attr-defined]
+            size *= math.sqrt(abs(mt.a * mt.d - mt.b * mt.c)) or 1.0
+            if upright and mt.b == 0 and mt.c == 0:
+                base = mt.f - dy  # the text object's origin: the baseline, one call cheaper than the char origin
+        if not 0 < size < 500:
+            size = max(1.0, rects[0][3] - rects[0][1])
+        if base is None:
+            base = rects[0][1]
+            if self.raw.FPDFText_GetCharOrigin(tp, rep, r0, r1):
+                base = xf.point(d[0], d[1])[1]
+        return rects, size, base
+
     def lines(self, tp, geoms: list[_Geom], vrules: list) -> list[_Line]:
         """The page's lines from their geometry, split into runs at big gaps and at `vrules`."""
         out: list[_Line] = []
+        native = self.native if self.native is not None and self.xf.rot == 0 else None
+        borders = array("d", [v for rule in vrules for v in rule])  # for `_native.segment`
         for g in geoms:
             if len(g[5]) == 1:  # one rect: no gap to cut at (most lines)
                 seg, r = g[0], g[5][0]
                 line = _single_line(seg, r[0], r[2], r[1], r[3], g[7], g[6], g[8], g[4])
+            elif native is not None:
+                line = self.segment_native(native, g, borders)
             else:
                 line = self.segment(tp, g, vrules)
             if line is not None:
@@ -400,6 +474,17 @@ class _PdfiumReader:
         )
         return _make_line(pieces, bottom, top, base, size, bold, soft, marker_ok, marker_cut)
 
+    def segment_native(self, native, g: _Geom, borders: array) -> _Line | None:
+        """`segment` with the gaps, the borders and the cut searches in `_native.segment` (upright pages):
+        it returns the runs as text offsets and x ranges; the strings are cut and cleaned here, as there."""
+        seg, start, c0, c1, soft, rects, size, base, bold, _centres = g
+        bottom, top, x0, x1, spans, marker_ok, marker_cut = native.segment(
+            self.tp_addr, rects, size, base, c0, c1, start, len(seg), self.aligned, self.xf.left, borders, self.gaps)
+        if spans is None:
+            return _single_line(seg, x0, x1, bottom, top, base, size, bold, soft)
+        pieces = [(seg[g0:g1], a, b) for g0, g1, a, b in spans]
+        return _make_line(pieces, bottom, top, base, size, bold, soft, marker_ok, marker_cut)
+
     def split_at(self, tp, c0: int, c1: int, x: float, aligned: bool,
                  centres: dict[int, float | None] | None = None) -> int | None:
         """Text index of the first visible char right of x: a binary search, since the chars of
@@ -444,10 +529,13 @@ class _PdfiumReader:
         n = self.api.FPDFText_GetFontInfo(tp, idx, self.font_buf, self.font_len, self.flags_ref)  # type: ignore[attr-defined]
         key = (self.font_buf.value if n else b"", self.flags.value)
         found = self.bold_of.get(key)
-        if found is None:
-            name = key[0].decode("latin-1", "replace").lower()
-            found = self.bold_of[key] = any(w in name for w in ("bold", "black", "heavy", "semibold", "demi")) or (
-                bool(key[1] & 0x40000))  # FXFONT_FORCE_BOLD (weights are unreliable: 400 for bold)
+        return self.decide_bold(key) if found is None else found
+
+    def decide_bold(self, key: tuple[bytes, int]) -> bool:
+        """Whether a font (name, flags) is bold, remembered for the document."""
+        name = key[0].decode("latin-1", "replace").lower()
+        found = self.bold_of[key] = any(w in name for w in ("bold", "black", "heavy", "semibold", "demi")) or (
+            bool(key[1] & 0x40000))  # FXFONT_FORCE_BOLD (weights are unreliable: 400 for bold)
         return found
 
 

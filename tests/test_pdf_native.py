@@ -1,0 +1,127 @@
+"""The compiled PDF helper (govcheck/extract/_pdf/_native.c) reads every PDF exactly as the Python reader does.
+
+Why: the helper stands in for the reader's per-line geometry, its cut searches and its page-object walk;
+reports must not change by one byte with or without it (it is not built where there is no compiler).
+Every PDF of the shared corpus and of the test folders (holdouts, fuzz crashes) is read both ways and the
+page models - every line, run, coordinate, grid and flag as repr prints it - compared.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from pathlib import Path
+
+import pytest
+
+from govcheck.extract._pdf import pdfium as reader
+from govcheck.extract._pdf.model import _Broken, _Encrypted
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "corpus"
+
+
+def _pdfs() -> list[Path]:
+    found = []
+    for folder in (SHARED / "dev" / "docs", SHARED / "wild", ROOT / "tests"):
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and path.suffix.lower() in (".pdf", ""):
+                    try:
+                        with open(path, "rb") as fh:
+                            if b"%PDF-" in fh.read(1024):
+                                found.append(path)
+                    except OSError:
+                        pass
+    return found
+
+
+def _model(path: Path) -> str:
+    try:
+        doc = reader._read_pdfium(path)
+    except (_Broken, _Encrypted) as exc:
+        return f"{type(exc).__name__} {exc.args!r}"
+    return repr((doc.count, doc.meta_title, doc.pages))
+
+
+native = reader._native()
+needs_native = pytest.mark.skipif(native is None, reason="PDF helper not compiled (no C compiler at install)")
+
+
+@needs_native
+def test_native_reads_every_pdf_as_python_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    pdfs = _pdfs()
+    assert len(pdfs) >= 20
+    with_native = {p: _model(p) for p in pdfs}
+    monkeypatch.setattr(reader, "_native", lambda: None)
+    differ = [p.name for p in pdfs if _model(p) != with_native[p]]
+    assert not differ
+
+
+@needs_native
+def test_native_objects_on_rotated_page_match(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ruled table inside a form XObject on a page turned 90 degrees: the walk's matrix, rotation and
+    box arithmetic both ways."""
+    import pypdfium2 as pdfium
+
+    table = b"".join(b"%d 100 m %d 300 l S " % (x, x) for x in (100, 200, 300, 400))
+    table += b"".join(b"100 %d m 400 %d l S " % (y, y) for y in (100, 200, 300))
+    form = b"q 0.5 0.1 -0.1 0.5 20 30 cm " + table + b"Q"
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Rotate 90 "
+        b"/Resources << /XObject << /F1 5 0 R >> >> /Contents 4 0 R >>",
+    ]
+    content = b"q 1 0 0 1 10 20 cm /F1 Do Q " + table
+    objs.append(b"<< /Length %d >> stream\n" % len(content) + content + b"\nendstream")
+    objs.append(b"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Length %d >> stream\n" % len(form)
+                + form + b"\nendstream")
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    path = tmp_path / "rotated-table.pdf"
+    path.write_bytes(bytes(out))
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        page = pdf[0]
+        from govcheck.extract._pdf.geometry import _Transform
+
+        left, bottom, right, top = page.get_bbox()
+        xf = _Transform(left, bottom, right - left, top - bottom, page.get_rotation() % 360)
+        got = reader._PdfiumReader().objects(page.raw, xf)
+        monkeypatch.setattr(reader, "_native", lambda: None)
+        want = reader._PdfiumReader().objects(page.raw, xf)
+        page.close()
+    finally:
+        pdf.close()
+    assert want[1] and want[2]  # the rules were found at all
+    assert repr(got) == repr(want)
+
+
+def test_reader_works_without_the_helper(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reader, "_native", lambda: None)
+    pdfs = [p for p in _pdfs() if p.suffix.lower() == ".pdf"][:3]
+    if not pdfs:
+        pytest.skip("no PDF at hand")
+    for path in pdfs:
+        assert _model(path)
+
+
+def test_address_of_a_null_handle_is_zero() -> None:
+    assert reader._address(ctypes.c_void_p()) == 0
+
+
+def test_a_built_helper_is_used() -> None:
+    """A compiled helper that pdfium.py does not load (an ABI bump in one file and not the other, a
+    missing function) would silently turn the comparison above into a skip."""
+    built = list((ROOT / "govcheck" / "extract" / "_pdf").glob("_native*.so"))
+    if not built:
+        pytest.skip("PDF helper not compiled here")
+    assert native is not None
