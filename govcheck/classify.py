@@ -114,7 +114,11 @@ def classify_type(
     by_type = {t: list(langs.get(lang, [])) + [p for k, v in langs.items() if k != lang for p in v]
                for t, langs in vocab.items()}
     if title:
-        hit = find_type(title[:_TITLE_CHARS], by_type)
+        text = title[:_TITLE_CHARS]
+        # "School Mental Health Programme: Action Plan 2026-27": what follows the colon says what the
+        # document is; what precedes it names the programme or body it belongs to
+        _, colon, tail = text.partition(":")
+        hit = (find_type(tail, by_type) if colon else None) or find_type(text, by_type)
         if hit:
             return hit[1]
     # Only the first words of a block count, and find_type costs words x phrases: a text file with no line
