@@ -9,6 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,6 +28,16 @@ def govcheck(*args: str, timeout: float = 300, cwd: Path | None = None) -> subpr
         [sys.executable, "-m", "govcheck", *args], capture_output=True, text=True, timeout=timeout,
         cwd=cwd or ROOT,
     )
+
+
+def scan_report(folder: Path) -> dict:
+    """`govcheck scan FOLDER --format json` as a user runs it, checked against the report schema."""
+    proc = govcheck("scan", str(folder), "--format", "json", "--as-of", AS_OF, "--no-cache", "--fail-on", "never")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    schema = json.loads((ROOT / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(report, schema)
+    return report
 
 
 @pytest.fixture(scope="session")

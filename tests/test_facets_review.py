@@ -3,21 +3,10 @@ criterion a `partial` lacks, and which cells the tool itself is unsure of."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import jsonschema
-from conftest import AS_OF, ROOT, govcheck
-
-SCHEMA = json.loads((ROOT / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
-
-
-def scan(folder: Path) -> dict:
-    proc = govcheck("scan", str(folder), "--format", "json", "--as-of", AS_OF, "--no-cache", "--fail-on", "never")
-    assert proc.returncode == 0, proc.stderr
-    report = json.loads(proc.stdout)
-    jsonschema.validate(report, SCHEMA)
-    return report
+from conftest import ROOT, govcheck
+from conftest import scan_report as scan
 
 
 def cell(report: dict, rule: str, doc: int = 0) -> dict:
