@@ -42,8 +42,8 @@ from govcheck.rules.terms import Index, Span, Term, compile_term
 
 Hits = dict[int, list[Span]]
 SCOPES = ("clause", "sentence", "row", "block", "section", "document")
-# Readings other than the pack's, for review flags: a looser one asks whether the outcome would rise,
-# a stricter one whether it would fall. Each names one mechanism whose judgement may be wrong.
+# Readings other than the pack's, for review flags: each asks whether the outcome would rise if one
+# mechanism's judgement were looser.
 READINGS: dict[str, dict[str, str]] = {
     # together: scope widened one step (clause -> row, sentence -> block, row and block -> section)
     "scope": {"en": "parts in the same section counted as together", "sv": "delar i samma avsnitt räknas som samlade"},
@@ -83,7 +83,7 @@ class Context:
     _polarity: dict[int, tuple[list[Span], list[Span], list[Span]]] = field(default_factory=dict)
     _finds: dict[object, tuple[object, Hits]] = field(default_factory=dict)
     # A reading of the rules other than the pack's own (see READINGS): how the outcome would change
-    # if a negation were ignored, a scope widened or headings not counted. Review flags come from it.
+    # if a scope were widened. Review flags come from it.
     reading: frozenset[str] = frozenset()
     _empty: frozenset[int] | None = None
     _tables: dict[int, list[tuple[int, int, int]]] | None = None
@@ -172,9 +172,9 @@ class Context:
 
     def lead_ins(self) -> dict[int, int]:
         """Block -> the block whose text leads into it: a paragraph ending in a colon or a question
-        mark ("Vad vill vi uppnå?"), or a short line
-        with no full stop and no "Label:" ("Socialnämnden beslutar"), and the list items (or
-        enumerated lines) that follow it under the same heading. The lead-in maps to itself."""
+        mark ("Vad vill vi uppnå?"), or a short line with no full stop and no "Label:" ("Socialnämnden
+        beslutar"), and the list items (or enumerated lines) that follow it under the same heading.
+        The lead-in maps to itself."""
         if self._lead_ins is None:
             found: dict[int, int] = {}
             lead: Block | None = None
@@ -237,9 +237,9 @@ class Context:
         clause. Subordinate clauses ("innan skolsköterskan ombeds …", "when the school nurse …")
         and brackets are clauses of their own; a subordinate clause ends at the next comma, where the
         clause it interrupted goes on ("X, when needed, convenes …"), unless ", och"/", and" opens a
-        new main clause there. Commas alone do not split
-        (a task and its agent are often a comma apart), nor do relative pronouns: in "the Health
-        Authority, which records minutes" the antecedent does the task."""
+        new main clause there. Commas alone do not split (a task and its agent are often a comma
+        apart), nor do relative pronouns: in "the Health Authority, which records minutes" the
+        antecedent does the task."""
         cached = self._agent_clauses.get(si)
         if cached is not None:
             return cached
@@ -621,28 +621,21 @@ class Together(Condition):
             scope, within = _WIDER[scope], None
         if scope == "clause":
             return self._in_clause(ctx, results)
-        units: list[set[object]] = [{u for si in h if si >= 0 for u in ctx.units(si, scope)} for h in results]
-        common = set.intersection(*units)
+        common = set.intersection(*({u for si in h if si >= 0 for u in ctx.units(si, scope)} for h in results))
         if not common:
             return {}
-        out: dict[int, list[Span]] = defaultdict(list)
-        parts_in: dict[int, int] = defaultdict(int)
-        for h in results:
-            for si, spans in h.items():
-                if si >= 0 and any(u in common for u in ctx.units(si, scope)):
-                    out[si].extend(spans)
-                    parts_in[si] += 1
+        out = _collect(results, lambda si, spans: spans if any(u in common for u in ctx.units(si, scope)) else [])
         if within is not None and scope == "sentence":
             # a sentence holding every part keeps them close; parts met across a lead-in and its list do not
             out = {si: sp for si, sp in out.items() if self._close(results, si)
                    or any(isinstance(u, tuple) and u in common for u in ctx.units(si, scope))}
-        # A sentence that holds every part by itself is the best quote; then document order.
-        return {si: out[si] for si in sorted(out, key=lambda si: (-parts_in[si], si))}
+        return out
 
     def _in_clause(self, ctx: Context, results: list[Hits]) -> Hits:
         """`scope: clause`: a table row is one unit (a task in one cell, who does it in the next);
         in running text every part must stand in one clause of one sentence, or in a list and the
-        sentence that leads into it ("Samordnaren ska" + "- sammankalla gruppen")."""
+        sentence that leads into it ("Samordnaren ska" + "- sammankalla gruppen"). Units belong to
+        spans here, not sentences: two clauses of one sentence are two units."""
         def units(si: int, span: Span) -> list[object]:
             b = ctx.blocks[ctx.sentence_block[si]]
             if b.table:
@@ -652,24 +645,29 @@ class Together(Condition):
             lead = ctx.lead_ins().get(b.index)  # "Samordnaren ska" + "- sammankalla gruppen …"
             return own if lead is None else [*own, ("lead", lead)]
 
-        per_part = [{u for si, spans in h.items() if si >= 0 for sp in spans for u in units(si, sp)}
-                    for h in results]
-        common = set.intersection(*per_part)
+        common = set.intersection(*({u for si, spans in h.items() if si >= 0 for sp in spans for u in units(si, sp)}
+                                    for h in results))
         if not common:
             return {}
-        out: dict[int, list[Span]] = defaultdict(list)
-        parts_in: dict[int, int] = defaultdict(int)
-        for h in results:
-            for si, spans in h.items():
-                kept = [sp for sp in spans if si >= 0 and any(u in common for u in units(si, sp))]
-                if kept:
-                    out[si].extend(kept)
-                    parts_in[si] += 1
-        return {si: out[si] for si in sorted(out, key=lambda si: (-parts_in[si], si))}
+        return _collect(results, lambda si, spans: [sp for sp in spans if any(u in common for u in units(si, sp))])
 
     def _close(self, results: list[Hits], si: int) -> bool:
         first = results[0].get(si, [])
         return any(all(any(abs(b[0] - a[0]) <= self.within for b in h.get(si, [])) for h in results[1:]) for a in first)
+
+
+def _collect(results: list[Hits], keep) -> Hits:
+    """The parts' hits that `keep(sentence, spans)` keeps, ordered for quoting: a sentence that holds
+    every part by itself is the best quote; then document order."""
+    out: dict[int, list[Span]] = defaultdict(list)
+    parts_in: dict[int, int] = defaultdict(int)
+    for h in results:
+        for si, spans in h.items():
+            kept = keep(si, spans) if si >= 0 else []
+            if kept:
+                out[si].extend(kept)
+                parts_in[si] += 1
+    return {si: out[si] for si in sorted(out, key=lambda si: (-parts_in[si], si))}
 
 
 def written_terms(cond: Condition) -> list[Term]:

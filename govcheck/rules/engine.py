@@ -75,31 +75,26 @@ def defined_aliases(index: Index, signals: dict[str, list[Term]], names: list[st
         return {}
     found: dict[str, list[Term]] = {}
     seen: set[tuple[str, str]] = set()
+    hits: dict[str, Hits] = {}  # each signal's matches, looked up once (`merge` as Context.merged)
     for si, text in enumerate(index.sentences):
         if "(" not in text:
             continue
         for m in _DEFINITION.finditer(text):
             short = m.group(2)
             for name in names:
-                if (name, short) in seen or not _matches_within(index, signals.get(name, []), si, m.start(1), m.end(1)):
+                if (name, short) in seen:
+                    continue
+                if name not in hits:
+                    hits[name] = merge(index.find_many(signals.get(name, [])))
+                starts, ends = index.offsets(si)
+                if not any(starts[a] >= m.start(1) and ends[b - 1] <= m.end(1) for a, b in hits[name].get(si, ())):
                     continue
                 seen.add((name, short))
                 words = short.split()
-                pattern = r"\b" + r"\s+".join(re.escape(w) for w in words) + r"\b"
-                if words[0].lower() == "the":
-                    pattern = r"\b[Tt]he\s+" + r"\s+".join(re.escape(w) for w in words[1:]) + r"\b"
+                the = words[0].lower() == "the"
+                pattern = (r"\b[Tt]he\s+" if the else r"\b") + r"\s+".join(map(re.escape, words[the:])) + r"\b"
                 found.setdefault(name, []).append(compile_term("re:" + pattern, index.lang))
     return found
-
-
-def _matches_within(index: Index, terms: list[Term], si: int, start: int, end: int) -> bool:
-    """Does one of the terms match inside characters [start, end) of sentence si?"""
-    starts, ends = index.offsets(si)
-    for term in terms:
-        for a, b in index.find(term).get(si, ()):
-            if starts[a] >= start and ends[b - 1] <= end:
-                return True
-    return False
 
 
 def evidence_from(hits: Hits, doc: Document, limit: int = MAX_EVIDENCE) -> list[Evidence]:
