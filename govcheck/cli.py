@@ -645,6 +645,38 @@ def rules_test(
         raise typer.Exit(1)
 
 
+@rules_app.command("base-rates")
+def rules_base_rates(
+    expected: Annotated[list[Path], typer.Argument(help="Labelled corpora: their expected.yaml files.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="Write here (default: standard output).")] = None,
+) -> None:
+    """Count how often the auditors' labels give each outcome, per rule and document type, for a
+    pack's `base_rates:` file. A scan then flags a cell whose outcome auditors rarely gave to such
+    documents. Unreadable (cannot_assess) and not_applicable cells are not counted. Only pass corpora
+    you may look at: labels of a set kept unseen must not shape the tool."""
+    import yaml
+
+    from govcheck.rules.rates import count_outcomes
+
+    try:
+        counts, documents = count_outcomes(expected)
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        raise fail(str(exc)) from None
+    sources = [str(p) for p in expected]
+    text = ("# Written by `govcheck rules base-rates`: how often auditors' labels gave each outcome, per rule\n"
+            "# and document type ('*': all types). Regenerate after adding labelled corpora.\n"
+            + yaml.safe_dump({"sources": sources, "documents": documents,
+                              "rules": {r: {t: dict(sorted(c.items())) for t, c in sorted(per.items())}
+                                        for r, per in sorted(counts.items())}},
+                             allow_unicode=True, sort_keys=False, default_flow_style=None, width=120))
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        print(f"{output}: {documents} labelled documents, {len(counts)} rules", file=sys.stderr)
+
+
 @rules_app.command("explain")
 def rules_explain(
     rule: Annotated[str, typer.Argument(help="Rule id, e.g. decision-body.")],

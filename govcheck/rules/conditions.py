@@ -30,6 +30,7 @@ evidence that the document supplies that part of the criterion, shown to the aud
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from bisect import bisect_left
@@ -702,20 +703,6 @@ def readings_that_matter(cond: Condition | None) -> set[str]:
     return out
 
 
-def facet_minimum(cond: Condition | None) -> int | None:
-    """The `at_least` of the count whose parts are facets (None: the facets are not counted)."""
-    todo = [cond] if cond is not None else []
-    while todo:
-        c = todo.pop(0)
-        if isinstance(c, Count) and any(p.facet for p in c.parts):
-            return c.at_least
-        if isinstance(c, Not):
-            todo.append(c.part)
-        elif isinstance(c, All | Any | Together):
-            todo.extend(c.parts)
-    return None
-
-
 def facet_conditions(cond: Condition | None) -> list[Condition]:
     """The conditions of a tree that carry a facet, in the order they are written."""
     out: list[Condition] = []
@@ -751,6 +738,18 @@ DATE_PATTERNS = [
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9, "ten": 10, "twelve": 12, "eighteen": 18, "twenty-four": 24, "thirty-six": 36,
+                "ett": 1, "en": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8,
+                "nio": 9, "tio": 10, "tolv": 12, "arton": 18}
+# A period counted from a start: "valid for three years from 1 April 2025", "gäller i två år från och
+# med 2025-01-01", "for a period of 24 months from the date of signature (3 March 2025)". The period's
+# end is the date the sentence means, though it is not written.
+_DURATION = re.compile(
+    r"\b(?:for|i|under|period\s+of|perioden?\s+om)\s+(?:a\s+period\s+of\s+)?(\d{1,2}|"
+    + "|".join(sorted(_COUNT_WORDS, key=len, reverse=True))
+    + r")\s+(years?|months?|år|månader)\b(?=[^.;]{0,80}?\b(?:from|starting|commencing|beginning|från|fr\.\s?o\.\s?m\.|"
+    r"räknat\s+från|efter|after)\b)", re.I)
 
 
 def find_dates(text: str, exact: bool = False) -> list[dt.date]:
@@ -789,7 +788,24 @@ def _dated(text: str) -> list[tuple[dt.date, bool]]:
                 continue
             taken.append((m.start(), m.end()))
             out.append((d, kind not in ("my", "y")))
+    if out:
+        out += _period_ends(text, out)
     return out
+
+
+def _period_ends(text: str, found: list[tuple[dt.date, bool]]) -> list[tuple[dt.date, bool]]:
+    """The end of a period counted from a date the sentence gives ("for three years from 1 April
+    2025" ends 2028-04-01): the earliest date of the sentence is the start. A period with no date
+    in its sentence ("three years from that date") is left alone."""
+    m = _DURATION.search(text)
+    if not m:
+        return []
+    n = int(m[1]) if m[1].isdigit() else _COUNT_WORDS[m[1].lower()]
+    months = n * 12 if m[2].lower().startswith(("year", "år")) else n
+    start, with_day = min(found)
+    y, mo = divmod(start.month - 1 + months, 12)
+    year, month = start.year + y, mo + 1
+    return [(dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1])), with_day)]
 
 
 @dataclass
