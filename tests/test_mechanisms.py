@@ -119,3 +119,24 @@ def test_a_not_met_where_the_criterion_may_be_met_in_other_words_is_flagged(tmp_
     assert flagged["outcome"] == "not_met" and flagged["review"] is True
     assert any("andra ord" in why for why in flagged["review_reasons"])  # in the document's language
     assert found["tom.md", "goals"]["review"] is False
+
+
+def test_a_pdf_numbered_list_whose_lines_hang_under_their_text(tmp_path: Path) -> None:
+    """A PDF whose list markers are set as text ("1. Medianväntetiden ... högst 21" / "dagar vid
+    utgången av 2027.", the wrapped line under the item's text): read line by line, the first line
+    looked like a numbered heading and the rest like a new paragraph, and the agreement's measurable
+    goals were lost (goals partial). Read as items, each goal is one sentence."""
+    from govcheck.extract import ExtractOptions, extract
+
+    source = Path(__file__).parent / "holdout6" / "docs" / "sv-02-norrlinn-overenskommelse.pdf"
+    blocks = extract(source, "pdf", ExtractOptions()).blocks
+    items = [b for b in blocks if b.text.startswith(("1. Medianväntetiden", "2. Om behovet"))]
+    assert [b.kind for b in items] == ["paragraph", "paragraph"]
+    assert " ".join(items[0].text.split()).endswith("högst 21 dagar vid utgången av 2027.")
+    assert " ".join(items[1].text.split()).endswith("kontaktperson samma vecka.")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / source.name).write_bytes(source.read_bytes())
+    goals = cells(scan(folder))[(source.name, "goals")]
+    assert goals["outcome"] == "met", quotes(goals)
+    assert "högst 21 dagar vid utgången av 2027" in quotes(goals)

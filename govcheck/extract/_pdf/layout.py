@@ -18,6 +18,8 @@ from govcheck.extract._pdf.tables import _ruled_tables, _same_columns, _Table, _
 from govcheck.model import Block
 
 _NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,4})\.?\s+(\S.*)$")
+# "1. ", "2) ", "a) ": an enumerated item whose marker is typeset as text (no list-marker gap)
+_ENUMERATED = re.compile(r"^\(?(?:\d{1,2}|[a-z])[.)]\s")
 _TOC_LINE = re.compile(r"(?:\.{3,}|…|_{3,}|\s{2,})\s*\d+\s*$")
 _COORDINATORS = frozenset(["och", "eller", "samt", "respektive", "resp", "and", "or", "nor"])
 
@@ -192,6 +194,11 @@ def _continues(group: _Group, ln: _Line, stats: _Stats) -> bool:
     if len(group.lines) >= 2:
         return abs(ln.x0 - group.lines[1].x0) <= tol
     if abs(ln.x0 - first.x0) <= tol or abs(ln.x0 - first.xt) <= tol:
+        return True
+    if 0 < ln.x0 - first.x0 <= 2.5 * size and _ENUMERATED.match(first.text):
+        # "1. Medianväntetiden ... högst 21" / "dagar vid utgången av 2027.": the item's wrapped lines
+        # hang under its text, right of a marker the PDF set as text; read apart, the first line
+        # looked like a numbered heading and the rest like a new paragraph
         return True
     return 0 < first.x0 - ln.x0 <= 3 * size  # first-line indent
 
