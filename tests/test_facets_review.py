@@ -3,6 +3,7 @@ criterion a `partial` lacks, and which cells the tool itself is unsure of."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from conftest import ROOT, govcheck
@@ -90,6 +91,7 @@ def test_a_pack_cannot_mark_an_undeclared_facet(tmp_path: Path) -> None:
     assert broken != pack
     path = tmp_path / "pack.yaml"
     path.write_text(broken, encoding="utf-8")
+    shutil.copytree(ROOT / "rules" / "base-rates", tmp_path / "base-rates")  # the pack's base_rates file
     proc = govcheck("rules", "validate", str(path))
     assert proc.returncode != 0
     assert "how_many" in proc.stderr and "not declared" in proc.stderr
