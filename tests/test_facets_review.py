@@ -105,7 +105,8 @@ def test_a_document_that_names_two_types_flags_the_rules_whose_applicability_dep
     cost = cell(report, "cost-sharing")
     assert cost["outcome"] == "not_applicable" and cost["review"] is True
     assert "nämner också agreement" in cost["review_reasons"][0]
-    assert cell(report, "validity")["review_reasons"] == []  # a rule for every type does not depend on it
+    # a rule for every type does not depend on it
+    assert not any("nämner också" in r for r in cell(report, "validity")["review_reasons"])
 
 
 def test_column_headers_label_their_cells_in_docx_and_html_tables(tmp_path: Path) -> None:
