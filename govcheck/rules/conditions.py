@@ -328,6 +328,8 @@ class Context:
                 ids = self.clause_ids(si)
             for start, end in spans:
                 if start < len(ids):
+                    if window is not None and self._condition_only(si, ids, start, cue_hits):
+                        continue
                     per.setdefault(ids[start], {}).setdefault(window, []).append((start, end))
         found = None
         if per:
@@ -347,6 +349,18 @@ class Context:
                 found[clause] = entry
         self._cue_clauses[si] = found
         return found
+
+    def _condition_only(self, si: int, ids: list[int], start: int, cue_hits: dict[int, list[Span]]) -> bool:
+        """Is this the first negation of a clause that opens with a condition ("Om samverkan inte
+        fungerar lyfts frågan till närmaste chef", "If the school does not agree the matter is
+        referred")? It negates the condition, not what happens then; Swedish puts no comma there,
+        so the clause runs on. A second negation in the clause ("... kan uppgifter inte lämnas")
+        still negates."""
+        clause = ids[start]
+        first = ids.index(clause)
+        if self.index.words[si][first] not in _CONDITIONS:
+            return False
+        return not any(first <= s < start for s, _ in cue_hits.get(si, ()))
 
     def cue_hits(self) -> list[tuple[dict[int, list[Span]], int | None]]:
         """Each negation cue's matches, all its terms merged: looked up once per document, not once
@@ -405,6 +419,8 @@ def _negated_in(entry: object, span: Span) -> bool:
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]")
+# Words that open a condition: its own negation ("om ... inte fungerar") negates only the condition
+_CONDITIONS = frozenset({"om", "ifall", "såvida", "if", "unless", "should"})
 # An enumerated or bulleted line: "1. …", "2) …", "a) …", "– …", "• …"
 _ITEM_START = re.compile(r"\s*(?:\d{1,2}[.)]|[a-zA-Z][.)]|[-–•·*▪])\s")
 # Words that open a new clause: a negation in "tvister som inte kan lösas lokalt lyfts till
