@@ -762,7 +762,7 @@ _COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
 # med 2025-01-01", "for a period of 24 months from the date of signature (3 March 2025)". The period's
 # end is the date the sentence means, though it is not written.
 _DURATION = re.compile(
-    r"\b(?:for|i|under|period\s+of|perioden?\s+om)\s+(?:a\s+period\s+of\s+)?(\d{1,2}|"
+    r"\b(?:for|i|på|under|period\s+of|perioden?\s+om)\s+(?:a\s+period\s+of\s+)?(\d{1,2}|"
     + "|".join(sorted(_COUNT_WORDS, key=len, reverse=True))
     + r")\s+(years?|months?|år|månader)\b(?=[^.;]{0,80}?\b(?:from|starting|commencing|beginning|från|fr\.\s?o\.\s?m\.|"
     r"räknat\s+från|efter|after)\b)", re.I)
