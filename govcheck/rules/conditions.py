@@ -748,6 +748,9 @@ DATE_PATTERNS = [
     (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\s+((?:19|20)\d\d)\b", re.I), "dmy"),
     (re.compile(rf"\b({_MONTH_RE})\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\b", re.I), "mdy"),
     (re.compile(rf"\b({_MONTH_RE})\s+((?:19|20)\d\d)\b", re.I), "my"),
+    # "1.4.2025" (Finland), "12/04/2025" (UK, Ireland, Australia, New Zealand): day first; a first
+    # number above 12 can only be a day, a second above 12 only a day of a US-style date
+    (re.compile(r"(?<![\d.])(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d\d)\b"), "numeric"),
     # A bare year, but not an SFS number (2001:453), a case number (2024/0934) or part of a date.
     (re.compile(r"(?<![\d:/-])((?:19|20)\d\d)(?![\d:/]|-\d\d-)"), "y"),
 ]
@@ -795,6 +798,9 @@ def _dated(text: str) -> list[tuple[dt.date, bool]]:
                     d = dt.date(int(m[3]), MONTHS[m[2].lower()], int(m[1]))
                 elif kind == "mdy":
                     d = dt.date(int(m[3]), MONTHS[m[1].lower()], int(m[2]))
+                elif kind == "numeric":
+                    a, b = int(m[1]), int(m[2])
+                    d = dt.date(int(m[3]), a, b) if b > 12 else dt.date(int(m[3]), b, a)
                 elif kind == "my":
                     y, mo = int(m[2]), MONTHS[m[1].lower()]
                     d = (dt.date(y + (mo == 12), mo % 12 + 1, 1) - dt.timedelta(days=1))
