@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -118,6 +119,25 @@ def test_dates_with_a_day_are_the_same_whether_or_not_years_and_months_count() -
     assert find_dates(text, exact=True) == [dt.date(2021, 2, 15), dt.date(2021, 3, 4)]
     assert find_dates(text) == [dt.date(2021, 2, 15), dt.date(2021, 3, 4), dt.date(2023, 12, 31),
                                 dt.date(2025, 12, 31)]  # "March 2021" inside the full date is not a second date
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("Avtalet gäller till och med 31.12.2027.", ["2027-12-31"]),  # Finland: day first, dots
+        ("Review date: 12/04/2025", ["2025-04-12"]),  # UK: day first, slashes
+        ("Approved on 07/15/2026", ["2026-07-15"]),  # a second number above 12: US order
+        ("This plan covers 2025/26 to 2027/28.", ["2026-06-30", "2028-06-30"]),  # financial years
+        ("Dokumentet gäller 2024-2026.", ["2024-12-31", "2026-12-31"]),  # a range with a hyphen
+        ("Valid for three years from 1 April 2025.", ["2025-04-01", "2028-04-01"]),  # a period's end
+        ("Avtalet löper på två år från 2024-02-29.", ["2024-02-29", "2026-02-28"]),  # no 29 Feb in 2026
+        ("SFS 2010/800 och dnr 2025-03", ["2025-12-31"]),  # no year in an SFS number; a month, not a span
+    ],
+)
+def test_dates_in_the_forms_documents_write_them(text: str, dates: list[str]) -> None:
+    from govcheck.rules.conditions import find_dates
+
+    assert [d.isoformat() for d in find_dates(text)] == dates
 
 
 _TEXT = st.text(alphabet="ab Åß\u0130\ufb01\u0345\n.-1", max_size=15)

@@ -751,8 +751,13 @@ DATE_PATTERNS = [
     # "1.4.2025" (Finland), "12/04/2025" (UK, Ireland, Australia, New Zealand): day first; a first
     # number above 12 can only be a day, a second above 12 only a day of a US-style date
     (re.compile(r"(?<![\d.])(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d\d)\b"), "numeric"),
+    # a financial or school year, "2025/26" or "2025-26": it ends in the second year (taken at mid-year,
+    # between the end of a financial year in March or June and of a school year in August)
+    (re.compile(r"(?<![\d:/])((?:19|20)\d\d)[/–-](\d\d)(?![\d:/-])"), "span"),
     # A bare year, but not an SFS number (2001:453), a case number (2024/0934) or part of a date.
     (re.compile(r"(?<![\d:/-])((?:19|20)\d\d)(?![\d:/]|-\d\d-)"), "y"),
+    # the end of a range of years written with a hyphen, "2024-2026"
+    (re.compile(r"(?<=(?:19|20)\d\d-)((?:19|20)\d\d)(?![\d:/]|-\d\d-)"), "y"),
 ]
 
 
@@ -801,6 +806,11 @@ def _dated(text: str) -> list[tuple[dt.date, bool]]:
                 elif kind == "numeric":
                     a, b = int(m[1]), int(m[2])
                     d = dt.date(int(m[3]), a, b) if b > 12 else dt.date(int(m[3]), b, a)
+                elif kind == "span":
+                    first, second = int(m[1]), int(m[2])
+                    if second != (first + 1) % 100:
+                        continue  # "2025-03" is a month, "2010/800" no year at all
+                    d = dt.date(first + 1, 6, 30)
                 elif kind == "my":
                     y, mo = int(m[2]), MONTHS[m[1].lower()]
                     d = (dt.date(y + (mo == 12), mo % 12 + 1, 1) - dt.timedelta(days=1))
@@ -809,7 +819,7 @@ def _dated(text: str) -> list[tuple[dt.date, bool]]:
             except ValueError:
                 continue
             taken.append((m.start(), m.end()))
-            out.append((d, kind not in ("my", "y")))
+            out.append((d, kind not in ("my", "y", "span")))
     if out:
         out += _period_ends(text, out)
     return out
