@@ -12,8 +12,9 @@ cores (and are slower than one thread on small machines).
 Pages of one document are read concurrently when the scan lends this process CPU slots (`configure`):
 a scan's last documents would otherwise keep one core busy while the others idle - a 4-page scan took
 14 s alone. Pages are rendered one by one in the calling thread (pdfium is not thread-safe), then each is
-straightened (`straighten`) and read by its own Tesseract subprocess in a thread; results are keyed by
-page number, so the text does not depend on how many ran at once.
+straightened (`straighten`), cleared of stamps and signatures across its text (`marks`) and read by its
+own Tesseract subprocess in a thread; results are keyed by page number, so the text does not depend on
+how many ran at once.
 
 Each rendered page image is cached by content hash (with the Tesseract version, languages, dpi and this
 code): a rescan after a signature page was added redoes that page, not the document.
@@ -242,7 +243,7 @@ def _read_page(exe: str, image: bytes, scale: float, lang: str, dpi: int, number
     numpy, Pillow and the subprocess, which all release the GIL)."""
     from PIL import Image
 
-    from govcheck.extract import straighten
+    from govcheck.extract import marks, straighten
 
     width_px, height_px = _image_size(image)
     picture = Image.frombuffer("L", (width_px, height_px), image[len(image) - width_px * height_px:], "raw", "L", 0, 1)
@@ -250,6 +251,9 @@ def _read_page(exe: str, image: bytes, scale: float, lang: str, dpi: int, number
     if how.needed:
         picture = straighten.apply(picture, how)
         width_px, height_px = picture.size
+    # Stamps and signatures across the text come off before Tesseract sees the page (marks.py).
+    picture, found = marks.remove(picture, scale * 72)
+    if how.needed or found:
         image = b"P5\n%d %d\n255\n" % (width_px, height_px) + picture.tobytes()
     tess_dpi = round(dpi if scale * 72 >= dpi - 1 else scale * 72)
     hocr = _tesseract(exe, image, lang, tess_dpi)
@@ -366,7 +370,7 @@ def _code_fingerprint() -> bytes:
     """The code that turns a page image into lines: a change to it never serves a stale page."""
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    for name in ("ocr.py", "straighten.py"):
+    for name in ("ocr.py", "straighten.py", "marks.py"):
         try:
             h.update((here / name).read_bytes())
         except OSError:
