@@ -66,6 +66,13 @@ def checkout(ref: str) -> Path:
     target.mkdir(parents=True)
     archive = subprocess.run(["git", "archive", ref], cwd=ROOT, capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    # The compiled PDF helper (git-ignored) goes along when its source is the same, so that both sides
+    # read PDFs alike and only the OCR differs.
+    helper = Path("govcheck/extract/_pdf")
+    if (ROOT / helper / "_native.c").exists() and (target / helper / "_native.c").exists() and (
+            (ROOT / helper / "_native.c").read_bytes() == (target / helper / "_native.c").read_bytes()):
+        for built in (ROOT / helper).glob("_native*.so"):
+            shutil.copy(built, target / helper / built.name)
     return target
 
 
