@@ -1,6 +1,6 @@
 """OCR benchmark (issue #15): scanned pages, before and after page-level OCR, straightening and the page cache.
 
-    python bench/ocr.py [--before REF] [--docs N --pages P]     # -> bench/out/ocr/results.json, printed as Markdown
+    python bench/ocr.py [--before REF] [--rounds N] [--skip STEPS]     # -> bench/out/ocr/results.json
 
 Separate from bench/run.py (whose text-corpus figures it leaves alone). `--before REF` (default: the commit
 before issue #15's work) is checked out with `git archive` into bench/out/ocr/before/ and run from there
@@ -11,6 +11,8 @@ with PYTHONPATH, in this same virtualenv, so both sides use the same Tesseract a
    150 dpi) and on the harder set (tests/scanset.py: 200 dpi photocopies, stamps, turned pages, two columns,
    faxes, signatures). pages / CPU-second = pages per second per core. CPU seconds, not wall: this machine's
    2 cores are shared with other work, which stretches wall time but not CPU time.
+   With --rounds N the before/after runs alternate N times and the median CPU is reported (this
+   machine's CPU seconds still move by 10-20 % with the load of the other work on it).
 2. Accuracy of those same reports (../shared/tools/evaluate.py) against the text PDFs they were made from.
 3. One 4-page scan alone, `--jobs 2`: wall time (the pages of one document on both cores).
 4. Orientation: govcheck.extract.straighten against Tesseract's OSD (`--psm 0`) on every page of the harder
@@ -19,6 +21,12 @@ with PYTHONPATH, in this same virtualenv, so both sides use the same Tesseract a
    perturb: distinct bytes, same text) plus the mild and harder scans (>= 20 % of pages scanned), `--ocr`,
    default jobs, empty cache: cold wall time and peak memory (sampled like bench/run.py), before and after;
    then one scanned agreement gets a signature page and the archive is scanned again (after only).
+6. Words (`words`): per page of the harder set, the share of the text layer's words the OCR'd page has
+   (recall, as bags of words) and their order (1 - word error rate against the text layer's word
+   sequence), before and after; and each cell the harder set's report gets wrong, with the treatment of
+   the page its text version quotes for it (the cause: stamp, signature, rotate, columns, fax).
+   Each side OCRs through its own page cache once (in process, `--words-of`) and the report is then
+   scanned from that cache.
 """
 
 from __future__ import annotations
@@ -41,7 +49,7 @@ OUT = BENCH / "out" / "ocr"
 DEV = ROOT.parent / "shared" / "corpus" / "dev"
 EVALUATE = ROOT.parent / "shared" / "tools" / "evaluate.py"
 AS_OF = "2026-11-22"
-BEFORE = "58132a0"  # the last commit before issue #15's OCR work
+BEFORE = "58132a0"  # the last commit before issue #15's OCR work (the eighth session compares with 01b0e36)
 sys.path[:0] = [str(BENCH), str(ROOT / "tests")]
 
 import make_corpus  # noqa: E402
@@ -58,6 +66,13 @@ def checkout(ref: str) -> Path:
     target.mkdir(parents=True)
     archive = subprocess.run(["git", "archive", ref], cwd=ROOT, capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    # The compiled PDF helper (git-ignored) goes along when its source is the same, so that both sides
+    # read PDFs alike and only the OCR differs.
+    helper = Path("govcheck/extract/_pdf")
+    if (ROOT / helper / "_native.c").exists() and (target / helper / "_native.c").exists() and (
+            (ROOT / helper / "_native.c").read_bytes() == (target / helper / "_native.c").read_bytes()):
+        for built in (ROOT / helper).glob("_native*.so"):
+            shutil.copy(built, target / helper / built.name)
     return target
 
 
@@ -138,6 +153,92 @@ def orientation(hard: Path, truth: dict[str, list[tuple[str, int]]]) -> dict:
     return {k: {"right": v[0], "of": n, "seconds_per_page": round(v[1] / n, 3)} for k, v in score.items()}
 
 
+def words_of(hard: Path, cache: Path) -> dict[str, dict[str, list[str]]]:
+    """Per document and page, the words of the OCR'd blocks (runs in the code under test: --words-of)."""
+    from govcheck.cache import Cache
+    from govcheck.extract import ExtractOptions, extract, ocr
+
+    ocr.configure(cache=Cache(cache))
+    out: dict[str, dict[str, list[str]]] = {}
+    for name in TEXT_PDFS:
+        blocks = extract(hard / f"{name}.pdf", "pdf", ExtractOptions(ocr=True)).blocks
+        pages = sorted({b.page for b in blocks if b.page is not None})
+        out[name] = {str(p): _tokens("\n".join(b.text for b in blocks if b.page == p)) for p in pages}
+    return out
+
+
+def _tokens(text: str) -> list[str]:
+    """Words as ../shared/tools/evaluate.py compares text: hyphenation at line ends joined, case folded."""
+    text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text)
+    return re.findall(r"\w+", text.casefold())
+
+
+def _edit_distance(a: list[str], b: list[str]) -> int:
+    prev = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        cur = [i]
+        for j, y in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
+        prev = cur
+    return prev[-1]
+
+
+def page_words(hard: Path, src: Path | None, cache: Path, truth: dict) -> dict:
+    """Recall and order of every harder page's words against its text layer (text layer: this code)."""
+    from collections import Counter
+
+    from govcheck.extract import ExtractOptions, extract
+
+    if cache.exists():
+        shutil.rmtree(cache)
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--words-of", str(hard), str(cache)],
+                          env=dict(os.environ, PYTHONPATH=str(src or ROOT)), cwd=src or ROOT,
+                          capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(proc.stderr)
+    scanned = json.loads(proc.stdout)
+    rows = []
+    for name in TEXT_PDFS:
+        blocks = extract(DEV / "docs" / f"{name}.pdf", "pdf", ExtractOptions()).blocks
+        last = max(b.page or 0 for b in blocks)
+        for page in range(1, last + 1):
+            want = _tokens("\n".join(b.text for b in blocks if b.page == page))
+            got = scanned.get(name, {}).get(str(page), [])
+            common = sum((Counter(want) & Counter(got)).values())
+            step = truth[name][page - 1][0] + (" + signature" if page == last else "")
+            rows.append({"doc": name, "page": page, "treatment": step, "words": len(want),
+                         "recall": round(common / max(len(want), 1), 3),
+                         "order": round(1 - _edit_distance(want, got) / max(len(want), 1), 3),
+                         "extra": len(got) - common})
+    total = sum(r["words"] for r in rows)
+    summary = {k: round(sum(r[k] * r["words"] for r in rows) / total, 4) for k in ("recall", "order")}
+    return {"pages": rows, **summary, "extra": sum(r["extra"] for r in rows)}
+
+
+def misses(report: Path, text_report: Path, truth: dict) -> list[dict]:
+    """Cells of the harder set's report that differ from the labels, each with the treatment of the
+    pages the text version quotes for that rule (where the scan lost it)."""
+    import yaml
+
+    labels = {Path(d["file"]).name: d["expected"]
+              for d in yaml.safe_load((DEV / "expected.yaml").read_text(encoding="utf-8"))["documents"]}
+    text = {Path(d["path"]).name: {r["rule"]: r for r in d["results"]}
+            for d in json.loads(text_report.read_text())["documents"]}
+    out = []
+    for doc in json.loads(report.read_text())["documents"]:
+        name = Path(doc["path"]).name
+        got = {r["rule"]: r["outcome"] for r in doc["results"]}
+        for rule, label in labels.get(name, {}).items():
+            if got.get(rule) == label["outcome"]:
+                continue
+            pages = sorted({e.get("page") for e in text[name][rule]["evidence"] if e.get("page")})
+            plan = truth[Path(name).stem]
+            causes = sorted({plan[p - 1][0] + (" + signature" if p == len(plan) else "") for p in pages})
+            out.append({"doc": name, "rule": rule, "want": label["outcome"], "got": got.get(rule),
+                        "pages": pages, "treatments": causes})
+    return out
+
+
 def archive_run(folder: Path, src: Path | None, cache: Path, tag: str) -> dict:
     if cache.exists():
         shutil.rmtree(cache)
@@ -153,8 +254,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--before", default=BEFORE, help="git ref of the code to compare with")
     ap.add_argument("--copies", type=int, default=3, help="copies of each dev document in the archive")
-    ap.add_argument("--skip", default="", help="comma-separated steps to skip: throughput,single,orientation,archive")
+    ap.add_argument("--skip", default="",
+                    help="comma-separated steps to skip: throughput,single,orientation,archive,words")
+    ap.add_argument("--rounds", type=int, default=1, help="throughput runs per side, alternating (median CPU)")
+    ap.add_argument("--words-of", nargs=2, metavar=("HARD", "CACHE"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.words_of:
+        print(json.dumps(words_of(Path(args.words_of[0]), Path(args.words_of[1]))))
+        return
     skip = set(filter(None, args.skip.split(",")))
     OUT.mkdir(parents=True, exist_ok=True)
     previous = OUT / "results.json"  # steps skipped keep their last figures
@@ -174,16 +281,24 @@ def main() -> None:
     only = "|".join(re.escape(n) for n in TEXT_PDFS)
 
     if "throughput" not in skip:
-        for label, src in (("before", before_src), ("after", None)):
-            for name, folder in (("mild", mild), ("hard", hard)):
-                out = OUT / f"{name}-{label}.json"
-                r = cpu_run(folder, src, out)
-                pages = results["sets"][f"{name}_pages"]
-                r["pages_per_cpu_second"] = round(pages / r["cpu"], 3)
-                r["accuracy"] = accuracy(out, rf"({only})\.scan\.pdf" if name == "mild" else rf"({only})\.pdf",
-                                         ocr_labels=name == "mild")
-                results.setdefault("throughput", {}).setdefault(name, {})[label] = r
-                print(name, label, r, flush=True)
+        runs: dict[tuple[str, str], list[dict]] = {}
+        for _round in range(args.rounds):
+            for label, src in (("before", before_src), ("after", None)):
+                for name, folder in (("mild", mild), ("hard", hard)):
+                    out = OUT / f"{name}-{label}.json"
+                    r = cpu_run(folder, src, out)
+                    runs.setdefault((name, label), []).append(r)
+                    print(name, label, r, flush=True)
+        for (name, label), rs in runs.items():
+            out = OUT / f"{name}-{label}.json"
+            cpus = sorted(r["cpu"] for r in rs)
+            r = {"cpu": cpus[len(cpus) // 2], "cpu_runs": [x["cpu"] for x in rs], "wall_runs": [x["wall"] for x in rs]}
+            pages = results["sets"][f"{name}_pages"]
+            r["pages_per_cpu_second"] = round(pages / r["cpu"], 3)
+            r["accuracy"] = accuracy(out, rf"({only})\.scan\.pdf" if name == "mild" else rf"({only})\.pdf",
+                                     ocr_labels=name == "mild")
+            results.setdefault("throughput", {}).setdefault(name, {})[label] = r
+            print(name, label, r, flush=True)
 
     if "single" not in skip:
         one = OUT / "single"
@@ -250,6 +365,30 @@ def main() -> None:
         summary = " ".join(proc.stderr.split()).rsplit("govcheck: ", 1)[-1]
         results["archive"]["rescan_after_signature"] = {"wall": round(time.perf_counter() - t0, 1), "summary": summary}
         print("rescan", results["archive"]["rescan_after_signature"], flush=True)
+
+    if "words" not in skip:
+        text_dir = OUT / "text"
+        shutil.rmtree(text_dir, ignore_errors=True)
+        text_dir.mkdir()
+        for n in TEXT_PDFS:
+            shutil.copy(DEV / "docs" / f"{n}.pdf", text_dir / f"{n}.pdf")
+        text_report = OUT / "text.json"
+        subprocess.run([sys.executable, "-m", "govcheck", "scan", str(text_dir), "--no-cache", "--format", "json",
+                        "--output", str(text_report), "--as-of", AS_OF, "--fail-on", "never", "-q"],
+                       cwd=ROOT, check=True)
+        words: dict = {"text_accuracy": accuracy(text_report, rf"({only})\.pdf")}
+        for label, src in (("before", before_src), ("after", None)):
+            cache = OUT / f"words-cache-{label}"
+            side = page_words(hard, src, cache, truth)
+            report = OUT / f"words-{label}.json"
+            subprocess.run([sys.executable, "-m", "govcheck", "scan", str(hard), "--ocr", "--jobs", "1",
+                            "--cache-dir", str(cache), "--format", "json", "--output", str(report), "--as-of", AS_OF,
+                            "--fail-on", "never", "-q"], env=env_for(src), cwd=src or ROOT, check=True)
+            side["accuracy"] = accuracy(report, rf"({only})\.pdf")
+            side["misses"] = misses(report, text_report, truth)
+            words[label] = side
+            print("words", label, {k: v for k, v in side.items() if k != "pages"}, flush=True)
+        results["words"] = words
 
     (OUT / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
     print(json.dumps(results, indent=1, ensure_ascii=False))
