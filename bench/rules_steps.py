@@ -86,10 +86,17 @@ def dump(path: Path) -> None:
             paths = {}
             for rule in pack.rules:
                 for cond in _conditions(rule):
-                    paths[id(cond)] = f"{rule.id}:{cond.path}:{type(cond).__name__}"
+                    paths[id(cond)] = (f"{rule.id}:{cond.path}:{type(cond).__name__}", _has_together(cond))
+            # one entry per condition and reading; a condition without `together` reads the same in all
+            entries: dict[tuple[str, str], str] = {}
             for c in (ctx, *readings._variants.values()):
-                for key, value in sorted(((paths.get(k, "?"), v) for k, v in c._cache.items()), key=lambda kv: kv[0]):
-                    hits.update(f"{doc.path}|{sorted(c.reading)}|{key}|{list(value.items())!r}\n".encode())
+                for k, v in [*c._cache.items(), *getattr(c, "_fixed", {}).items()]:
+                    label, scoped = paths.get(k, ("?", True))
+                    key = (label, str(sorted(c.reading)) if scoped else "")
+                    value = repr(list(v.items()))
+                    assert entries.setdefault(key, value) == value, (doc.path, key)
+            for (label, reading), value in sorted(entries.items()):
+                hits.update(f"{doc.path}|{reading}|{label}|{value}\n".encode())
     print(f"results {results.hexdigest()}  hits {hits.hexdigest()}  ({len(docs)} documents)")
 
 
@@ -106,6 +113,21 @@ def _conditions(rule: object) -> list:
         elif isinstance(c, All | Any | Count | Together):
             todo.extend(c.parts)
     return out
+
+
+def _has_together(cond: object) -> bool:
+    from govcheck.rules.conditions import All, Any, Count, Not, Together
+
+    todo = [cond]
+    while todo:
+        c = todo.pop()
+        if isinstance(c, Together):
+            return True
+        if isinstance(c, Not):
+            todo.append(c.part)
+        elif isinstance(c, All | Any | Count):
+            todo.extend(c.parts)
+    return False
 
 
 def timing(path: Path, passes: int) -> None:

@@ -70,6 +70,9 @@ class Context:
     tables: dict[str, list[dict]]
     negation: list[tuple[list[Term], int | None]] = field(default_factory=list)  # (cues, window)
     _cache: dict[int, Hits] = field(default_factory=dict)
+    # Results of conditions with no `together` in them, which read the same in every reading: shared
+    # with the variants, so a review reading recomputes only what a widened scope can change.
+    _fixed: dict[int, Hits] = field(default_factory=dict)
     _clauses: dict[int, list[int]] = field(default_factory=dict)
     _agent_clauses: dict[int, list[int]] = field(default_factory=dict)
     # Per-document memos: every rule asks the same questions of the same sentences.
@@ -97,7 +100,7 @@ class Context:
                         as_of=self.as_of, signals=self.signals, tables=self.tables, negation=self.negation,
                         reading=reading)
         for name in ("_clauses", "_agent_clauses", "_latest", "_sections", "_merged", "_cue_clauses", "_polarity",
-                     "_empty", "_tables", "_lead_ins", "_finds"):
+                     "_empty", "_tables", "_lead_ins", "_finds", "_fixed"):
             setattr(other, name, getattr(self, name))
         other._cues, other._headings = self.cue_hits(), self._heading_index()
         return other
@@ -450,15 +453,29 @@ def _in_table(spec: dict, path: str) -> bool | str:
 class Condition:
     path: str = ""
     facet: str | None = None  # the part of the criterion this condition decides (see `facets`)
+    _scoped: bool | None = None  # (see `scoped`)
 
     def eval(self, ctx: Context) -> Hits:  # pragma: no cover - interface
         raise NotImplementedError
 
     def __call__(self, ctx: Context) -> Hits:
         key = id(self)
-        if key not in ctx._cache:
-            ctx._cache[key] = self.eval(ctx)
-        return ctx._cache[key]
+        scoped = self._scoped
+        if scoped is None:
+            scoped = self.scoped()
+        cache = ctx._cache if scoped else ctx._fixed
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = self.eval(ctx)
+        return found
+
+    def scoped(self) -> bool:
+        """Is there a `together` in the condition? Only then can a reading (READINGS: a widened scope)
+        change what it finds; the others are evaluated once per document for all readings."""
+        if self._scoped is None:
+            parts = [self.part] if isinstance(self, Not) else getattr(self, "parts", [])
+            self._scoped = isinstance(self, Together) or any(p.scoped() for p in parts)
+        return self._scoped
 
 
 def merge(parts: list[Hits]) -> Hits:

@@ -14,6 +14,7 @@ import re
 from govcheck.model import Document, Evidence, Facet, RuleResult
 from govcheck.rules.conditions import (
     READINGS,
+    Condition,
     Context,
     Hits,
     facet_conditions,
@@ -134,11 +135,23 @@ def _text(value: dict[str, str] | str, lang: str) -> str:
     return value.get(lang) or value.get("en") or next(iter(value.values()), "")
 
 
+_FACETS: dict[str, tuple[Rule, list[Condition]]] = {}
+
+
+def _facet_conditions(rule: Rule) -> list[Condition]:
+    """`facet_conditions` of the rule's `met`, once per rule: walking its tree for every cell cost as
+    much as looking its (memoised) conditions up."""
+    entry = _FACETS.get(rule.id)
+    if entry is None or entry[0] is not rule:
+        entry = _FACETS[rule.id] = (rule, facet_conditions(rule.met))
+    return entry[1]
+
+
 def facets_of(rule: Rule, ctx: Context, doc: Document) -> list[Facet]:
     """The rule's checklist: each declared facet with whether its conditions in `met` hold and the
     sentence that shows it. Conditions are memoised per document, so this re-reads no text."""
     found: dict[str, list[Hits]] = {}
-    for cond in facet_conditions(rule.met):
+    for cond in _facet_conditions(rule):
         found.setdefault(cond.facet or "", []).append(cond(ctx))
     out = []
     for fid in rule.info.facets:
