@@ -704,14 +704,18 @@ def _collect(results: list[Hits], keep) -> Hits:
     return {si: out[si] for si in sorted(out, key=lambda si: (-parts_in[si], si))}
 
 
-def written_terms(cond: Condition) -> list[Term]:
-    """The terms written into a condition and its parts (signals are listed by the pack itself)."""
+def written_terms(cond: Condition, lang: str | None = None) -> list[Term]:
+    """The terms written into a condition and its parts (signals are listed by the pack itself); with a
+    language, those a document in that language is searched for (`Find._terms`)."""
     out: list[Term] = []
     todo = [cond]
     while todo:
         c = todo.pop()
         if isinstance(c, Find) and isinstance(c.terms, dict):
-            out.extend(t for terms in c.terms.values() for t in terms)
+            if lang is None:
+                out.extend(t for terms in c.terms.values() for t in terms)
+            else:
+                out.extend(c.terms.get(lang) or c.terms.get("*") or [])
         elif isinstance(c, Not):
             todo.append(c.part)
         elif isinstance(c, All | Any | Count | Together):

@@ -40,7 +40,8 @@ def lexicon(packs: list[Pack], lang: str) -> Lexicon:
     if entry is None or len(entry[0]) != len(packs) or any(a is not b for a, b in zip(entry[0], packs, strict=True)):
         if len(_LEXICONS) >= 8:
             _LEXICONS.clear()
-        entry = _LEXICONS[key] = (list(packs), Lexicon(lang, [t for p in packs for t in p.terms()]))
+        entry = _LEXICONS[key] = (list(packs), Lexicon(lang, [t for p in packs for t in p.terms()],
+                                                       searched=[t for p in packs for t in p.terms(lang)]))
     return entry[1]
 
 

@@ -173,7 +173,7 @@ class Lexicon:
     are memoised per word, and documents of one set share most of their words) instead of searching
     the vocabulary once per pattern."""
 
-    def __init__(self, lang: str, terms: Iterable[Term] = ()) -> None:
+    def __init__(self, lang: str, terms: Iterable[Term] = (), searched: Iterable[Term] | None = None) -> None:
         self.lang = lang
         self.patterns: list[WordPattern] = []
         self.ids: dict[WordPattern, int] = {}
@@ -188,15 +188,23 @@ class Lexicon:
         self.regex_sets: list[tuple[object, int]] = []  # (RE2 set, id of its first pattern)
         self._terms = list(terms)  # kept alive: `term_pids` is keyed by their ids
         self.term_pids: dict[int, tuple[int, ...]] = {}  # id(term) -> its word patterns
-        self._terms_of: dict[int, list[int]] = defaultdict(list)  # first word pattern -> ids of terms
+        # first word pattern -> ids of the terms of one word / of several words that start with it
+        self._single_terms_of: dict[int, list[int]] = defaultdict(list)
+        self._terms_of: dict[int, list[int]] = defaultdict(list)
+        self._hits: dict[str, tuple[int, ...]] = {}  # the words of `_memo` that match some pattern
         self._plans: dict[int, tuple[list[Term], list[tuple[int, Term]]]] = {}
         for term in self._terms:
             for wp in term.words:
                 self._add(wp)
             if term.words:
                 pids = self.term_pids[id(term)] = tuple(self.ids[wp] for wp in term.words)
-                self._terms_of[pids[0]].append(id(term))
-        self._compile_regex_set([t.regex for t in terms if t.regex is not None])
+                (self._terms_of if len(pids) > 1 else self._single_terms_of)[pids[0]].append(id(term))
+        # The prefilter holds only the regexes a document in this language can be asked for (`searched`,
+        # default all): a Swedish document never asks for the English ones, and a third fewer sets
+        # cost a third less. A regex outside the sets is searched whenever asked, so leaving one out
+        # costs time, never a match.
+        self._compile_regex_set([t.regex for t in (self._terms if searched is None else searched)
+                                 if t.regex is not None])
 
     def _add(self, wp: WordPattern) -> None:
         if wp in self.ids:
@@ -255,8 +263,11 @@ class Lexicon:
     def live_terms(self, by_pattern: dict[int, list[str]]) -> set[int]:
         """Ids of the word terms every word of which is among a document's matched patterns."""
         term_pids, live = self.term_pids, set()
+        single, several = self._single_terms_of, self._terms_of
         for pid in by_pattern:
-            for tid in self._terms_of.get(pid, ()):
+            if pid in single:
+                live.update(single[pid])
+            for tid in several.get(pid, ()):
                 if all(p in by_pattern for p in term_pids[tid]):
                     live.add(tid)
         return live
@@ -276,6 +287,21 @@ class Lexicon:
 
     def regex_id(self, pattern: str) -> int | None:
         return self._regex_ids.get(pattern)
+
+    def matched(self, vocabulary: set[str]) -> dict[str, tuple[int, ...]]:
+        """Word -> ids of the patterns it matches, for the words of a document's vocabulary that match
+        any (a fifth of them). Words met before are looked up as one set operation, not one call each:
+        `match` runs, with the word's stem, only for the new ones."""
+        memo = self._memo
+        if len(memo) + len(vocabulary) > _STEM_CACHE_MAX:
+            memo.clear()
+            self._hits.clear()
+        new = [w for w in vocabulary if w not in memo]
+        if new:
+            for word, stem in zip(new, stem_words(new, self.lang), strict=True):
+                self.match(word, stem)
+        hits = self._hits
+        return {w: hits[w] for w in hits.keys() & vocabulary}
 
     def unknown(self, words: list[str]) -> list[str]:
         """The words not yet memoised: `match` needs their stems. Called per document, before `match`:
@@ -306,6 +332,8 @@ class Lexicon:
             if text in word:
                 hits.add(pid)
         found = self._memo[word] = tuple(sorted(hits))
+        if found:
+            self._hits[word] = found
         return found
 
 
@@ -590,22 +618,17 @@ class Index:
         if self.lexicon is None:
             self._all_positions()
         else:
-            ordered = list(set(chain.from_iterable(self.words)))  # (order is immaterial: hits are sorted)
-            new = self.lexicon.unknown(ordered)
-            stems = dict(zip(new, stem_words(new, lang), strict=True))
-            match, by_pattern = self.lexicon.match, self._by_pattern
-            relevant = set()
-            for w in ordered:
-                pids = match(w, stems.get(w, ""))
-                if pids:
-                    relevant.add(w)
-                    for pid in pids:
-                        by_pattern[pid].append(w)
+            # (the order of words is immaterial: hits are sorted)
+            relevant = self.lexicon.matched(set(chain.from_iterable(self.words)))
+            by_pattern = self._by_pattern
+            for w, pids in relevant.items():
+                for pid in pids:
+                    by_pattern[pid].append(w)
             self._search = self.lexicon.live_terms(by_pattern)
             self._search.add(SEARCH)
-            positions = self.positions
+            positions, words_in = self.positions, relevant.keys()
             for si, words in enumerate(self.words):
-                if not relevant.isdisjoint(words):
+                if not words_in.isdisjoint(words):
                     for ti, w in enumerate(words):
                         if w in relevant:
                             positions[w].append((si, ti))
