@@ -92,6 +92,7 @@ class Context:
     _empty: frozenset[int] | None = None
     _tables: dict[int, list[tuple[int, int, int]]] | None = None
     _lead_ins: dict[int, int] | None = None  # block of a list item -> block of the sentence that leads into it
+    _unit_maps: dict[str, _Units] = field(default_factory=dict)  # scope -> sentence -> its units
 
     def variant(self, reading: frozenset[str]) -> Context:
         """The same document under another reading. The memos of text searches are shared (the
@@ -100,7 +101,7 @@ class Context:
                         as_of=self.as_of, signals=self.signals, tables=self.tables, negation=self.negation,
                         reading=reading)
         for name in ("_clauses", "_agent_clauses", "_latest", "_sections", "_merged", "_cue_clauses", "_polarity",
-                     "_empty", "_tables", "_lead_ins", "_finds", "_fixed"):
+                     "_empty", "_tables", "_lead_ins", "_finds", "_fixed", "_unit_maps"):
             setattr(other, name, getattr(self, name))
         other._cues, other._headings = self.cue_hits(), self._heading_index()
         return other
@@ -154,6 +155,14 @@ class Context:
             self._empty = frozenset(b.index for b in self.blocks if b.kind == "heading" and b.headings not in filled
                                     and len(b.text.split()) <= 6)
         return self._empty
+
+    def unit_map(self, scope: str) -> _Units:
+        """Sentence -> `units(si, scope)`, each worked out once per document: `together` asks for the
+        same sentences' units again for every part, rule and reading."""
+        found = self._unit_maps.get(scope)
+        if found is None:
+            found = self._unit_maps[scope] = _Units(self, scope)
+        return found
 
     def units(self, si: int, scope: str) -> list[object]:
         """The units a sentence belongs to. A table's header cell ("Ansvarig", "Målvärde") labels
@@ -394,6 +403,18 @@ class Context:
                         with_day[si] = max(days)
             self._latest = {False: latest, True: with_day}
         return self._latest[exact]
+
+
+class _Units(dict):
+    """Sentence -> its units in one scope, filled in as sentences are asked for (see Context.unit_map)."""
+
+    def __init__(self, ctx: Context, scope: str) -> None:
+        super().__init__()
+        self.ctx, self.scope = ctx, scope
+
+    def __missing__(self, si: int) -> list[object]:
+        found = self[si] = self.ctx.units(si, self.scope)
+        return found
 
 
 _NO_TERMS: list[Term] = []
@@ -655,14 +676,15 @@ class Together(Condition):
             scope, within = _WIDER[scope], None
         if scope == "clause":
             return self._in_clause(ctx, results)
-        common = set.intersection(*({u for si in h if si >= 0 for u in ctx.units(si, scope)} for h in results))
+        units = ctx.unit_map(scope)
+        common = set.intersection(*({u for si in h if si >= 0 for u in units[si]} for h in results))
         if not common:
             return {}
-        out = _collect(results, lambda si, spans: spans if any(u in common for u in ctx.units(si, scope)) else [])
+        out = _collect(results, lambda si, spans: spans if any(u in common for u in units[si]) else [])
         if within is not None and scope == "sentence":
             # a sentence holding every part keeps them close; parts met across a lead-in and its list do not
             out = {si: sp for si, sp in out.items() if self._close(results, si)
-                   or any(isinstance(u, tuple) and u in common for u in ctx.units(si, scope))}
+                   or any(isinstance(u, tuple) and u in common for u in units[si])}
         return out
 
     def _in_clause(self, ctx: Context, results: list[Hits]) -> Hits:
@@ -673,7 +695,7 @@ class Together(Condition):
         def units(si: int, span: Span) -> list[object]:
             b = ctx.blocks[ctx.sentence_block[si]]
             if b.table:
-                return ctx.units(si, "row")
+                return ctx.unit_map("row")[si]
             ids = ctx.agent_clause_ids(si)
             own: list[object] = [("c", si, ids[span[0]] if span[0] < len(ids) else -1)]
             lead = ctx.lead_ins().get(b.index)  # "Samordnaren ska" + "- sammankalla gruppen …"
