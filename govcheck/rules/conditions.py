@@ -935,7 +935,7 @@ class Sequence(Condition):
             if b.number is not None and b.kind != "heading":
                 numbers = [b.number]
             else:
-                head = b.text.lstrip()[:1]
+                head = b.text[:8].lstrip()[:1] or b.text.lstrip()[:1]  # (not a copy of every block's text)
                 if not (head.isdigit() or head in "Ss"):  # a step opens its block (cheap test first)
                     continue
                 numbers = [int(m.group(1)) for m in _STEP.finditer(b.text)]

@@ -192,7 +192,7 @@ class Lexicon:
         self._single_terms_of: dict[int, list[int]] = defaultdict(list)
         self._terms_of: dict[int, list[int]] = defaultdict(list)
         self._hits: dict[str, tuple[int, ...]] = {}  # the words of `_memo` that match some pattern
-        self._plans: dict[int, tuple[list[Term], list[tuple[int, Term]]]] = {}
+        self._plans: dict[int, tuple[list[Term], list[tuple[int, Term]], frozenset[int]]] = {}
         for term in self._terms:
             for wp in term.words:
                 self._add(wp)
@@ -276,14 +276,20 @@ class Lexicon:
         """(id, term) for each term, `SEARCH` for those a document's live set cannot rule out (regexes,
         terms outside the lexicon). Memoised per list: the packs' signals are asked for in every
         document, and checking each term's id cost a tenth of rule evaluation."""
+        return self.plan_ids(terms)[0]
+
+    def plan_ids(self, terms: list[Term]) -> tuple[list[tuple[int, Term]], frozenset[int]]:
+        """`plan`, and the set of its ids: a document none of whose live terms is among them (most
+        signals in most documents) is done with one set operation instead of a look at every term."""
         entry = self._plans.get(id(terms))
         if entry is not None and entry[0] is terms:
-            return entry[1]
+            return entry[1], entry[2]
         known = self.term_pids
         plan = [(id(t) if id(t) in known else SEARCH, t) for t in terms]
+        ids = frozenset(tid for tid, _ in plan)
         if len(self._plans) < _PLANS_MAX:  # (holding the list keeps its id from being reused)
-            self._plans[id(terms)] = (terms, plan)
-        return plan
+            self._plans[id(terms)] = (terms, plan, ids)
+        return plan, ids
 
     def regex_id(self, pattern: str) -> int | None:
         return self._regex_ids.get(pattern)
@@ -676,8 +682,12 @@ class Index:
         looked up: most terms of a pack are absent from any one document)."""
         if self.lexicon is None:
             return [self.find(t) for t in terms]
-        search, find = self._search, self.find
-        return [find(t) for tid, t in self.lexicon.plan(terms) if tid in search]
+        search = self._search
+        plan, ids = self.lexicon.plan_ids(terms)
+        if search.isdisjoint(ids):
+            return []
+        find = self.find
+        return [find(t) for tid, t in plan if tid in search]
 
     def find(self, term: Term) -> dict[int, list[Span]]:
         """Sentence index -> token spans where the term matches."""
