@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from govcheck.rules import conditions
 from govcheck.rules.terms import (
     TOKEN,
     Index,
@@ -219,3 +220,21 @@ def test_searching_utf8_bytes_steps_past_empty_matches_as_the_wrapper_does_in_st
     data = text.encode()
     spans = [(len(data[:a].decode()), len(data[:b].decode())) for a, b in _utf8_spans(_native(regex), data)]
     assert spans == [(m.start(), m.end()) for m in regex.finditer(text)]
+
+
+_DATE_TEXT = st.text(alphabet="0129 -–./:Mmarchjunioktbe", max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(_DATE_TEXT, st.sampled_from(["4 March 2021", "31.12.2027 och 2026-01-01", "12/04/2025",
+                                                   "Juni 2025, 3 maj 2024", "March 3, 2020 - 2019:12",
+                                                   "2025/26 och 2024-2026", "2025–26"])))
+def test_date_patterns_skipped_for_want_of_a_month_or_separator_find_nothing(text: str) -> None:
+    """`_dated` skips a pattern when the sentence lacks what it cannot match without (a month name, a
+    hyphen, a dot or slash); the dates are those of running every pattern. And every entry of
+    `_NEEDS` is a pattern `_dated` runs: one edited since is run always, which is safe but slow."""
+    assert set(conditions._NEEDS) <= {p.pattern for p, _ in conditions.DATE_PATTERNS}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(conditions, "_NEEDS", {})
+        every = conditions._dated(text)
+    assert conditions._dated(text) == every

@@ -805,6 +805,18 @@ DATE_PATTERNS = [
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# What a date pattern cannot match without: one of some characters, or (None) a month name. Keyed by
+# the pattern's source: a pattern edited or added later has no entry and is always run.
+_MONTH = re.compile(_MONTH_RE, re.I)
+_NEEDS: dict[str, tuple[str, ...] | None] = {
+    r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b": ("-",),
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\s+((?:19|20)\d\d)\b": None,
+    rf"\b({_MONTH_RE})\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\b": None,
+    rf"\b({_MONTH_RE})\s+((?:19|20)\d\d)\b": None,
+    r"(?<![\d.])(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d\d)\b": (".", "/"),
+    r"(?<![\d:/])((?:19|20)\d\d)[/–-](\d\d)(?![\d:/-])": ("/", "–", "-"),
+    r"(?<=(?:19|20)\d\d-)((?:19|20)\d\d)(?![\d:/]|-\d\d-)": ("-",),
+}
 _COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "twelve": 12, "eighteen": 18, "twenty-four": 24, "thirty-six": 36,
                 "ett": 1, "en": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8,
@@ -835,7 +847,16 @@ def _dated(text: str) -> list[tuple[dt.date, bool]]:
     if not _YEAR.search(text):
         return out  # every pattern needs a year: most sentences are done here
     taken: list[tuple[int, int]] = []
+    month: bool | None = None
     for pattern, kind in DATE_PATTERNS:
+        if pattern.pattern in _NEEDS:  # (a pattern that cannot match adds nothing: most dates are bare years)
+            needs = _NEEDS[pattern.pattern]
+            if needs is None:
+                month = _MONTH.search(text) is not None if month is None else month
+                if not month:
+                    continue
+            elif not any(c in text for c in needs):
+                continue
         for m in pattern.finditer(text):
             if any(s <= m.start() < e for s, e in taken):
                 continue
