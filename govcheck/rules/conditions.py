@@ -93,6 +93,7 @@ class Context:
     _tables: dict[int, list[tuple[int, int, int]]] | None = None
     _lead_ins: dict[int, int] | None = None  # block of a list item -> block of the sentence that leads into it
     _unit_maps: dict[str, _Units] = field(default_factory=dict)  # scope -> sentence -> its units
+    _steps: tuple[dict[int, int], list[tuple[int, list[int]]]] | None = None  # see `_steps`
 
     def variant(self, reading: frozenset[str]) -> Context:
         """The same document under another reading. The memos of text searches are shared (the
@@ -101,7 +102,7 @@ class Context:
                         as_of=self.as_of, signals=self.signals, tables=self.tables, negation=self.negation,
                         reading=reading)
         for name in ("_clauses", "_agent_clauses", "_latest", "_sections", "_merged", "_cue_clauses", "_polarity",
-                     "_empty", "_tables", "_lead_ins", "_finds", "_fixed", "_unit_maps"):
+                     "_empty", "_tables", "_lead_ins", "_finds", "_fixed", "_unit_maps", "_steps"):
             setattr(other, name, getattr(self, name))
         other._cues, other._headings = self.cue_hits(), self._heading_index()
         return other
@@ -936,9 +937,7 @@ class Sequence(Condition):
     path: str = ""
 
     def eval(self, ctx: Context) -> Hits:
-        first: dict[int, int] = {}  # block -> its first sentence
-        for si, bi in enumerate(ctx.sentence_block):
-            first.setdefault(bi, si)
+        first, steps = _steps(ctx)
         out: Hits = {}
         run: list[int] = []
         expected = 1
@@ -948,6 +947,26 @@ class Sequence(Condition):
                 for bi in run:
                     out[first[bi]] = [(0, len(ctx.index.words[first[bi]]))]
 
+        for index, numbers in steps:
+            if numbers[0] != expected:
+                close()
+                run, expected = [], 1
+                if numbers[0] != 1:
+                    continue
+            run.append(index)
+            expected += len(numbers)
+        close()
+        return dict(sorted(out.items()))
+
+
+def _steps(ctx: Context) -> tuple[dict[int, int], list[tuple[int, list[int]]]]:
+    """(block -> its first sentence; the blocks that are numbered steps, with their numbers, in
+    document order), read once per document for every `sequence` of every rule."""
+    if ctx._steps is None:
+        first: dict[int, int] = {}  # block -> its first sentence
+        for si, bi in enumerate(ctx.sentence_block):
+            first.setdefault(bi, si)
+        steps: list[tuple[int, list[int]]] = []
         for b in ctx.blocks:
             if b.index not in first or b.kind in ("header", "footer", "title"):
                 continue
@@ -959,21 +978,18 @@ class Sequence(Condition):
                 head = b.text[:8].lstrip()[:1] or b.text.lstrip()[:1]  # (not a copy of every block's text)
                 if not (head.isdigit() or head in "Ss"):  # a step opens its block (cheap test first)
                     continue
+                if head in "Ss" and not _DIGIT.search(b.text):  # "Steg 3": a step has its number
+                    continue
                 numbers = [int(m.group(1)) for m in _STEP.finditer(b.text)]
             if not numbers or numbers != list(range(numbers[0], numbers[0] + len(numbers))):
                 continue
-            if numbers[0] != expected:
-                close()
-                run, expected = [], 1
-                if numbers[0] != 1:
-                    continue
-            run.append(b.index)
-            expected += len(numbers)
-        close()
-        return dict(sorted(out.items()))
+            steps.append((b.index, numbers))
+        ctx._steps = (first, steps)
+    return ctx._steps
 
 
 _STEP_HEADING = re.compile(r"\s*(?:[Ss]teg|[Ss]tep)\s+\d")
+_DIGIT = re.compile(r"\d")
 # "1. ", "2) ", "Steg 3", "Step 4" at the start of a block or after "; " / ". " inside it
 _STEP = re.compile(r"(?:^|(?<=[;.]\s))\s*(?:(?:[Ss]teg|[Ss]tep)\s+)?(\d{1,2})(?:[.):]|\s+[-–])\s")
 
