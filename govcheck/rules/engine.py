@@ -62,9 +62,13 @@ def context(pack: Pack, doc: Document, index: Index, as_of: dt.date) -> Context:
 
 # "the Hospital Authority (HA)", "Foundation for Social Welfare Services (“FSWS”)", "NHS Rowanbridge
 # Trust (“the Trust”)": a name of up to eight words, then its short form in brackets
+_SHORT_FORM = (r"\(\s*(?:hereafter\s+|hereinafter\s+|nedan\s+)?[\"“”']?((?:[Tt]he\s+)?[A-ZÅÄÖ][\wÅÄÖåäö&]{1,15})"
+               r"[\"“”']?\s*\)")
 _DEFINITION = re.compile(
     r"((?:[A-ZÅÄÖ][\w'’&.-]*|of|for|and|the|och|för|i|&)(?:\s+(?:[A-ZÅÄÖ][\w'’&.-]*|of|for|and|the|och|för|i|&)){0,8})"
-    r"\s*\(\s*(?:hereafter\s+|hereinafter\s+|nedan\s+)?[\"“”']?((?:[Tt]he\s+)?[A-ZÅÄÖ][\wÅÄÖåäö&]{1,15})[\"“”']?\s*\)")
+    r"\s*" + _SHORT_FORM)
+# the bracket a definition ends in: a sentence without one is not searched from every word for a name
+_BRACKETED = re.compile(_SHORT_FORM)
 
 
 def defined_aliases(index: Index, signals: dict[str, list[Term]], names: list[str]) -> dict[str, list[Term]]:
@@ -78,7 +82,7 @@ def defined_aliases(index: Index, signals: dict[str, list[Term]], names: list[st
     seen: set[tuple[str, str]] = set()
     hits: dict[str, Hits] = {}  # each signal's matches, looked up once (`merge` as Context.merged)
     for si, text in enumerate(index.sentences):
-        if "(" not in text:
+        if "(" not in text or not _BRACKETED.search(text):
             continue
         for m in _DEFINITION.finditer(text):
             short = m.group(2)
