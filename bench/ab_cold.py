@@ -78,6 +78,24 @@ def measure(cmd: list[str], **popen: object) -> dict:
     return {"wall": wall, "cpu": max(own, seen.get(proc.pid, 0.0) + reaped)}
 
 
+def _shares(stats: dict) -> tuple[float, float]:
+    """(rules, language/type) as shares of the workers' seconds, as bench/run.py reports them."""
+    total = stats["prepare_seconds"] + stats["classify_seconds"] + stats["rules_seconds"]
+    return stats["rules_seconds"] / total, stats["classify_seconds"] / total
+
+
+def _share_helper(ref: Path) -> None:
+    """Give the reference code this worktree's compiled PDF helper when both have the same source:
+    `git archive` has no build products, and without the helper the reference would read PDFs in
+    Python, a quarter slower, which is not the change being measured."""
+    pdf = Path("govcheck") / "extract" / "_pdf"
+    source = ref / pdf / "_native.c"
+    if not source.exists() or source.read_bytes() != (ROOT / pdf / "_native.c").read_bytes():
+        return
+    for built in (ROOT / pdf).glob("_native*.so"):
+        (ref / pdf / built.name).write_bytes(built.read_bytes())
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--base", required=True, help="reference commit")
@@ -98,6 +116,7 @@ def main() -> None:
     ref.mkdir()
     archive = subprocess.run(["git", "archive", args.base], cwd=ROOT, capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(ref)], input=archive, check=True)
+    _share_helper(ref)
     sides = {"before": str(ref), "after": None}
     rows: dict[str, list[dict]] = {"floor": [], "before": [], "after": []}
     outputs: dict[str, set[bytes]] = {"before": set(), "after": set()}
@@ -134,6 +153,10 @@ def main() -> None:
               f"{', '.join(f'{r:.2f}' for r in ratios)}); "
               f"wall median {statistics.median(m['wall'] for m in rows[side]):.1f} s; "
               f"worker s preparing median {statistics.median(prep):.1f}, rules {statistics.median(rules):.1f}")
+        shares = [_shares(m["stats"]) for m in rows[side]]
+        print(f"{side:<6} share of worker time, median: rules {statistics.median(r for r, _ in shares):.1%}, "
+              f"rules + language/type {statistics.median(r + c for r, c in shares):.1%} (per round rules "
+              f"{', '.join(f'{r:.1%}' for r, _ in shares)})")
     same = len(outputs["before"] | outputs["after"]) == 1
     print(f"JSON reports of all rounds and both sides byte-identical: {'yes' if same else 'NO'}")
     (work / "rows.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")

@@ -7,7 +7,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govcheck.rules.terms import TOKEN, Index, Lexicon, _tokens, compile_term, stem_words, word_matches
+from govcheck.rules import conditions
+from govcheck.rules.terms import (
+    TOKEN,
+    Index,
+    Lexicon,
+    _native,
+    _tokens,
+    _utf8_spans,
+    compile_term,
+    stem_words,
+    word_matches,
+)
 
 _ROOT = Path(__file__).resolve().parent
 _SAMPLES = [f for d in ("holdout", "holdout2") for f in sorted((_ROOT / d / "docs").iterdir())] + \
@@ -179,3 +190,51 @@ def test_negated_class_is_no_anchor_and_never_matches_across_sentences() -> None
     term = compile_term("re:\\b(?:Någon|Något)\\s[^,;:]*?\\b(?:inte|ej)\\b", "sv")
     texts = ["Någon plan finns", "inte här.", "Ingen.", "Något särskilt möte hålls inte; planen räcker."]
     assert Index(texts, "sv").find(term) == {3: [(0, 5)]}
+
+
+# anchored (searched in multiline form), anchored and empty (searched sentence by sentence), able to cross
+# sentences, and plain
+_JOINED_PATTERNS = [r"^\s*(?:R|A|Å)\s*$", r"(?i)^(?:alla\s+)?(?:barn|å)\b[^.;:]{0,10}?\d", r"\s*$", r"^",
+                    r"[^,;:]{0,6}ö", r"(?i)\bå\w*\b", r"\bSFS \d+", r"\A\w", r"ab\z", r"(?:^|[^a])ä(?:$|[^a])"]
+_JOINED_TEXT = st.text(alphabet="aåäöÅ AR1-.;\n\u2013€", max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(pattern=st.sampled_from(_JOINED_PATTERNS), texts=st.lists(_JOINED_TEXT, max_size=5))
+def test_one_search_of_the_document_finds_what_a_search_of_each_sentence_finds(pattern: str, texts: list[str]) -> None:
+    """Regexes are searched once over the sentences joined by line breaks, in UTF-8 (anchored ones in
+    multiline mode when no sentence holds a line break of its own), and through the lexicon's
+    prefilter; the matches must be those of a search sentence by sentence, character offsets and all."""
+    term = compile_term("re:" + pattern, "sv")
+    expected = [(si, m.start(), m.end()) for si, text in enumerate(texts) for m in term.regex.finditer(text)]
+    assert Index(texts, "sv")._regex_matches(term.regex) == expected
+    assert Index(texts, "sv", Lexicon("sv", [term])).find(term) == Index(texts, "sv").find(term)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pattern=st.sampled_from([r"ä*", r"(?:|å)", r"\bå*", r"[^a]{0,3}", r"å+"]), text=_JOINED_TEXT)
+def test_searching_utf8_bytes_steps_past_empty_matches_as_the_wrapper_does_in_str(pattern: str, text: str) -> None:
+    """The joined text is searched as UTF-8 bytes; after an empty match the search goes on one
+    character later, as the wrapper's own search of the text as str does (not one byte later)."""
+    regex = compile_term("re:" + pattern, "sv").regex
+    data = text.encode()
+    spans = [(len(data[:a].decode()), len(data[:b].decode())) for a, b in _utf8_spans(_native(regex), data)]
+    assert spans == [(m.start(), m.end()) for m in regex.finditer(text)]
+
+
+_DATE_TEXT = st.text(alphabet="0129 -–./:Mmarchjunioktbe", max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(_DATE_TEXT, st.sampled_from(["4 March 2021", "31.12.2027 och 2026-01-01", "12/04/2025",
+                                                   "Juni 2025, 3 maj 2024", "March 3, 2020 - 2019:12",
+                                                   "2025/26 och 2024-2026", "2025–26"])))
+def test_date_patterns_skipped_for_want_of_a_month_or_separator_find_nothing(text: str) -> None:
+    """`_dated` skips a pattern when the sentence lacks what it cannot match without (a month name, a
+    hyphen, a dot or slash); the dates are those of running every pattern. And every entry of
+    `_NEEDS` is a pattern `_dated` runs: one edited since is run always, which is safe but slow."""
+    assert set(conditions._NEEDS) <= {p.pattern for p, _ in conditions.DATE_PATTERNS}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(conditions, "_NEEDS", {})
+        every = conditions._dated(text)
+    assert conditions._dated(text) == every

@@ -70,6 +70,9 @@ class Context:
     tables: dict[str, list[dict]]
     negation: list[tuple[list[Term], int | None]] = field(default_factory=list)  # (cues, window)
     _cache: dict[int, Hits] = field(default_factory=dict)
+    # Results of conditions with no `together` in them, which read the same in every reading: shared
+    # with the variants, so a review reading recomputes only what a widened scope can change.
+    _fixed: dict[int, Hits] = field(default_factory=dict)
     _clauses: dict[int, list[int]] = field(default_factory=dict)
     _agent_clauses: dict[int, list[int]] = field(default_factory=dict)
     # Per-document memos: every rule asks the same questions of the same sentences.
@@ -89,6 +92,8 @@ class Context:
     _empty: frozenset[int] | None = None
     _tables: dict[int, list[tuple[int, int, int]]] | None = None
     _lead_ins: dict[int, int] | None = None  # block of a list item -> block of the sentence that leads into it
+    _unit_maps: dict[str, _Units] = field(default_factory=dict)  # scope -> sentence -> its units
+    _steps: tuple[dict[int, int], list[tuple[int, list[int]]]] | None = None  # see `_steps`
 
     def variant(self, reading: frozenset[str]) -> Context:
         """The same document under another reading. The memos of text searches are shared (the
@@ -97,7 +102,7 @@ class Context:
                         as_of=self.as_of, signals=self.signals, tables=self.tables, negation=self.negation,
                         reading=reading)
         for name in ("_clauses", "_agent_clauses", "_latest", "_sections", "_merged", "_cue_clauses", "_polarity",
-                     "_empty", "_tables", "_lead_ins", "_finds"):
+                     "_empty", "_tables", "_lead_ins", "_finds", "_fixed", "_unit_maps", "_steps"):
             setattr(other, name, getattr(self, name))
         other._cues, other._headings = self.cue_hits(), self._heading_index()
         return other
@@ -151,6 +156,14 @@ class Context:
             self._empty = frozenset(b.index for b in self.blocks if b.kind == "heading" and b.headings not in filled
                                     and len(b.text.split()) <= 6)
         return self._empty
+
+    def unit_map(self, scope: str) -> _Units:
+        """Sentence -> `units(si, scope)`, each worked out once per document: `together` asks for the
+        same sentences' units again for every part, rule and reading."""
+        found = self._unit_maps.get(scope)
+        if found is None:
+            found = self._unit_maps[scope] = _Units(self, scope)
+        return found
 
     def units(self, si: int, scope: str) -> list[object]:
         """The units a sentence belongs to. A table's header cell ("Ansvarig", "Målvärde") labels
@@ -393,6 +406,18 @@ class Context:
         return self._latest[exact]
 
 
+class _Units(dict):
+    """Sentence -> its units in one scope, filled in as sentences are asked for (see Context.unit_map)."""
+
+    def __init__(self, ctx: Context, scope: str) -> None:
+        super().__init__()
+        self.ctx, self.scope = ctx, scope
+
+    def __missing__(self, si: int) -> list[object]:
+        found = self[si] = self.ctx.units(si, self.scope)
+        return found
+
+
 _NO_TERMS: list[Term] = []
 _UNKNOWN = object()
 
@@ -450,15 +475,29 @@ def _in_table(spec: dict, path: str) -> bool | str:
 class Condition:
     path: str = ""
     facet: str | None = None  # the part of the criterion this condition decides (see `facets`)
+    _scoped: bool | None = None  # (see `scoped`)
 
     def eval(self, ctx: Context) -> Hits:  # pragma: no cover - interface
         raise NotImplementedError
 
     def __call__(self, ctx: Context) -> Hits:
         key = id(self)
-        if key not in ctx._cache:
-            ctx._cache[key] = self.eval(ctx)
-        return ctx._cache[key]
+        scoped = self._scoped
+        if scoped is None:
+            scoped = self.scoped()
+        cache = ctx._cache if scoped else ctx._fixed
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = self.eval(ctx)
+        return found
+
+    def scoped(self) -> bool:
+        """Is there a `together` in the condition? Only then can a reading (READINGS: a widened scope)
+        change what it finds; the others are evaluated once per document for all readings."""
+        if self._scoped is None:
+            parts = [self.part] if isinstance(self, Not) else getattr(self, "parts", [])
+            self._scoped = isinstance(self, Together) or any(p.scoped() for p in parts)
+        return self._scoped
 
 
 def merge(parts: list[Hits]) -> Hits:
@@ -638,14 +677,15 @@ class Together(Condition):
             scope, within = _WIDER[scope], None
         if scope == "clause":
             return self._in_clause(ctx, results)
-        common = set.intersection(*({u for si in h if si >= 0 for u in ctx.units(si, scope)} for h in results))
+        units = ctx.unit_map(scope)
+        common = set.intersection(*({u for si in h if si >= 0 for u in units[si]} for h in results))
         if not common:
             return {}
-        out = _collect(results, lambda si, spans: spans if any(u in common for u in ctx.units(si, scope)) else [])
+        out = _collect(results, lambda si, spans: spans if any(u in common for u in units[si]) else [])
         if within is not None and scope == "sentence":
             # a sentence holding every part keeps them close; parts met across a lead-in and its list do not
             out = {si: sp for si, sp in out.items() if self._close(results, si)
-                   or any(isinstance(u, tuple) and u in common for u in ctx.units(si, scope))}
+                   or any(isinstance(u, tuple) and u in common for u in units[si])}
         return out
 
     def _in_clause(self, ctx: Context, results: list[Hits]) -> Hits:
@@ -656,7 +696,7 @@ class Together(Condition):
         def units(si: int, span: Span) -> list[object]:
             b = ctx.blocks[ctx.sentence_block[si]]
             if b.table:
-                return ctx.units(si, "row")
+                return ctx.unit_map("row")[si]
             ids = ctx.agent_clause_ids(si)
             own: list[object] = [("c", si, ids[span[0]] if span[0] < len(ids) else -1)]
             lead = ctx.lead_ins().get(b.index)  # "Samordnaren ska" + "- sammankalla gruppen …"
@@ -687,14 +727,18 @@ def _collect(results: list[Hits], keep) -> Hits:
     return {si: out[si] for si in sorted(out, key=lambda si: (-parts_in[si], si))}
 
 
-def written_terms(cond: Condition) -> list[Term]:
-    """The terms written into a condition and its parts (signals are listed by the pack itself)."""
+def written_terms(cond: Condition, lang: str | None = None) -> list[Term]:
+    """The terms written into a condition and its parts (signals are listed by the pack itself); with a
+    language, those a document in that language is searched for (`Find._terms`)."""
     out: list[Term] = []
     todo = [cond]
     while todo:
         c = todo.pop()
         if isinstance(c, Find) and isinstance(c.terms, dict):
-            out.extend(t for terms in c.terms.values() for t in terms)
+            if lang is None:
+                out.extend(t for terms in c.terms.values() for t in terms)
+            else:
+                out.extend(c.terms.get(lang) or c.terms.get("*") or [])
         elif isinstance(c, Not):
             todo.append(c.part)
         elif isinstance(c, All | Any | Count | Together):
@@ -762,6 +806,18 @@ DATE_PATTERNS = [
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# What a date pattern cannot match without: one of some characters, or (None) a month name. Keyed by
+# the pattern's source: a pattern edited or added later has no entry and is always run.
+_MONTH = re.compile(_MONTH_RE, re.I)
+_NEEDS: dict[str, tuple[str, ...] | None] = {
+    r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b": ("-",),
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\s+((?:19|20)\d\d)\b": None,
+    rf"\b({_MONTH_RE})\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\b": None,
+    rf"\b({_MONTH_RE})\s+((?:19|20)\d\d)\b": None,
+    r"(?<![\d.])(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d\d)\b": (".", "/"),
+    r"(?<![\d:/])((?:19|20)\d\d)[/–-](\d\d)(?![\d:/-])": ("/", "–", "-"),
+    r"(?<=(?:19|20)\d\d-)((?:19|20)\d\d)(?![\d:/]|-\d\d-)": ("-",),
+}
 _COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "twelve": 12, "eighteen": 18, "twenty-four": 24, "thirty-six": 36,
                 "ett": 1, "en": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8,
@@ -792,7 +848,16 @@ def _dated(text: str) -> list[tuple[dt.date, bool]]:
     if not _YEAR.search(text):
         return out  # every pattern needs a year: most sentences are done here
     taken: list[tuple[int, int]] = []
+    month: bool | None = None
     for pattern, kind in DATE_PATTERNS:
+        if pattern.pattern in _NEEDS:  # (a pattern that cannot match adds nothing: most dates are bare years)
+            needs = _NEEDS[pattern.pattern]
+            if needs is None:
+                month = _MONTH.search(text) is not None if month is None else month
+                if not month:
+                    continue
+            elif not any(c in text for c in needs):
+                continue
         for m in pattern.finditer(text):
             if any(s <= m.start() < e for s, e in taken):
                 continue
@@ -872,9 +937,7 @@ class Sequence(Condition):
     path: str = ""
 
     def eval(self, ctx: Context) -> Hits:
-        first: dict[int, int] = {}  # block -> its first sentence
-        for si, bi in enumerate(ctx.sentence_block):
-            first.setdefault(bi, si)
+        first, steps = _steps(ctx)
         out: Hits = {}
         run: list[int] = []
         expected = 1
@@ -884,6 +947,26 @@ class Sequence(Condition):
                 for bi in run:
                     out[first[bi]] = [(0, len(ctx.index.words[first[bi]]))]
 
+        for index, numbers in steps:
+            if numbers[0] != expected:
+                close()
+                run, expected = [], 1
+                if numbers[0] != 1:
+                    continue
+            run.append(index)
+            expected += len(numbers)
+        close()
+        return dict(sorted(out.items()))
+
+
+def _steps(ctx: Context) -> tuple[dict[int, int], list[tuple[int, list[int]]]]:
+    """(block -> its first sentence; the blocks that are numbered steps, with their numbers, in
+    document order), read once per document for every `sequence` of every rule."""
+    if ctx._steps is None:
+        first: dict[int, int] = {}  # block -> its first sentence
+        for si, bi in enumerate(ctx.sentence_block):
+            first.setdefault(bi, si)
+        steps: list[tuple[int, list[int]]] = []
         for b in ctx.blocks:
             if b.index not in first or b.kind in ("header", "footer", "title"):
                 continue
@@ -892,24 +975,21 @@ class Sequence(Condition):
             if b.number is not None and b.kind != "heading":
                 numbers = [b.number]
             else:
-                head = b.text.lstrip()[:1]
+                head = b.text[:8].lstrip()[:1] or b.text.lstrip()[:1]  # (not a copy of every block's text)
                 if not (head.isdigit() or head in "Ss"):  # a step opens its block (cheap test first)
+                    continue
+                if head in "Ss" and not _DIGIT.search(b.text):  # "Steg 3": a step has its number
                     continue
                 numbers = [int(m.group(1)) for m in _STEP.finditer(b.text)]
             if not numbers or numbers != list(range(numbers[0], numbers[0] + len(numbers))):
                 continue
-            if numbers[0] != expected:
-                close()
-                run, expected = [], 1
-                if numbers[0] != 1:
-                    continue
-            run.append(b.index)
-            expected += len(numbers)
-        close()
-        return dict(sorted(out.items()))
+            steps.append((b.index, numbers))
+        ctx._steps = (first, steps)
+    return ctx._steps
 
 
 _STEP_HEADING = re.compile(r"\s*(?:[Ss]teg|[Ss]tep)\s+\d")
+_DIGIT = re.compile(r"\d")
 # "1. ", "2) ", "Steg 3", "Step 4" at the start of a block or after "; " / ". " inside it
 _STEP = re.compile(r"(?:^|(?<=[;.]\s))\s*(?:(?:[Ss]teg|[Ss]tep)\s+)?(\d{1,2})(?:[.):]|\s+[-–])\s")
 

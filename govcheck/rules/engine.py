@@ -14,6 +14,7 @@ import re
 from govcheck.model import Document, Evidence, Facet, RuleResult
 from govcheck.rules.conditions import (
     READINGS,
+    Condition,
     Context,
     Hits,
     facet_conditions,
@@ -39,7 +40,8 @@ def lexicon(packs: list[Pack], lang: str) -> Lexicon:
     if entry is None or len(entry[0]) != len(packs) or any(a is not b for a, b in zip(entry[0], packs, strict=True)):
         if len(_LEXICONS) >= 8:
             _LEXICONS.clear()
-        entry = _LEXICONS[key] = (list(packs), Lexicon(lang, [t for p in packs for t in p.terms()]))
+        entry = _LEXICONS[key] = (list(packs), Lexicon(lang, [t for p in packs for t in p.terms()],
+                                                       searched=[t for p in packs for t in p.terms(lang)]))
     return entry[1]
 
 
@@ -60,9 +62,13 @@ def context(pack: Pack, doc: Document, index: Index, as_of: dt.date) -> Context:
 
 # "the Hospital Authority (HA)", "Foundation for Social Welfare Services (“FSWS”)", "NHS Rowanbridge
 # Trust (“the Trust”)": a name of up to eight words, then its short form in brackets
+_SHORT_FORM = (r"\(\s*(?:hereafter\s+|hereinafter\s+|nedan\s+)?[\"“”']?((?:[Tt]he\s+)?[A-ZÅÄÖ][\wÅÄÖåäö&]{1,15})"
+               r"[\"“”']?\s*\)")
 _DEFINITION = re.compile(
     r"((?:[A-ZÅÄÖ][\w'’&.-]*|of|for|and|the|och|för|i|&)(?:\s+(?:[A-ZÅÄÖ][\w'’&.-]*|of|for|and|the|och|för|i|&)){0,8})"
-    r"\s*\(\s*(?:hereafter\s+|hereinafter\s+|nedan\s+)?[\"“”']?((?:[Tt]he\s+)?[A-ZÅÄÖ][\wÅÄÖåäö&]{1,15})[\"“”']?\s*\)")
+    r"\s*" + _SHORT_FORM)
+# the bracket a definition ends in: a sentence without one is not searched from every word for a name
+_BRACKETED = re.compile(_SHORT_FORM)
 
 
 def defined_aliases(index: Index, signals: dict[str, list[Term]], names: list[str]) -> dict[str, list[Term]]:
@@ -76,7 +82,7 @@ def defined_aliases(index: Index, signals: dict[str, list[Term]], names: list[st
     seen: set[tuple[str, str]] = set()
     hits: dict[str, Hits] = {}  # each signal's matches, looked up once (`merge` as Context.merged)
     for si, text in enumerate(index.sentences):
-        if "(" not in text:
+        if "(" not in text or not _BRACKETED.search(text):
             continue
         for m in _DEFINITION.finditer(text):
             short = m.group(2)
@@ -134,11 +140,23 @@ def _text(value: dict[str, str] | str, lang: str) -> str:
     return value.get(lang) or value.get("en") or next(iter(value.values()), "")
 
 
+_FACETS: dict[str, tuple[Rule, list[Condition]]] = {}
+
+
+def _facet_conditions(rule: Rule) -> list[Condition]:
+    """`facet_conditions` of the rule's `met`, once per rule: walking its tree for every cell cost as
+    much as looking its (memoised) conditions up."""
+    entry = _FACETS.get(rule.id)
+    if entry is None or entry[0] is not rule:
+        entry = _FACETS[rule.id] = (rule, facet_conditions(rule.met))
+    return entry[1]
+
+
 def facets_of(rule: Rule, ctx: Context, doc: Document) -> list[Facet]:
     """The rule's checklist: each declared facet with whether its conditions in `met` hold and the
     sentence that shows it. Conditions are memoised per document, so this re-reads no text."""
     found: dict[str, list[Hits]] = {}
-    for cond in facet_conditions(rule.met):
+    for cond in _facet_conditions(rule):
         found.setdefault(cond.facet or "", []).append(cond(ctx))
     out = []
     for fid in rule.info.facets:

@@ -102,17 +102,22 @@ class Pack:
     # signals whose names a document may abbreviate: "the Hospital Authority (HA)" makes "HA" a party
     aliases: list[str] = field(default_factory=list)
 
-    def terms(self) -> list[Term]:
+    def terms(self, lang: str | None = None) -> list[Term]:
         """Every term of the pack, in every language: signals, statute tables and terms written into
-        conditions."""
-        out = [t for per in self.signals.values() for terms in per.values() for t in terms]
-        out += [t for sigs in self.type_signals.values() for per in sigs.values() for terms in per.values()
-                for t in terms]
+        conditions. With a language, the terms a document in that language can be searched for (its
+        signals under every document type, the tables, the conditions' terms for it)."""
+        if lang is None:
+            out = [t for per in self.signals.values() for terms in per.values() for t in terms]
+            out += [t for sigs in self.type_signals.values() for per in sigs.values() for terms in per.values()
+                    for t in terms]
+        else:
+            out = [t for doc_type in (None, *self.type_signals) for terms in self.signals_for(lang, doc_type).values()
+                   for t in terms]
         out += [t for rows in self.tables.values() for row in rows for t in row["_terms"]]
         for rule in self.rules:
             for cond in (rule.met, rule.partial, rule.forbid, rule.evidence, *(h[1] for h in rule.review)):
                 if cond is not None:
-                    out += written_terms(cond)
+                    out += written_terms(cond, lang)
         return out
 
     def signals_for(self, lang: str, doc_type: str | None = None) -> dict[str, list[Term]]:

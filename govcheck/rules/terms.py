@@ -173,7 +173,7 @@ class Lexicon:
     are memoised per word, and documents of one set share most of their words) instead of searching
     the vocabulary once per pattern."""
 
-    def __init__(self, lang: str, terms: Iterable[Term] = ()) -> None:
+    def __init__(self, lang: str, terms: Iterable[Term] = (), searched: Iterable[Term] | None = None) -> None:
         self.lang = lang
         self.patterns: list[WordPattern] = []
         self.ids: dict[WordPattern, int] = {}
@@ -188,15 +188,23 @@ class Lexicon:
         self.regex_sets: list[tuple[object, int]] = []  # (RE2 set, id of its first pattern)
         self._terms = list(terms)  # kept alive: `term_pids` is keyed by their ids
         self.term_pids: dict[int, tuple[int, ...]] = {}  # id(term) -> its word patterns
-        self._terms_of: dict[int, list[int]] = defaultdict(list)  # first word pattern -> ids of terms
-        self._plans: dict[int, tuple[list[Term], list[tuple[int, Term]]]] = {}
+        # first word pattern -> ids of the terms of one word / of several words that start with it
+        self._single_terms_of: dict[int, list[int]] = defaultdict(list)
+        self._terms_of: dict[int, list[int]] = defaultdict(list)
+        self._hits: dict[str, tuple[int, ...]] = {}  # the words of `_memo` that match some pattern
+        self._plans: dict[int, tuple[list[Term], list[tuple[int, Term]], frozenset[int]]] = {}
         for term in self._terms:
             for wp in term.words:
                 self._add(wp)
             if term.words:
                 pids = self.term_pids[id(term)] = tuple(self.ids[wp] for wp in term.words)
-                self._terms_of[pids[0]].append(id(term))
-        self._compile_regex_set([t.regex for t in terms if t.regex is not None])
+                (self._terms_of if len(pids) > 1 else self._single_terms_of)[pids[0]].append(id(term))
+        # The prefilter holds only the regexes a document in this language can be asked for (`searched`,
+        # default all): a Swedish document never asks for the English ones, and a third fewer sets
+        # cost a third less. A regex outside the sets is searched whenever asked, so leaving one out
+        # costs time, never a match.
+        self._compile_regex_set([t.regex for t in (self._terms if searched is None else searched)
+                                 if t.regex is not None])
 
     def _add(self, wp: WordPattern) -> None:
         if wp in self.ids:
@@ -223,7 +231,16 @@ class Lexicon:
         Swedish text (its DFA meets new states at almost every byte; more memory did not help), sets of
         4-16 at ~6 MB/s in all: the prefilter's share of rule time fell from 4.2 s to ~0.5 s of 4.6 s
         on 132 documents."""
-        patterns = sorted({r.pattern for r in regexes if not _anchored(r.pattern)})
+        # An anchored pattern stands in the set in its multiline form (`_multiline`), which matches
+        # wherever the pattern matches in some sentence of the joined text, and more: a prefilter may
+        # let a pattern through that then finds nothing, never the other way round.
+        searched: dict[str, str] = {}
+        for r in regexes:
+            if not _anchored(r.pattern):
+                searched[r.pattern] = r.pattern
+            elif (m := _multiline(r)) is not None:
+                searched[r.pattern] = m.pattern
+        patterns = sorted(searched)
         ids: dict[str, int] = {}
         sets: list[tuple[object, int]] = []
         opts = _re2_options()
@@ -232,22 +249,25 @@ class Lexicon:
             for first in range(0, len(patterns), _SET_SIZE):
                 rset = re2.Set.SearchSet(opts)
                 for p in patterns[first:first + _SET_SIZE]:
-                    ids[p] = first + rset.Add(p)
+                    ids[p] = first + rset.Add(searched[p])
                 rset.Compile()
                 sets.append((rset, first))
         except re2.error:  # type: ignore[attr-defined]
             return  # no prefilter: every regex is searched
         self._regex_ids, self.regex_sets = ids, sets
 
-    def possible(self, text: str) -> set[int]:
-        """Ids of the regexes that match somewhere in the text."""
+    def possible(self, text: bytes) -> set[int]:
+        """Ids of the regexes that match somewhere in the text (UTF-8: encoded once by the caller)."""
         return {first + i for rset, first in self.regex_sets for i in rset.Match(text) or ()}  # type: ignore[attr-defined]
 
     def live_terms(self, by_pattern: dict[int, list[str]]) -> set[int]:
         """Ids of the word terms every word of which is among a document's matched patterns."""
         term_pids, live = self.term_pids, set()
+        single, several = self._single_terms_of, self._terms_of
         for pid in by_pattern:
-            for tid in self._terms_of.get(pid, ()):
+            if pid in single:
+                live.update(single[pid])
+            for tid in several.get(pid, ()):
                 if all(p in by_pattern for p in term_pids[tid]):
                     live.add(tid)
         return live
@@ -256,17 +276,38 @@ class Lexicon:
         """(id, term) for each term, `SEARCH` for those a document's live set cannot rule out (regexes,
         terms outside the lexicon). Memoised per list: the packs' signals are asked for in every
         document, and checking each term's id cost a tenth of rule evaluation."""
+        return self.plan_ids(terms)[0]
+
+    def plan_ids(self, terms: list[Term]) -> tuple[list[tuple[int, Term]], frozenset[int]]:
+        """`plan`, and the set of its ids: a document none of whose live terms is among them (most
+        signals in most documents) is done with one set operation instead of a look at every term."""
         entry = self._plans.get(id(terms))
         if entry is not None and entry[0] is terms:
-            return entry[1]
+            return entry[1], entry[2]
         known = self.term_pids
         plan = [(id(t) if id(t) in known else SEARCH, t) for t in terms]
+        ids = frozenset(tid for tid, _ in plan)
         if len(self._plans) < _PLANS_MAX:  # (holding the list keeps its id from being reused)
-            self._plans[id(terms)] = (terms, plan)
-        return plan
+            self._plans[id(terms)] = (terms, plan, ids)
+        return plan, ids
 
     def regex_id(self, pattern: str) -> int | None:
         return self._regex_ids.get(pattern)
+
+    def matched(self, vocabulary: set[str]) -> dict[str, tuple[int, ...]]:
+        """Word -> ids of the patterns it matches, for the words of a document's vocabulary that match
+        any (a fifth of them). Words met before are looked up as one set operation, not one call each:
+        `match` runs, with the word's stem, only for the new ones."""
+        memo = self._memo
+        if len(memo) + len(vocabulary) > _STEM_CACHE_MAX:
+            memo.clear()
+            self._hits.clear()
+        new = [w for w in vocabulary if w not in memo]
+        if new:
+            for word, stem in zip(new, stem_words(new, self.lang), strict=True):
+                self.match(word, stem)
+        hits = self._hits
+        return {w: hits[w] for w in hits.keys() & vocabulary}
 
     def unknown(self, words: list[str]) -> list[str]:
         """The words not yet memoised: `match` needs their stems. Called per document, before `match`:
@@ -297,7 +338,63 @@ class Lexicon:
             if text in word:
                 hits.add(pid)
         found = self._memo[word] = tuple(sorted(hits))
+        if found:
+            self._hits[word] = found
         return found
+
+
+# (pattern -> its multiline form, or None where it has none): compiled once per process
+_MULTILINE: dict[str, object | None] = {}
+
+
+def _multiline(regex) -> object | None:
+    """An anchored pattern in multiline mode, for the joined text of a document's sentences: there
+    ^ and $ match at every "\\n", i.e. at the start and end of every sentence, which is where they
+    match in a search sentence by sentence - as long as no sentence holds a "\\n" of its own (see
+    Index._single_lines). None for \\A and \\z, which mean the text's edges in either mode."""
+    pattern = regex.pattern
+    if pattern not in _MULTILINE:
+        if "\\A" in pattern or "\\z" in pattern:
+            _MULTILINE[pattern] = None
+        else:
+            try:
+                _MULTILINE[pattern] = re2.compile("(?m)" + pattern, options=_re2_options())
+            except re2.error:  # type: ignore[attr-defined]
+                _MULTILINE[pattern] = None
+    return _MULTILINE[pattern]
+
+
+def _native(regex) -> object | None:
+    """The compiled RE2 object under the `re2` module's Python wrapper, when it has the shape this code
+    knows (`_utf8_spans` calls its Match directly); None sends the search through the wrapper."""
+    native = getattr(regex, "_regexp", None)
+    return native if native is not None and _UNANCHORED is not None and hasattr(native, "Match") else None
+
+
+_UNANCHORED = getattr(getattr(getattr(getattr(re2, "_re2", None), "RE2", None), "Anchor", None), "UNANCHORED", None)
+
+
+def _utf8_spans(native, data: bytes) -> list[tuple[int, int]]:
+    """(start, end) byte offsets of every match in UTF-8 text, as the wrapper's `finditer` finds them
+    in the same text as `str` (after an empty match the search goes on one character later, not one
+    byte). The wrapper would encode the whole text again for each pattern and map every offset back to
+    characters; here the text is encoded once per document and only matches are mapped."""
+    out = []
+    pos, end = 0, len(data)
+    match = native.Match
+    while True:
+        a, b = match(_UNANCHORED, data, pos, end)[0]
+        if a < 0:
+            return out
+        out.append((a, b))
+        if pos == end:
+            return out
+        if b == pos:
+            pos += 1
+            while pos < end and data[pos] & 0xC0 == 0x80:  # a UTF-8 continuation byte
+                pos += 1
+        else:
+            pos = b
 
 
 def _anchored(pattern: str) -> bool:
@@ -527,22 +624,17 @@ class Index:
         if self.lexicon is None:
             self._all_positions()
         else:
-            ordered = list(set(chain.from_iterable(self.words)))  # (order is immaterial: hits are sorted)
-            new = self.lexicon.unknown(ordered)
-            stems = dict(zip(new, stem_words(new, lang), strict=True))
-            match, by_pattern = self.lexicon.match, self._by_pattern
-            relevant = set()
-            for w in ordered:
-                pids = match(w, stems.get(w, ""))
-                if pids:
-                    relevant.add(w)
-                    for pid in pids:
-                        by_pattern[pid].append(w)
+            # (the order of words is immaterial: hits are sorted)
+            relevant = self.lexicon.matched(set(chain.from_iterable(self.words)))
+            by_pattern = self._by_pattern
+            for w, pids in relevant.items():
+                for pid in pids:
+                    by_pattern[pid].append(w)
             self._search = self.lexicon.live_terms(by_pattern)
             self._search.add(SEARCH)
-            positions = self.positions
+            positions, words_in = self.positions, relevant.keys()
             for si, words in enumerate(self.words):
-                if not relevant.isdisjoint(words):
+                if not words_in.isdisjoint(words):
                     for ti, w in enumerate(words):
                         if w in relevant:
                             positions[w].append((si, ti))
@@ -551,6 +643,7 @@ class Index:
         self._cache: dict[str, dict[int, list[Span]]] = {}
         self._words: dict[WordPattern, set[str]] = {}
         self._possible: set[int] | None = None
+        self._utf8: tuple[bytes, list[int]] | None = None
 
     def _all_positions(self) -> None:
         positions = self.positions = defaultdict(list)
@@ -589,8 +682,12 @@ class Index:
         looked up: most terms of a pack are absent from any one document)."""
         if self.lexicon is None:
             return [self.find(t) for t in terms]
-        search, find = self._search, self.find
-        return [find(t) for tid, t in self.lexicon.plan(terms) if tid in search]
+        search = self._search
+        plan, ids = self.lexicon.plan_ids(terms)
+        if search.isdisjoint(ids):
+            return []
+        find = self.find
+        return [find(t) for tid, t in plan if tid in search]
 
     def find(self, term: Term) -> dict[int, list[Span]]:
         """Sentence index -> token spans where the term matches."""
@@ -654,31 +751,79 @@ class Index:
 
     def _regex_matches(self, regex) -> list[tuple[int, int, int]]:
         """(sentence, start, end) of every match, exactly as a search sentence by sentence finds them,
-        but with one RE2 call per document: a call per sentence and pattern cost ~4 µs of wrapper
-        overhead (UTF-8 encoding, offset mapping), which dominated rule evaluation.
+        but with one RE2 call per match over the document: a call per sentence and pattern cost ~4 µs
+        of wrapper overhead (UTF-8 encoding, offset mapping), which dominated rule evaluation.
 
         Sentences are joined with "\\n". A match inside one sentence is the same match a search of that
         sentence alone finds (RE2 sees "\\n" as a non-word neighbour, like a text edge); where a match
         crosses a separator, the sentences it touches are searched on their own. Patterns with anchors
-        (^ $ \\A \\z) mean something else in a joined text and are always searched per sentence."""
-        if _anchored(regex.pattern):
-            return [(si, m.start(), m.end()) for si, text in enumerate(self.sentences) for m in regex.finditer(text)]
+        (^ $) are searched in their multiline form, where ^ and $ match at every "\\n", when no sentence
+        holds a "\\n" of its own; otherwise (and with \\A \\z) sentence by sentence."""
         if not self.sentences:
             return []
-        joined = self.joined()
-        starts = self._starts
+        data: bytes | None
+        if _anchored(regex.pattern):
+            joined_form = _multiline(regex) if self._single_lines() else None
+            native = _native(joined_form) if joined_form is not None else None
+            spans = _utf8_spans(native, self.utf8()[0]) if native is not None else None
+            if spans is None or any(a == b for a, b in spans):
+                # (after an empty match the search steps on differently at a sentence's end than at the
+                # text's: such a pattern is searched sentence by sentence, as anchored ones always were)
+                return [(si, m.start(), m.end()) for si, text in enumerate(self.sentences)
+                        for m in regex.finditer(text)]
+            data, starts = self.utf8()
+        elif (native := _native(regex)) is not None:
+            data, starts = self.utf8()
+            spans = _utf8_spans(native, data)
+        else:  # the wrapper's own search, over the text as str
+            data, starts = None, self._starts
+            spans = [(m.start(), m.end()) for m in regex.finditer(self.joined())]
+        sentences = self.sentences
+        last = len(sentences) - 1
         found: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
         dirty: set[int] = set()
-        for m in regex.finditer(joined):
-            a, b = m.start(), m.end()
+        for a, b in spans:
             si = bisect.bisect_right(starts, a) - 1
-            if b <= starts[si] + len(self.sentences[si]):
-                found[si].append((si, a - starts[si], b - starts[si]))
-            else:
-                dirty.update(range(si, bisect.bisect_right(starts, b)))
+            start = starts[si]
+            text = sentences[si]
+            if data is None:
+                if b <= start + len(text):
+                    found[si].append((si, a - start, b - start))
+                    continue
+            else:  # byte offsets: the sentence's bytes end where the "\n" before the next one stands
+                stop = starts[si + 1] - 1 if si < last else len(data)
+                if b <= stop:
+                    if text.isascii():
+                        found[si].append((si, a - start, b - start))
+                    else:
+                        own = data[start:stop]
+                        ca = len(own[:a - start].decode())
+                        found[si].append((si, ca, ca + len(own[a - start:b - start].decode())))
+                    continue
+            dirty.update(range(si, bisect.bisect_right(starts, b)))
         for si in dirty:
-            found[si] = [(si, m.start(), m.end()) for m in regex.finditer(self.sentences[si])]
+            found[si] = [(si, m.start(), m.end()) for m in regex.finditer(sentences[si])]
         return [hit for si in sorted(found) for hit in found[si]]
+
+    def _single_lines(self) -> bool:
+        """No sentence holds a "\\n": the joined text's line breaks are exactly its separators."""
+        return self.joined().count("\n") == len(self.sentences) - 1
+
+    def utf8(self) -> tuple[bytes, list[int]]:
+        """The joined text in UTF-8 and where each sentence starts in it, once per document: RE2 reads
+        bytes, and the wrapper encoded the whole text again for every pattern and prefilter set."""
+        if self._utf8 is None:
+            joined = self.joined()
+            data = joined.encode()
+            if len(data) == len(joined):
+                starts = self._starts
+            else:
+                starts, pos = [], 0
+                for text in self.sentences:
+                    starts.append(pos)
+                    pos += (len(text) if text.isascii() else len(text.encode())) + 1
+            self._utf8 = (data, starts)
+        return self._utf8
 
     def joined(self) -> str:
         """The sentences as one text, "\\n" between them (`_starts`: where each begins)."""
@@ -707,7 +852,7 @@ class Index:
         if rid is None:
             return True
         if self._possible is None:
-            self._possible = lex.possible(self.joined()) if self.sentences else set()  # type: ignore[union-attr]
+            self._possible = lex.possible(self.utf8()[0]) if self.sentences else set()  # type: ignore[union-attr]
         return rid in self._possible
 
     def _char_span_to_tokens(self, si: int, start: int, end: int) -> Span:

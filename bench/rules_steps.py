@@ -1,0 +1,184 @@
+"""Rule evaluation alone, on documents prepared once: a byte-exact dump, CPU time, a profile, one pass.
+
+    python bench/rules_steps.py prep OUT.pickle FOLDER...   # extract, segment, classify once; pickle
+    python bench/rules_steps.py dump DOCS.pickle            # md5 of every result and condition's hits
+    python bench/rules_steps.py time DOCS.pickle            # CPU seconds of engine.evaluate per pass
+    python bench/rules_steps.py profile DOCS.pickle         # cProfile of one pass, by own time
+    python bench/rules_steps.py run DOCS.pickle             # one pass (for callgrind / instruction counts)
+    python bench/rules_steps.py run DOCS.pickle --none      # start-up only: load the packs and documents
+
+Why: in a scan, rule evaluation is a few seconds among a minute of extraction, and its share moves with
+the machine's load. Here the documents are read once, so a pass is only `engine.evaluate` (with the
+lexicon and regex sets built on the first document, as in each worker of a cold scan), and the `dump`
+compares more than the reports do: every condition's hits, span by span, in order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import hashlib
+import pickle
+import pstats
+import sys
+import time
+from pathlib import Path
+
+
+def prep(out: Path, folders: list[Path]) -> None:
+    import datetime as dt
+
+    from govcheck.discover import discover
+    from govcheck.model import Unreadable
+    from govcheck.rules import load_packs
+    from govcheck.scan import ScanOptions, build_document
+
+    packs = load_packs(None)
+    options = ScanOptions(as_of=dt.date(2026, 12, 3))
+    sources, _ = discover(folders)
+    docs = []
+    for source in sources:
+        try:
+            docs.append(build_document(source, options, packs))
+        except Unreadable:
+            continue
+    with open(out, "wb") as fh:
+        pickle.dump(docs, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    print(f"{len(docs)} documents of {len(sources)} files, {sum(len(d.sentences) for d in docs)} sentences -> {out}")
+
+
+def _load(path: Path) -> tuple[list, list]:
+    from govcheck.rules import load_packs
+
+    with open(path, "rb") as fh:
+        docs = pickle.load(fh)
+    packs = load_packs(None)
+    # A worker holds one document at a time; here all are loaded at once, and the cyclic GC would walk
+    # them all at each full collection (a sixth of the instructions). Frozen, it walks what rules make.
+    gc.freeze()
+    return packs, docs
+
+
+def _pass(packs: list, docs: list) -> None:
+    import datetime as dt
+
+    from govcheck.rules.engine import evaluate
+
+    as_of = dt.date(2026, 12, 3)
+    for doc in docs:
+        evaluate(packs, doc, as_of)
+
+
+def dump(path: Path) -> None:
+    """md5 of every result (repr) and, per rule, the hits of every condition that was evaluated, in
+    the order they came: evidence order follows hit order, so a change there shows up here first."""
+    import datetime as dt
+
+    from govcheck.rules import engine
+
+    packs, docs = _load(path)
+    as_of = dt.date(2026, 12, 3)
+    results = hashlib.md5()
+    hits = hashlib.md5()
+    for doc in docs:
+        index = engine.build_index(doc, packs)
+        for pack in packs:
+            ctx = engine.context(pack, doc, index, as_of)
+            readings = engine.Readings(ctx)
+            for rule in pack.rules:
+                results.update(repr(engine.judge(rule, ctx, doc, readings)).encode())
+            paths = {}
+            for rule in pack.rules:
+                for cond in _conditions(rule):
+                    paths[id(cond)] = (f"{rule.id}:{cond.path}:{type(cond).__name__}", _has_together(cond))
+            # one entry per condition and reading; a condition without `together` reads the same in all
+            entries: dict[tuple[str, str], str] = {}
+            for c in (ctx, *readings._variants.values()):
+                for k, v in [*c._cache.items(), *getattr(c, "_fixed", {}).items()]:
+                    label, scoped = paths.get(k, ("?", True))
+                    key = (label, str(sorted(c.reading)) if scoped else "")
+                    value = repr(list(v.items()))
+                    assert entries.setdefault(key, value) == value, (doc.path, key)
+            for (label, reading), value in sorted(entries.items()):
+                hits.update(f"{doc.path}|{reading}|{label}|{value}\n".encode())
+    print(f"results {results.hexdigest()}  hits {hits.hexdigest()}  ({len(docs)} documents)")
+
+
+def _conditions(rule: object) -> list:
+    from govcheck.rules.conditions import All, Any, Count, Not, Together
+
+    out, todo = [], [c for c in (rule.met, rule.partial, rule.forbid, rule.evidence) if c is not None]
+    todo += [when for _, when, _ in rule.review]
+    while todo:
+        c = todo.pop()
+        out.append(c)
+        if isinstance(c, Not):
+            todo.append(c.part)
+        elif isinstance(c, All | Any | Count | Together):
+            todo.extend(c.parts)
+    return out
+
+
+def _has_together(cond: object) -> bool:
+    from govcheck.rules.conditions import All, Any, Count, Not, Together
+
+    todo = [cond]
+    while todo:
+        c = todo.pop()
+        if isinstance(c, Together):
+            return True
+        if isinstance(c, Not):
+            todo.append(c.part)
+        elif isinstance(c, All | Any | Count):
+            todo.extend(c.parts)
+    return False
+
+
+def timing(path: Path, passes: int) -> None:
+    packs, docs = _load(path)
+    for k in range(passes):
+        t0 = time.process_time()
+        _pass(packs, docs)
+        print(f"pass {k + 1}: {time.process_time() - t0:.3f} s CPU")
+
+
+def profile(path: Path, sort: str, limit: int) -> None:
+    packs, docs = _load(path)
+    prof = cProfile.Profile()
+    prof.enable()
+    _pass(packs, docs)
+    prof.disable()
+    pstats.Stats(prof, stream=sys.stdout).sort_stats(sort).print_stats(limit)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("prep")
+    p.add_argument("out", type=Path)
+    p.add_argument("folders", type=Path, nargs="+")
+    for name in ("dump", "time", "profile", "run"):
+        p = sub.add_parser(name)
+        p.add_argument("docs", type=Path)
+        p.add_argument("--passes", type=int, default=3)
+        p.add_argument("--sort", default="tottime")
+        p.add_argument("--limit", type=int, default=40)
+        p.add_argument("--none", action="store_true", help="(run) start-up only")
+    args = ap.parse_args()
+    if args.cmd == "prep":
+        prep(args.out, args.folders)
+    elif args.cmd == "dump":
+        dump(args.docs)
+    elif args.cmd == "time":
+        timing(args.docs, args.passes)
+    elif args.cmd == "profile":
+        profile(args.docs, args.sort, args.limit)
+    else:
+        packs, docs = _load(args.docs)
+        if not args.none:
+            _pass(packs, docs)
+
+
+if __name__ == "__main__":
+    main()
