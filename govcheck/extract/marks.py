@@ -58,7 +58,9 @@ class Mark:
 def remove(image: Image.Image, dpi: float) -> tuple[Image.Image, list[Mark]]:
     """The page with stamps and signatures across its text painted over with paper, and the marks
     found. A page without any is returned as it is (the same object)."""
-    grey = np.asarray(image if image.mode == "L" else image.convert("L"))
+    if image.mode != "L":
+        image = image.convert("L")
+    grey = np.asarray(image)
     factor = max(1, round(dpi / _WORK_DPI))
     small = np.asarray(image.reduce(factor)) if factor > 1 else grey
     threshold = _otsu(small)  # the paper/ink split, from the reduced copy: a quarter of the pixels
