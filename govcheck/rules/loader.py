@@ -214,14 +214,21 @@ def _read_yaml(path: Path) -> tuple[object, yaml.Node | None]:
     return data, node
 
 
-def load_pack(path: Path) -> Pack:
-    data, node = _read_yaml(path)
+def _failer(path: Path, node: yaml.Node | None):
+    """An error builder for one YAML file: `file:line: where: message`, the line of the node at
+    `where` (a dotted path such as rules[3].met.find)."""
 
     def fail(where: str, message: str) -> RuleError:
         line = _line_of(node, _parts(where))
         return RuleError(f"{path}:{line or 1}: {where or '(top)'}: {message}")
 
-    validator = jsonschema.Draft202012Validator(schema("rulepack.schema.json"))
+    return fail
+
+
+def _check_schema(data: object, schema_name: str, fail) -> None:
+    """Raise the first schema error (in document order) as `fail` words it; an unexpected key is
+    pointed at on its own line."""
+    validator = jsonschema.Draft202012Validator(schema(schema_name))
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         err = errors[0]
@@ -232,6 +239,12 @@ def load_pack(path: Path) -> Pack:
         if unexpected:  # point at the offending key's own line
             where = f"{where}.{unexpected[0]}".lstrip(".")
         raise fail(where, err.message)
+
+
+def load_pack(path: Path) -> Pack:
+    data, node = _read_yaml(path)
+    fail = _failer(path, node)
+    _check_schema(data, "rulepack.schema.json", fail)
     assert isinstance(data, dict)
     langs = list(data["languages"])
     signals: dict[str, dict[str, list[Term]]] = {}
@@ -305,13 +318,7 @@ def _base_rates(pack_path: Path, spec: dict | None, fail) -> dict[str, BaseRates
         data, node = _read_yaml(file)
     except RuleError as exc:
         raise fail("base_rates.file", str(exc)) from None
-    validator = jsonschema.Draft202012Validator(schema("base-rates.schema.json"))
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-    if errors:
-        err = errors[0]
-        parts = list(err.absolute_path)
-        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts).lstrip(".")
-        raise RuleError(f"{file}:{_line_of(node, parts) or 1}: {where or '(top)'}: {err.message}")
+    _check_schema(data, "base-rates.schema.json", _failer(file, node))
     assert isinstance(data, dict)
     below, least = float(spec.get("rare_below", 0.1)), int(spec.get("min_documents", 10))
     return {rid: BaseRates(counts, below, least) for rid, counts in data["rules"].items()}
