@@ -119,6 +119,12 @@ _BULLET = re.compile(r"^\s*(?:[-*•–·▪◦]|\(?[0-9a-zA-Z]{1,2}\))\s+\S")
 _BULLET_GLYPH = re.compile(r"^\s*[-*•–·▪◦]\s+")
 _UNDERLINE = re.compile(r"^\s*(=+|-+)\s*$")
 _TERMINAL = (".", "!", "?", ":", ";", ",")
+# Words a heading does not end on: a line ending in a modal or a function word opens a sentence that the
+# next block finishes ("Samordnaren ska" above a list of tasks, "The lead agency will"), so it is no heading.
+_OPEN_ENDINGS = frozenset(
+    "ska skall kan bör måste får att och eller samt som till för med av i på om "
+    "shall will must should may can to and or of for with by the a an that which".split()
+)
 _DATE_OR_NUMBER = re.compile(r"^[\d\s./:\-–§]+$")
 HEADING_MAX = 80
 _LABEL_FIELD = re.compile(r"^[^\W\d][\w ]{0,29}:\s+\S")
@@ -232,6 +238,8 @@ def heading_level(line: str) -> int | None:
         return None
     if _LABEL_FIELD.match(s):
         return None  # "Owner: Head of Inclusion Services" is a field of the document, not a heading
+    if s.split()[-1].lower() in _OPEN_ENDINGS:
+        return None  # "Samordnaren ska" leads into the list below it
     return 1
 
 

@@ -92,6 +92,7 @@ class Context:
     _empty: frozenset[int] | None = None
     _tables: dict[int, list[tuple[int, int, int]]] | None = None
     _lead_ins: dict[int, int] | None = None  # block of a list item -> block of the sentence that leads into it
+    _lead_items: dict[int, list[object]] | None = None  # lead-in block -> the units it shares with its items
     _unit_maps: dict[str, _Units] = field(default_factory=dict)  # scope -> sentence -> its units
     _steps: tuple[dict[int, int], list[tuple[int, list[int]]]] | None = None  # see `_steps`
 
@@ -102,7 +103,7 @@ class Context:
                         as_of=self.as_of, signals=self.signals, tables=self.tables, negation=self.negation,
                         reading=reading)
         for name in ("_clauses", "_agent_clauses", "_latest", "_sections", "_merged", "_cue_clauses", "_polarity",
-                     "_empty", "_tables", "_lead_ins", "_finds", "_fixed", "_unit_maps", "_steps"):
+                     "_empty", "_tables", "_lead_ins", "_lead_items", "_finds", "_fixed", "_unit_maps", "_steps"):
             setattr(other, name, getattr(self, name))
         other._cues, other._headings = self.cue_hits(), self._heading_index()
         return other
@@ -179,10 +180,27 @@ class Context:
                     return [("t", b.table[0], r) for r in {r for r, _, _ in column}]
                 return [bi for _, c, bi in column if c == b.table[2]]
         if scope in ("sentence", "row", "block"):
-            lead = self.lead_ins().get(b.index)
-            if lead is not None:
-                return [self.unit(si, scope), ("lead", lead)]
+            shared = self.lead_units(b.index)
+            if shared:
+                return [self.unit(si, scope), *shared]
         return [self.unit(si, scope)]
+
+    def lead_units(self, block: int) -> list[object]:
+        """The units a list item shares with its lead-in: one per item, and the lead-in holds them all.
+        So "Samordnaren ska" reads with each item below it, but two items do not read as one sentence:
+        the group convened in the first and the yearly report in the third are no meeting frequency."""
+        lead = self.lead_ins().get(block)
+        if lead is None:
+            return []
+        if block != lead:
+            return [("lead", lead, block)]
+        if self._lead_items is None:
+            items: dict[int, list[object]] = defaultdict(list)
+            for item, of in self.lead_ins().items():
+                if item != of:
+                    items[of].append(("lead", of, item))
+            self._lead_items = dict(items)
+        return self._lead_items.get(lead, [])
 
     def lead_ins(self) -> dict[int, int]:
         """Block -> the block whose text leads into it: a paragraph ending in a colon or a question
@@ -699,8 +717,7 @@ class Together(Condition):
                 return ctx.unit_map("row")[si]
             ids = ctx.agent_clause_ids(si)
             own: list[object] = [("c", si, ids[span[0]] if span[0] < len(ids) else -1)]
-            lead = ctx.lead_ins().get(b.index)  # "Samordnaren ska" + "- sammankalla gruppen …"
-            return own if lead is None else [*own, ("lead", lead)]
+            return [*own, *ctx.lead_units(b.index)]  # "Samordnaren ska" + "- sammankalla gruppen …"
 
         common = set.intersection(*({u for si, spans in h.items() if si >= 0 for sp in spans for u in units(si, sp)}
                                     for h in results))
