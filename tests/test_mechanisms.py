@@ -125,13 +125,19 @@ def test_a_pdf_numbered_list_whose_lines_hang_under_their_text(tmp_path: Path) -
     """A PDF whose list markers are set as text ("1. Medianväntetiden ... högst 21" / "dagar vid
     utgången av 2027.", the wrapped line under the item's text): read line by line, the first line
     looked like a numbered heading and the rest like a new paragraph, and the agreement's measurable
-    goals were lost (goals partial). Read as items, each goal is one sentence."""
+    goals were lost (goals partial). Read as items, each goal is one sentence.
+
+    The next marker at the same x opens the next item: joined to the item above, a one-line item took
+    the next one in, and the next item's wrapped lines began a paragraph of their own, cutting a goal
+    in two ("Målet är att eleven ska få ett första samtal med" | "skolkurator ... senast sju
+    arbetsdagar"); a run of one-line items ("1. School counsellor" / "2. Principal") read as numbered
+    headings."""
     from govcheck.extract import ExtractOptions, extract
 
     source = Path(__file__).parent / "holdout6" / "docs" / "sv-02-norrlinn-overenskommelse.pdf"
     blocks = extract(source, "pdf", ExtractOptions()).blocks
     items = [b for b in blocks if b.text.startswith(("1. Medianväntetiden", "2. Om behovet"))]
-    assert [b.kind for b in items] == ["paragraph", "paragraph"]
+    assert [b.kind for b in items] == ["list-item", "list-item"]
     assert " ".join(items[0].text.split()).endswith("högst 21 dagar vid utgången av 2027.")
     assert " ".join(items[1].text.split()).endswith("kontaktperson samma vecka.")
     folder = tmp_path / "docs"
@@ -140,3 +146,11 @@ def test_a_pdf_numbered_list_whose_lines_hang_under_their_text(tmp_path: Path) -
     goals = cells(scan(folder))[(source.name, "goals")]
     assert goals["outcome"] == "met", quotes(goals)
     assert "högst 21 dagar vid utgången av 2027" in quotes(goals)
+
+    escalation = Path(__file__).parent / "holdout18" / "docs" / "h18-07.pdf"
+    levels = ("1. School counsellor", "2. Principal", "3. CYMH Team Leader", "4. Joint Leadership Table")
+    steps = [b for b in extract(escalation, "pdf", ExtractOptions()).blocks if b.text in levels]
+    assert [b.kind for b in steps] == ["list-item"] * 4, steps
+    stepwise = Path(__file__).parent / "holdout16" / "docs" / "h16-03.pdf"
+    goal = next(b for b in extract(stepwise, "pdf", ExtractOptions()).blocks if "Målet är att" in b.text)
+    assert goal.kind == "list-item" and goal.text.startswith("4. ") and "senast sju arbetsdagar" in goal.text

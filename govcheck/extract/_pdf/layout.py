@@ -112,7 +112,7 @@ def _layout(pages: list[_Page]) -> tuple[list[Block], str | None]:
             elif id(g) in levels:
                 blocks.append(Block(text, "heading", page.number, label, level=levels[id(g)]))
             else:
-                kind = "list-item" if g.role == "bullet" else "paragraph"
+                kind = "list-item" if g.role in ("bullet", "item") else "paragraph"
                 blocks.append(Block(text, kind, page.number, label))
         open_table = None
         if body and body[-1].role == "cell" and body[-1].table is not None:
@@ -170,9 +170,21 @@ def _group_lines(lines: list[_Line], page: _Page, stats: _Stats, furniture: bool
             cur.lines.append(ln)
             continue
         role = "furniture" if furniture else ("bullet" if ln.bullet else "text")
+        if role == "text" and cur is not None and cur.role in ("text", "item") and _next_item(cur, ln, stats):
+            role = cur.role = "item"  # "1. School counsellor" / "2. Principal": items, not numbered headings
         cur = _Group([ln], role, page.number)
         groups.append(cur)
     return groups
+
+
+def _next_item(group: _Group, ln: _Line, stats: _Stats) -> bool:
+    """Does the line open the next item of a numbered list whose previous item is `group`: both start
+    with a marker at the same x, in the same weight? (Items may stand a paragraph's space apart;
+    numbered headings have their sections' text between them, so they are never adjacent.)"""
+    first = group.lines[0]
+    if not (_ENUMERATED.match(ln.text) and _ENUMERATED.match(first.text)) or ln.bold != first.bold:
+        return False
+    return abs(ln.x0 - first.x0) <= max(2.0, 0.35 * max(ln.size, first.size))
 
 
 def _continues(group: _Group, ln: _Line, stats: _Stats) -> bool:
@@ -189,6 +201,8 @@ def _continues(group: _Group, ln: _Line, stats: _Stats) -> bool:
     if drop <= 0.3 * size or drop > stats.lead * size * 1.2 + 0.5:
         return False
     tol = max(2.0, 0.35 * size)
+    if _ENUMERATED.match(ln.text) and _ENUMERATED.match(first.text) and abs(ln.x0 - first.x0) <= tol:
+        return False  # "2. ..." under "1. ...": the next item of a numbered list, not a wrapped line of the first
     if group.role == "bullet":
         return abs(ln.x0 - first.xt) <= tol
     if len(group.lines) >= 2:

@@ -67,7 +67,7 @@ class _Stats:
 @dataclass(slots=True)
 class _Group:
     lines: list[_Line]
-    role: str  # "furniture" | "text" | "bullet" | "cell"
+    role: str  # "furniture" | "text" | "bullet" | "item" (numbered, marker set as text) | "cell"
     page: int
     cell: tuple[int, int] | None = None
     table: int | None = None  # page-local table id
