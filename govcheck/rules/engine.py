@@ -238,6 +238,8 @@ _SAY = {
                         "type {doc_type}",
                   "sv": "granskare bedömde kriteriet som {outcome} i bara {n} av {total} granskade dokument av "
                         "typen {doc_type}"},
+    "no_type": {"en": "the document's type was not recognised; this criterion applies only to {types}",
+                "sv": "dokumenttypen kändes inte igen; kriteriet gäller bara {types}"},
     "ocr": {"en": "the quoted text was read by OCR with low confidence",
             "sv": "den citerade texten lästes med OCR med låg säkerhet"},
     "type": {"en": "the document is read as {doc_type} but also names {others}: the rule's applicability depends on it",
@@ -272,6 +274,9 @@ def judge(rule: Rule, ctx: Context, doc: Document, readings: Readings | None = N
         # the document also names a type under which this rule would (not) apply
         result.review_reasons.append(_say("type", doc.lang, doc_type=doc.doc_type,
                                           others=", ".join(doc.type_alternatives)))
+    elif rule.applies_to and not doc.doc_type and result.outcome != "cannot_assess":
+        # no type word found: the rule was applied, though it applies only to some types
+        result.review_reasons.append(_say("no_type", doc.lang, types=", ".join(rule.applies_to)))
     if result.outcome in _RANK and rule.kind == "graded":
         result.facets = facets_of(rule, ctx, doc)
         result.review_reasons += review_of(rule, result, readings or Readings(ctx), doc)
