@@ -650,26 +650,50 @@ def rules_base_rates(
     expected: Annotated[list[Path], typer.Argument(help="Labelled corpora: their expected.yaml files.")],
     output: Annotated[Path | None, typer.Option("--output", "-o",
                                                 help="Write here (default: standard output).")] = None,
+    first_contact: Annotated[list[str], typer.Option(
+        "--first-contact", metavar="REPORT=EXPECTED",
+        help="A JSON report of a labelled set scanned before the pack was tuned on it, and that set's "
+             "expected.yaml: counts how often auditors confirmed each outcome the tool gave. Repeatable.")] = [],  # noqa: B006
 ) -> None:
     """Count how often the auditors' labels give each outcome, per rule and document type, for a
     pack's `base_rates:` file. A scan then flags a cell whose outcome auditors rarely gave to such
     documents. Unreadable (cannot_assess) and not_applicable cells are not counted. Only pass corpora
-    you may look at: labels of a set kept unseen must not shape the tool."""
+    you may look at: labels of a set kept unseen must not shape the tool.
+
+    With --first-contact the file also records the tool's own reliability: for each rule and outcome,
+    in how many first-contact cells auditors agreed. A scan flags an outcome confirmed in fewer than
+    the pack's `agreed_below` share of them. Reports of a set scanned after tuning on it overstate the
+    record: pass only reports made before the pack had seen the set."""
     import yaml
 
-    from govcheck.rules.rates import count_outcomes
+    from govcheck.rules.rates import count_agreement, count_outcomes
 
+    pairs: list[tuple[Path, Path]] = []
+    for item in first_contact:
+        report, sep, labels = item.partition("=")
+        if not sep or not report or not labels:
+            raise fail(f"--first-contact {item!r}: expected REPORT.json=EXPECTED.yaml")
+        pairs.append((Path(report), Path(labels)))
     try:
         counts, documents = count_outcomes(expected)
+        tool, cells = count_agreement(pairs) if pairs else ({}, 0)
     except (OSError, ValueError, yaml.YAMLError) as exc:
         raise fail(str(exc)) from None
     sources = [str(p) for p in expected]
+    data: dict = {"sources": sources, "documents": documents,
+                  "rules": {r: {t: dict(sorted(c.items())) for t, c in sorted(per.items())}
+                            for r, per in sorted(counts.items())}}
+    if pairs:
+        unknown = sorted(set(tool) - set(counts))
+        if unknown:
+            raise fail(f"--first-contact: rules {', '.join(unknown)} have no labels in the corpora given")
+        data["tool"] = {"sources": first_contact, "cells": cells,
+                        "rules": {r: {o: per[o] for o in ("met", "partial", "not_met") if o in per}
+                                  for r, per in sorted(tool.items())}}
     text = ("# Written by `govcheck rules base-rates`: how often auditors' labels gave each outcome, per rule\n"
-            "# and document type ('*': all types). Regenerate after adding labelled corpora.\n"
-            + yaml.safe_dump({"sources": sources, "documents": documents,
-                              "rules": {r: {t: dict(sorted(c.items())) for t, c in sorted(per.items())}
-                                        for r, per in sorted(counts.items())}},
-                             allow_unicode=True, sort_keys=False, default_flow_style=None, width=120))
+            "# and document type ('*': all types); under `tool`, how often they confirmed each outcome the\n"
+            "# tool gave on first contact. Regenerate after adding labelled corpora.\n"
+            + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=120))
     if output is None:
         sys.stdout.write(text)
     else:

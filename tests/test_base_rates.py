@@ -117,3 +117,57 @@ def test_the_bundled_pack_flags_a_gap_auditors_seldom_find(tmp_path: Path) -> No
     cell = next(r for r in report["documents"][0]["results"] if r["rule"] == "collaboration-procedure")
     assert cell["outcome"] == "not_met" and cell["review"] is True
     assert any(r.startswith("granskare bedömde kriteriet som ej uppfyllt i bara") for r in cell["review_reasons"])
+
+
+def _first_contact_report(tmp_path: Path) -> Path:
+    """A first-contact report of the corpus above: the tool said partial where auditors said met in
+    a, b and c (three of four partials wrong), and met where they said met in none."""
+    docs = [("a.docx", "partial"), ("a.pdf", "partial"), ("b.txt", "partial"), ("c.txt", "met"),
+            ("d.txt", "partial"), ("e.scan.pdf", "cannot_assess"), ("f.txt", "not_met")]
+    report = {"documents": [{"path": f"/somewhere/{name}", "results": [{"rule": "has-owner", "outcome": got}]}
+                            for name, got in docs]}
+    path = tmp_path / "first.json"
+    path.write_text(json.dumps(report), encoding="utf-8")
+    return path
+
+
+def test_first_contact_reports_record_how_often_each_outcome_was_confirmed(tmp_path: Path) -> None:
+    expected, _ = _setup(tmp_path)
+    report = _first_contact_report(tmp_path)
+    proc = govcheck("rules", "base-rates", str(expected), "--first-contact", f"{report}={expected}")
+    assert proc.returncode == 0, proc.stderr
+    tool = yaml.safe_load(proc.stdout)["tool"]
+    # every rendering is a cell the auditor reads; the unreadable scan is not counted
+    assert tool["rules"]["has-owner"] == {"met": {"cells": 1, "agreed": 1}, "partial": {"cells": 4, "agreed": 1},
+                                          "not_met": {"cells": 1, "agreed": 1}}
+    assert tool["cells"] == 6
+    bad = govcheck("rules", "base-rates", str(expected), "--first-contact", str(report))
+    assert bad.returncode == 2 and "REPORT.json=EXPECTED.yaml" in bad.stderr
+
+
+def test_an_outcome_seldom_confirmed_on_first_contact_is_flagged_with_its_record(tmp_path: Path) -> None:
+    expected, pack = _setup(tmp_path)
+    report = _first_contact_report(tmp_path)
+    rates = tmp_path / "rates.yaml"
+    assert govcheck("rules", "base-rates", str(expected), "--first-contact", f"{report}={expected}",
+                    "-o", str(rates)).returncode == 0
+    pack.write_text(pack.read_text(encoding="utf-8").replace(
+        "min_documents: 3}", "min_documents: 3, agreed_below: 0.5, min_cells: 2}").replace(
+        "met:\n      find: owner", "met:\n      find: owner\n    partial:\n      find: head"
+    ).replace("  owner: {sv: [dokumentägare], en: [document owner]}",
+              "  owner: {sv: [dokumentägare], en: [document owner]}\n  head: {sv: [chef], en: [head of service]}"),
+        encoding="utf-8")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "headed.txt").write_text("Routine for referrals\n\nThe head of service decides.\n", encoding="utf-8")
+    (docs / "owned.txt").write_text("Routine for referrals\n\nDocument owner: head of service.\n", encoding="utf-8")
+    proc = govcheck("scan", str(docs), "--rules", str(pack), "--format", "json", "--as-of", "2026-12-03",
+                    "--no-cache", "--no-config", "--fail-on", "never")
+    assert proc.returncode == 0, proc.stderr
+    cells = {d["path"]: d["results"][0] for d in json.loads(proc.stdout)["documents"]}
+    partial = cells["headed.txt"]
+    assert partial["outcome"] == "partial" and partial["review"] is True
+    assert ("on documents the pack had not been tuned on, auditors confirmed this criterion's partial in only "
+            "1 of 4 cells") in partial["review_reasons"]
+    # met was confirmed in 1 of 1: too few cells to judge, and confirmed anyway
+    assert cells["owned.txt"]["outcome"] == "met" and cells["owned.txt"]["review"] is False

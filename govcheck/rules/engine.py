@@ -200,6 +200,9 @@ def review_of(rule: Rule, result: RuleResult, readings: Readings, doc: Document)
         key = "rare" if over == "*" else "rare_type"
         reasons.append(_say(key, doc.lang, outcome=result.outcome, n=str(round(share * total)),
                             total=str(total), doc_type=over))
+    record = rule.base_rates.unconfirmed(result.outcome) if rule.base_rates else None
+    if record is not None:
+        reasons.append(_say("unconfirmed", doc.lang, outcome=result.outcome, n=str(record[0]), total=str(record[1])))
     if any(e.low_confidence for e in result.evidence):
         reasons.append(_say("ocr", doc.lang))
     for outcomes, when, reason in rule.review:
@@ -240,6 +243,10 @@ _SAY = {
                         "typen {doc_type}"},
     "no_type": {"en": "the document's type was not recognised; this criterion applies only to {types}",
                 "sv": "dokumenttypen kändes inte igen; kriteriet gäller bara {types}"},
+    "unconfirmed": {"en": "on documents the pack had not been tuned on, auditors confirmed this criterion's "
+                           "{outcome} in only {n} of {total} cells",
+                    "sv": "i dokument som regelpaketet inte var anpassat till bekräftade granskare kriteriets "
+                          "{outcome} i bara {n} av {total} fall"},
     "ocr": {"en": "the quoted text was read by OCR with low confidence",
             "sv": "den citerade texten lästes med OCR med låg säkerhet"},
     "type": {"en": "the document is read as {doc_type} but also names {others}: the rule's applicability depends on it",

@@ -70,6 +70,21 @@ class BaseRates:
     counts: dict[str, dict[str, int]]  # doc type or "*" -> outcome -> documents
     rare_below: float
     min_documents: int
+    # the tool's own record on first contact: outcome -> {"cells": n, "agreed": n}, and the share of
+    # agreement below which an outcome is flagged (with at least `min_cells` cells behind it)
+    tool: dict[str, dict[str, int]] = field(default_factory=dict)
+    agreed_below: float = 0.0
+    min_cells: int = 20
+
+    def unconfirmed(self, outcome: str) -> tuple[int, int] | None:
+        """(agreed, cells) when auditors confirmed this outcome of the rule in fewer than `agreed_below`
+        of the first-contact cells where the tool gave it; else None."""
+        record = self.tool.get(outcome)
+        if not record or record["cells"] < self.min_cells:
+            return None
+        if record["agreed"] / record["cells"] >= self.agreed_below:
+            return None
+        return record["agreed"], record["cells"]
 
     def share(self, outcome: str, doc_type: str | None) -> tuple[float, int, str] | None:
         """The share of labelled documents given this outcome, their number, and the type it is
@@ -321,7 +336,13 @@ def _base_rates(pack_path: Path, spec: dict | None, fail) -> dict[str, BaseRates
     _check_schema(data, "base-rates.schema.json", _failer(file, node))
     assert isinstance(data, dict)
     below, least = float(spec.get("rare_below", 0.1)), int(spec.get("min_documents", 10))
-    return {rid: BaseRates(counts, below, least) for rid, counts in data["rules"].items()}
+    tool = (data.get("tool") or {}).get("rules") or {}
+    agreed_below, min_cells = float(spec.get("agreed_below", 0.0)), int(spec.get("min_cells", 20))
+    for rid in tool:
+        if rid not in data["rules"]:
+            raise fail("base_rates.file", f"{spec['file']}: tool record for {rid!r}, which has no base rates")
+    return {rid: BaseRates(counts, below, least, tool.get(rid, {}), agreed_below, min_cells)
+            for rid, counts in data["rules"].items()}
 
 
 def _compile_rule(spec: dict, path: str, pack: Pack) -> Rule:

@@ -5,10 +5,15 @@ tool that says "not met" for a criterion nearly every agreement meets has more l
 words than found a gap. `govcheck rules base-rates` counts the labels of corpora a pack's author may
 use (their expected.yaml), and the pack's `base_rates:` points at the file; the engine flags the rare
 outcomes for review (`BaseRates` in loader.py).
+
+The tool's own record is counted too: how often auditors agreed with each outcome the pack gave on
+first contact, i.e. in reports of labelled sets scanned before anyone tuned the pack on them
+(`count_agreement`). A cell whose outcome was seldom confirmed there is flagged with that record.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from pathlib import Path
 
@@ -45,3 +50,40 @@ def count_outcomes(files: list[Path]) -> tuple[dict[str, dict[str, dict[str, int
                         counts[rule][doc_type][outcome] += 1
     plain = {rule: {t: dict(c) for t, c in per.items()} for rule, per in counts.items()}
     return plain, len(seen)
+
+
+def count_agreement(pairs: list[tuple[Path, Path]]) -> tuple[dict[str, dict[str, dict[str, int]]], int]:
+    """Per rule and per outcome the tool gave, how many cells of first-contact reports there were and
+    in how many the auditors' label agreed; and how many cells were counted. A pair is a JSON report
+    and the expected.yaml of the corpus it scanned; documents are matched by file name. Cells labelled
+    cannot_assess or not_applicable, and tool outcomes other than met/partial/not_met, are left out:
+    they say nothing about the rule's reading of a readable document."""
+    counts: dict[str, dict[str, dict[str, int]]] = defaultdict(
+        lambda: defaultdict(lambda: {"cells": 0, "agreed": 0}))
+    total = 0
+    for report_path, expected_path in pairs:
+        labels = yaml.safe_load(expected_path.read_text(encoding="utf-8"))
+        if not isinstance(labels, dict) or not isinstance(labels.get("documents"), list):
+            raise ValueError(f"{expected_path}: not a labelled corpus (no 'documents' list)")
+        want = {Path(str(d.get("file"))).name: d.get("expected") or {} for d in labels["documents"]}
+        try:
+            report = json.loads(report_path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{report_path}: not a JSON report ({exc})") from None
+        if not isinstance(report, dict) or not isinstance(report.get("documents"), list):
+            raise ValueError(f"{report_path}: not a govcheck JSON report (no 'documents' list)")
+        for doc in report["documents"]:
+            expected = want.get(Path(str(doc.get("path"))).name)
+            if expected is None:
+                continue
+            for result in doc.get("results") or []:
+                label = (expected.get(result.get("rule")) or {}).get("outcome")
+                got = result.get("outcome")
+                if label not in GRADED or got not in GRADED:
+                    continue
+                cell = counts[result["rule"]][got]
+                cell["cells"] += 1
+                cell["agreed"] += label == got
+                total += 1
+    plain = {rule: {o: dict(c) for o, c in per.items()} for rule, per in counts.items()}
+    return plain, total
