@@ -361,6 +361,11 @@ class Context:
                 if start < len(ids):
                     if window is not None and self._condition_only(si, ids, start, cue_hits):
                         continue
+                    if window is None and self._closing_bracket(si, end):
+                        # "(TBD)" at the end of a sentence marks the whole sentence as not yet settled
+                        for clause in set(ids):
+                            per.setdefault(clause, {}).setdefault(None, []).append((start, end))
+                        continue
                     per.setdefault(ids[start], {}).setdefault(window, []).append((start, end))
         found = None
         if per:
@@ -380,6 +385,17 @@ class Context:
                 found[clause] = entry
         self._cue_clauses[si] = found
         return found
+
+    def _closing_bracket(self, si: int, end: int) -> bool:
+        """Does a cue ending at token `end` stand in brackets that close the sentence ("... lämnar ett
+        förslag till styrgruppen (TBD).")? Such a note is about the sentence, not the bracket's clause."""
+        offsets = self.index.offsets(si)
+        if not end or end > len(offsets[1]):
+            return False
+        text = self.index.sentences[si]
+        cut = offsets[1][end - 1]
+        before = text[:cut]
+        return _BRACKET_TAIL.match(text, cut) is not None and "(" in before[before.rfind(")") + 1:]
 
     def _condition_only(self, si: int, ids: list[int], start: int, cue_hits: dict[int, list[Span]]) -> bool:
         """Is this the first negation of a clause that opens with a condition ("Om samverkan inte
@@ -463,6 +479,7 @@ def _negated_in(entry: object, span: Span) -> bool:
 
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]")
 # Words that open a condition: its own negation ("om ... inte fungerar") negates only the condition
+_BRACKET_TAIL = re.compile(r"[^()]*\)\W*$")  # the rest of a sentence is a bracket's end: ") ." or ")"
 _CONDITIONS = frozenset({"om", "ifall", "såvida", "if", "unless", "should"})
 # An enumerated or bulleted line: "1. …", "2) …", "a) …", "– …", "• …"
 _ITEM_START = re.compile(r"\s*(?:\d{1,2}[.)]|[a-zA-Z][.)]|[-–•·*▪])\s")
