@@ -142,12 +142,43 @@ def assign_headings(blocks: list[Block]) -> None:
             b.headings = path
 
 
+_OPEN_END = re.compile(r"(?:\w-|[\w,])$")  # "circulate pa-" / "... the Board," : the sentence goes on
+
+
+def join_across_pages(blocks: list[Block]) -> list[Block]:
+    """A paragraph a page break cut in two is one paragraph: the last paragraph of a page that ends
+    mid-sentence (a word or a line-end hyphen, no full stop) and the first body paragraph of the next
+    page that opens in lower case ("circulate pa-" | footer | "pers five working days ..."). Read
+    apart, the sentence was two, and a task and its agent stood in different sentences."""
+    out: list[Block] = []
+    last_body: Block | None = None
+    for b in blocks:
+        if b.kind in ("header", "footer"):
+            out.append(b)
+            continue
+        prev = last_body
+        if (prev is not None and prev.kind == "paragraph" and b.kind == "paragraph" and prev.page is not None
+                and b.page == prev.page + 1 and b.text[:1].islower() and _OPEN_END.search(prev.text)):
+            if prev.text.endswith("-") and prev.text[-2:-1].isalpha():
+                head, _, left = prev.text[:-1].rpartition(" ")
+                right, _, rest = b.text.partition(" ")
+                joined = _join_hyphen(left, right)
+                prev.text = " ".join(x for x in (head, joined, rest) if x)
+            else:
+                prev.text = f"{prev.text} {b.text}"
+            continue
+        out.append(b)
+        last_body = b
+    return out
+
+
 def normalise_blocks(blocks: list[Block]) -> list[Block]:
     """Clean every block, drop empty ones, mark furniture, fill heading paths and indices."""
     for b in blocks:
         b.text = clean_text(b.text)
     blocks = [b for b in blocks if b.text]
     blocks = mark_running_furniture(blocks)
+    blocks = join_across_pages(blocks)
     for i, b in enumerate(blocks):
         b.index = i
     assign_headings(blocks)

@@ -29,7 +29,7 @@ STATED = {
     },
     "riktlinje-elevhalsa-bup.html": {
         **{r: "met" for r in RULES},
-        "deviation-handling": "partial", "coordinated-plan": "partial", "cost-sharing": "not_applicable",
+        "deviation-handling": "partial", "cost-sharing": "not_applicable",
     },
     "partnership-agreement-ardvale.txt": {
         **{r: "met" for r in RULES},

@@ -280,13 +280,19 @@ class Context:
         ids: list[int] = []
         stack: list[int] = []  # clauses interrupted by the current subordinate or bracketed one
         current = top = prev_end = 0
-        for w, s, e in zip(self.index.words[si], starts, ends, strict=True):
+        words = self.index.words[si]
+        for k, (w, s, e) in enumerate(zip(words, starts, ends, strict=True)):
             gap = text[prev_end:s]
             if w in _COORDINATORS and "," in gap:
-                # ", och samtycket dokumenteras": a new main clause with a subject of its own
-                stack.clear()
-                top += 1
-                current = top
+                if _shares_subject(words, k, self.index.lang):
+                    # ", and records the conversation": a second verb of the main clause's subject
+                    current = stack[0] if stack else current
+                    stack.clear()
+                else:
+                    # ", och samtycket dokumenteras": a new main clause with a subject of its own
+                    stack.clear()
+                    top += 1
+                    current = top
                 gap = ""
             for ch in gap:
                 if ch in ",;" and stack:
@@ -498,6 +504,28 @@ _COORDINATORS = frozenset({"och", "men", "samt", "and", "but"})
 # not" negates what follows it, not what came before.
 _CONTRAST_NOT = frozenset({"not", "inte", "ej"})
 _AND_OR = frozenset({"and", "or", "och", "eller"})
+# After ", and"/", och": a verb in the present tense whose object follows ("records the conversation",
+# "skickar den vidare") goes on with the main clause's subject; a noun there starts a clause of its own
+# ("och samtycket dokumenteras"). Only this shape is trusted: a finite verb without its object is left
+# as a new clause.
+_OBJECT_START = {
+    "en": frozenset({"the", "a", "an", "all", "each", "every", "any", "their", "his", "her", "its", "this", "that",
+                     "these", "those", "it", "them"}),
+    "sv": frozenset({"den", "det", "de", "dem", "en", "ett", "sin", "sitt", "sina", "alla", "varje", "samtliga",
+                     "dess", "deras"}),
+}
+
+
+def _shares_subject(words: list[str], k: int, lang: str) -> bool:
+    """Is words[k] (a coordinator after a comma) followed by a finite verb and its object?"""
+    if k + 2 >= len(words):
+        return False
+    verb, nxt = words[k + 1], words[k + 2]
+    if nxt not in _OBJECT_START.get(lang, ()):
+        return False
+    if lang == "en":
+        return verb.endswith("s") and not verb.endswith("ss") and len(verb) > 3
+    return verb.endswith(("ar", "er", "ir", "or")) and len(verb) > 3
 
 
 def _in_table(spec: dict, path: str) -> bool | str:
