@@ -256,8 +256,10 @@ class Context:
         ids, clause, prev_end, prev = [], 0, 0, ""
         starts, ends = self.index.offsets(si)
         for w, s, e in zip(self.index.words[si], starts, ends, strict=True):
-            if (_CLAUSE_BREAK.search(text, prev_end, s) or w in _CLAUSE_WORDS
-                    or (w in _CONTRAST_NOT and prev in _AND_OR)):
+            brk = _CLAUSE_BREAK.search(text, prev_end, s)
+            if brk and w in _APPOSITIVE and text[prev_end:s].strip() == ",":
+                brk = None  # ", framför allt hur ...": the same clause, narrowed
+            if brk or w in _CLAUSE_WORDS or (w in _CONTRAST_NOT and prev in _AND_OR):
                 clause += 1
             ids.append(clause)
             prev_end, prev = e, w
@@ -484,8 +486,12 @@ def _negated_in(entry: object, span: Span) -> bool:
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]")
-# Words that open a condition: its own negation ("om ... inte fungerar") negates only the condition
 _BRACKET_TAIL = re.compile(r"[^()]*\)\W*$")  # the rest of a sentence is a bracket's end: ") ." or ")"
+# After a comma, words that name what the clause before it is about go on in that clause: "Ett par
+# frågor är inte färdigberedda, framför allt hur kostnaderna ska fördelas" defers the costs too
+_APPOSITIVE = frozenset({"framför", "särskilt", "synnerhet", "exempelvis", "especially", "particularly",
+                         "notably", "including", "inklusive"})
+# Words that open a condition: its own negation ("om ... inte fungerar") negates only the condition
 _CONDITIONS = frozenset({"om", "ifall", "såvida", "if", "unless", "should"})
 # An enumerated or bulleted line: "1. …", "2) …", "a) …", "– …", "• …"
 _ITEM_START = re.compile(r"\s*(?:\d{1,2}[.)]|[a-zA-Z][.)]|[-–•·*▪])\s")
