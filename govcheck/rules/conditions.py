@@ -444,8 +444,27 @@ class Context:
                     days = [d for d, day in found if day]
                     if days:
                         with_day[si] = max(days)
+            self._periods_from_earlier(latest, with_day)
             self._latest = {False: latest, True: with_day}
         return self._latest[exact]
+
+    def _periods_from_earlier(self, latest: dict[int, dt.date], with_day: dict[int, dt.date]) -> None:
+        """"Approved on 3 March 2025. The protocol is valid for three years from that date.": a period
+        counted from a date an earlier sentence of the same block gave ends where the sentence means,
+        though neither the start nor the end stands in it."""
+        sentences = self.index.sentences
+        for si in self.index.sentences_with(_FROM_EARLIER):
+            if si in latest:
+                continue
+            block = self.sentence_block[si]
+            earlier = next((k for k in range(si - 1, -1, -1)
+                            if self.sentence_block[k] != block or k in with_day), None)
+            if earlier is None or self.sentence_block[earlier] != block:
+                continue
+            for end, day in _period_ends(sentences[si], [(with_day[earlier], True)]):
+                latest[si] = end
+                if day:
+                    with_day[si] = end
 
 
 class _Units(dict):
@@ -898,6 +917,14 @@ _DURATION = re.compile(
     + "|".join(sorted(_COUNT_WORDS, key=len, reverse=True))
     + r")\s+(years?|months?|år|månader)\b(?=[^.;]{0,80}?\b(?:from|starting|commencing|beginning|från|fr\.\s?o\.\s?m\.|"
     r"räknat\s+från|efter|after)\b)", re.I)
+
+
+# "three years from that date", "två år från undertecknandet": a period whose start an earlier sentence gave
+_FROM_EARLIER = re.compile(
+    r"\b(?:\d{1,2}|" + "|".join(sorted(_COUNT_WORDS, key=len, reverse=True)) + r")\s+(?:years?|months?|år|månader)\b"
+    r"[^.;\n]{0,40}?\b(?:from\s+(?:that|this|the)\s+date|from\s+(?:the\s+)?(?:date\s+of\s+)?(?:signature|signing|approval|"
+    r"adoption)|från\s+(?:och\s+med\s+)?(?:detta|det|samma)\s+datum|från\s+(?:undertecknandet|beslutet|beslutsdatum))",
+    re.I)
 
 
 def find_dates(text: str, exact: bool = False) -> list[dt.date]:
