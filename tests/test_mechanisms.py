@@ -108,7 +108,7 @@ def test_who_does_a_task_stands_in_the_tasks_clause(tmp_path: Path) -> None:
 
 def test_a_not_met_where_the_criterion_may_be_met_in_other_words_is_flagged(tmp_path: Path) -> None:
     """An aim in words the pack does not know ("strävar efter att …") leaves goals not_met; the cell
-    asks a person to read it. A document with no aim at all is not flagged for it."""
+    asks a person to read it. A document with no aim at all is not given that reason."""
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "vill.md").write_text(
@@ -118,7 +118,8 @@ def test_a_not_met_where_the_criterion_may_be_met_in_other_words_is_flagged(tmp_
     flagged = found["vill.md", "goals"]
     assert flagged["outcome"] == "not_met" and flagged["review"] is True
     assert any("andra ord" in why for why in flagged["review_reasons"])  # in the document's language
-    assert found["tom.md", "goals"]["review"] is False
+    # (it may still be flagged for the tool's first-contact record of goals not_met, not for this hint)
+    assert not any("andra ord" in why for why in found["tom.md", "goals"]["review_reasons"])
 
 
 def test_a_pdf_numbered_list_whose_lines_hang_under_their_text(tmp_path: Path) -> None:
