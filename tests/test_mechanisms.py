@@ -155,3 +155,26 @@ def test_a_pdf_numbered_list_whose_lines_hang_under_their_text(tmp_path: Path) -
     stepwise = Path(__file__).parent / "holdout16" / "docs" / "h16-03.pdf"
     goal = next(b for b in extract(stepwise, "pdf", ExtractOptions()).blocks if "Målet är att" in b.text)
     assert goal.kind == "list-item" and goal.text.startswith("4. ") and "senast sju arbetsdagar" in goal.text
+
+
+def test_a_plain_text_numbered_list_with_wrapped_lines_is_read_item_by_item(tmp_path: Path) -> None:
+    """A .txt procedure whose numbered steps wrap onto indented lines: read as one paragraph, the steps
+    ran into each other and "The DSL ... and records the conversation" lost its agent to the step
+    before (joint work not_met). Read item by item, each step is a sentence with its own agent."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "procedure.txt").write_text(
+        "Procedure: urgent referral to CAMHS\n\n"
+        "1. Any member of staff who learns that a pupil has self-harmed tells the Designated\n"
+        "   Safeguarding Lead (DSL) the same day.\n"
+        "2. The DSL asks the parents for consent to the referral, unless telling them\n"
+        "   would put the pupil at risk, and records the conversation on CPOMS.\n"
+        "3. The DSL convenes a meeting with the pupil, the parents and the school nurse.\n", encoding="utf-8")
+    from govcheck.extract import ExtractOptions, extract
+
+    blocks = extract(folder / "procedure.txt", "txt", ExtractOptions()).blocks
+    steps = [b for b in blocks if b.text[:2] in ("1.", "2.", "3.")]
+    assert [b.kind for b in steps] == ["list-item"] * 3, steps
+    joint = cells(scan(folder))["procedure.txt", "responsibility-joint-work"]
+    assert joint["outcome"] == "met", joint
+    assert "records the conversation on CPOMS" in quotes(joint)

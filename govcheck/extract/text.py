@@ -198,8 +198,10 @@ def _plain(lines: list[str]) -> list[Block]:
         return [Block(text=lines[0].strip(), kind="heading", level=1), *_plain(lines[1:])]
     if all(_BULLET.match(line) or line.startswith((" ", "\t")) for line in lines) and _BULLET.match(lines[0]):
         return _list_items(lines)
-    if len(lines) > 1 and sum(bool(_NUMBERED.match(line)) for line in lines) == len(lines):
-        return _list_items(lines)  # consecutive numbered lines: an ordered list
+    if len(lines) > 1 and _NUMBERED.match(lines[0]) and sum(bool(_NUMBERED.match(line)) for line in lines) > 1 and all(
+            _NUMBERED.match(line) or line.startswith((" ", "\t")) for line in lines):
+        # consecutive numbered lines, each item's wrapped lines indented under it: an ordered list
+        return _list_items(lines)
     if len(lines) > 1 and all(_LABEL_FIELD.match(line.strip()) for line in lines):
         return [Block(text=line.strip(), kind="paragraph") for line in lines]  # "Owner: X" / "Date: Y"
     return [Block(text="\n".join(lines), kind="paragraph")]
