@@ -919,10 +919,11 @@ _DURATION = re.compile(
     r"räknat\s+från|efter|after)\b)", re.I)
 
 
-# "three years from that date", "två år från undertecknandet": a period whose start an earlier sentence gave
+# "three years from that date", "två år från undertecknandet": a period whose start an earlier sentence gave.
+# Searched from its "from"/"från" (a literal start is what makes a search of the whole text cheap); the
+# period itself is then read by _DURATION in the sentence found.
 _FROM_EARLIER = re.compile(
-    r"\b(?:\d{1,2}|" + "|".join(sorted(_COUNT_WORDS, key=len, reverse=True)) + r")\s+(?:years?|months?|år|månader)\b"
-    r"[^.;\n]{0,40}?\b(?:from\s+(?:that|this|the)\s+date|from\s+(?:the\s+)?(?:date\s+of\s+)?(?:signature|signing|approval|"
+    r"\b(?:from\s+(?:that|this|the)\s+date|from\s+(?:the\s+)?(?:date\s+of\s+)?(?:signature|signing|approval|"
     r"adoption)|från\s+(?:och\s+med\s+)?(?:detta|det|samma)\s+datum|från\s+(?:undertecknandet|beslutet|beslutsdatum))",
     re.I)
 
