@@ -21,6 +21,7 @@ ABBREVIATIONS = frozenset(
     """.split()
 )
 
+_INITIALS = re.compile(r"(?:[a-zåäö]\.){1,4}[a-zåäö]")
 # A candidate boundary: terminal punctuation, optional closing quote/bracket, then space.
 _BOUNDARY = re.compile(r"[.!?…][\"'»”)\]]*\s+")
 
@@ -33,8 +34,8 @@ def _is_abbreviation(before: str) -> bool:
     last = parts[-1]
     word = last.casefold().lstrip("(\"'«“")
     word = word.rstrip(".")
-    if word in ABBREVIATIONS:
-        return True
+    if word in ABBREVIATIONS or _INITIALS.fullmatch(word):
+        return True  # ("R.S.O. 1990", "S.O. 2017": a statute's initials, however many)
     # An initial ("A. Andersson") or a list label opening the text ("3. Syfte") does not end a
     # sentence either; a year or count at the end of a sentence ("senast 2027.") does.
     if len(last.rstrip(".")) == 1 and last[0].isupper():
