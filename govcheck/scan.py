@@ -35,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import gc
 import multiprocessing as mp
 import os
 import pickle
@@ -409,6 +410,29 @@ def _exit_with(scan_pid: int) -> None:
     threading.Thread(target=watch, name="govcheck-lifeline", daemon=True).start()
 
 
+# Allocations (net of frees) of container objects between two young-generation GC passes, in a process
+# that analyses documents; Python's default is 700.
+_GC_YOUNG = 10_000
+
+
+@contextlib.contextmanager
+def _document_gc() -> Iterator[None]:
+    """Fewer cyclic-GC passes while documents are analysed one after another, and the old setting after.
+
+    Why: a document's lines, blocks, sentences and index stay alive while it is read and judged, so at
+    Python's default threshold (700) each young pass walks thousands of live objects, promotes them, and
+    the older passes walk them again: ~1.4 of ~11 CPU seconds for the 200-document sample in one process
+    (1,433 young, 131 middle and 11 full passes). At 10,000: 240, 22 and 2 passes, about half the time.
+    Reference counting still frees everything that is not in a cycle at once, so memory does not grow;
+    garbage in cycles waits a little longer. Results do not depend on when the GC runs."""
+    old = gc.get_threshold()
+    gc.set_threshold(_GC_YOUNG, *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
 def _worker_main(conn: Connection, payload: bytes, scan_pid: int, slots=None) -> None:
     """Read (index, source, digest) from the pipe, answer (index, result, info) until told to stop.
 
@@ -423,6 +447,13 @@ def _worker_main(conn: Connection, payload: bytes, scan_pid: int, slots=None) ->
     options, packs, packs_key = pickle.loads(payload)
     _limit_memory(options.memory_limit)
     cache = _open_cache(options)
+    with _document_gc():
+        _serve(conn, options, packs, packs_key, cache, slots)
+
+
+def _serve(conn: Connection, options: ScanOptions, packs: list[Pack], packs_key: str | None,
+           cache: Cache | None, slots) -> None:
+    """The worker's loop: one document per message until the pipe closes or says stop."""
     while True:
         try:
             msg = conn.recv()
@@ -592,17 +623,18 @@ def _run_in_process(
     cache = _open_cache(options)
     packs_key = _packs_key(cache, packs)
     try:
-        for source in sources:
-            info = _Info()
-            ocr_mod.configure(None, cache, functools.partial(ocr_progress, source.rel) if ocr_progress else None)
-            result = analyse(source, options, packs, cache, info, packs_key)
-            if info.cache_write_failed and cache is not None:
-                info.cache_error = cache.last_error
-            info.ocr_pages, info.ocr_page_hits = ocr_mod.take_counts()
-            record(info)
-            if progress:
-                progress(result)
-            yield result
+        with _document_gc():
+            for source in sources:
+                info = _Info()
+                ocr_mod.configure(None, cache, functools.partial(ocr_progress, source.rel) if ocr_progress else None)
+                result = analyse(source, options, packs, cache, info, packs_key)
+                if info.cache_write_failed and cache is not None:
+                    info.cache_error = cache.last_error
+                info.ocr_pages, info.ocr_page_hits = ocr_mod.take_counts()
+                record(info)
+                if progress:
+                    progress(result)
+                yield result
     finally:
         ocr_mod.configure()  # this process's OCR settings end with the scan (extract() after it: no cache)
 
