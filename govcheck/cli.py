@@ -666,7 +666,7 @@ def rules_base_rates(
     record: pass only reports made before the pack had seen the set."""
     import yaml
 
-    from govcheck.rules.rates import count_agreement, count_outcomes
+    from govcheck.rules.rates import GRADED, count_agreement, count_outcomes
 
     pairs: list[tuple[Path, Path]] = []
     for item in first_contact:
@@ -688,7 +688,7 @@ def rules_base_rates(
         if unknown:
             raise fail(f"--first-contact: rules {', '.join(unknown)} have no labels in the corpora given")
         data["tool"] = {"sources": first_contact, "cells": cells,
-                        "rules": {r: {o: per[o] for o in ("met", "partial", "not_met") if o in per}
+                        "rules": {r: {o: per[o] for o in GRADED if o in per}
                                   for r, per in sorted(tool.items())}}
     text = ("# Written by `govcheck rules base-rates`: how often auditors' labels gave each outcome, per rule\n"
             "# and document type ('*': all types); under `tool`, how often they confirmed each outcome the\n"

@@ -159,13 +159,8 @@ def join_across_pages(blocks: list[Block]) -> list[Block]:
         prev = last_body
         if (prev is not None and prev.kind == "paragraph" and b.kind == "paragraph" and prev.page is not None
                 and b.page == prev.page + 1 and b.text[:1].islower() and _OPEN_END.search(prev.text)):
-            if prev.text.endswith("-") and prev.text[-2:-1].isalpha():
-                head, _, left = prev.text[:-1].rpartition(" ")
-                right, _, rest = b.text.partition(" ")
-                joined = _join_hyphen(left, right)
-                prev.text = " ".join(x for x in (head, joined, rest) if x)
-            else:
-                prev.text = f"{prev.text} {b.text}"
+            # the page break read as the line break it is: a line-end hyphen is joined as within a block
+            prev.text = " ".join(_join_hyphens(f"{prev.text}\n{b.text}").split())
             continue
         out.append(b)
         last_body = b

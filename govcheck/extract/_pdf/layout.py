@@ -170,21 +170,24 @@ def _group_lines(lines: list[_Line], page: _Page, stats: _Stats, furniture: bool
             cur.lines.append(ln)
             continue
         role = "furniture" if furniture else ("bullet" if ln.bullet else "text")
-        if role == "text" and cur is not None and cur.role in ("text", "item") and _next_item(cur, ln, stats):
+        if role == "text" and cur is not None and cur.role in ("text", "item") and _next_item(cur, ln):
             role = cur.role = "item"  # "1. School counsellor" / "2. Principal": items, not numbered headings
         cur = _Group([ln], role, page.number)
         groups.append(cur)
     return groups
 
 
-def _next_item(group: _Group, ln: _Line, stats: _Stats) -> bool:
+def _next_item(group: _Group, ln: _Line) -> bool:
     """Does the line open the next item of a numbered list whose previous item is `group`: both start
     with a marker at the same x, in the same weight? (Items may stand a paragraph's space apart;
     numbered headings have their sections' text between them, so they are never adjacent.)"""
     first = group.lines[0]
-    if not (_ENUMERATED.match(ln.text) and _ENUMERATED.match(first.text)) or ln.bold != first.bold:
-        return False
-    return abs(ln.x0 - first.x0) <= max(2.0, 0.35 * max(ln.size, first.size))
+    return ln.bold == first.bold and _sibling_marker(first, ln, max(2.0, 0.35 * max(ln.size, first.size)))
+
+
+def _sibling_marker(first: _Line, ln: _Line, tol: float) -> bool:
+    """Do both lines open with a list marker set as text ("1.", "b)") at the same x, within tol?"""
+    return abs(ln.x0 - first.x0) <= tol and bool(_ENUMERATED.match(ln.text)) and bool(_ENUMERATED.match(first.text))
 
 
 def _continues(group: _Group, ln: _Line, stats: _Stats) -> bool:
@@ -201,7 +204,7 @@ def _continues(group: _Group, ln: _Line, stats: _Stats) -> bool:
     if drop <= 0.3 * size or drop > stats.lead * size * 1.2 + 0.5:
         return False
     tol = max(2.0, 0.35 * size)
-    if _ENUMERATED.match(ln.text) and _ENUMERATED.match(first.text) and abs(ln.x0 - first.x0) <= tol:
+    if _sibling_marker(first, ln, tol):
         return False  # "2. ..." under "1. ...": the next item of a numbered list, not a wrapped line of the first
     if group.role == "bullet":
         return abs(ln.x0 - first.xt) <= tol
