@@ -508,8 +508,8 @@ _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]")
 _BRACKET_TAIL = re.compile(r"[^()]*\)\W*$")  # the rest of a sentence is a bracket's end: ") ." or ")"
 # After a comma, words that name what the clause before it is about go on in that clause: "Ett par
 # frågor är inte färdigberedda, framför allt hur kostnaderna ska fördelas" defers the costs too
-_APPOSITIVE = frozenset({"framför", "särskilt", "synnerhet", "exempelvis", "especially", "particularly",
-                         "notably", "including", "inklusive"})
+_APPOSITIVE = frozenset({"framför", "särskilt", "exempelvis", "especially", "particularly", "notably", "including",
+                         "inklusive"})
 # Words that open a condition: its own negation ("om ... inte fungerar") negates only the condition
 _CONDITIONS = frozenset({"om", "ifall", "såvida", "if", "unless", "should"})
 # An enumerated or bulleted line: "1. …", "2) …", "a) …", "– …", "• …"
