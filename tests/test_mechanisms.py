@@ -178,3 +178,19 @@ def test_a_plain_text_numbered_list_with_wrapped_lines_is_read_item_by_item(tmp_
     joint = cells(scan(folder))["procedure.txt", "responsibility-joint-work"]
     assert joint["outcome"] == "met", joint
     assert "records the conversation on CPOMS" in quotes(joint)
+
+
+def test_a_wrapped_footer_field_keeps_its_review_date(tmp_path: Path) -> None:
+    """A .txt leaflet ends "Document owner: ... · Version 2.1 · August 2024 · Next" with "review: August
+    2027" wrapped onto the next line. Both lines look like "Label: value" fields, and read as two fields
+    the review date lost its "Next" (validity partial on a document whose review is still ahead)."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "leaflet.txt").write_text(
+        "Getting help early: a guide for families\n\n"
+        "Talk to the school nurse or your GP if you are worried about your child.\n\n"
+        "Document owner: Children's Services Partnership Group · Version 2.1 · August 2024 · Next\n"
+        "review: August 2027\n", encoding="utf-8")
+    validity = cells(scan(folder))["leaflet.txt", "validity"]
+    assert validity["outcome"] == "met", validity
+    assert "Next review: August 2027" in quotes(validity).replace("\n", " ")
