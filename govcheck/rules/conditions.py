@@ -180,20 +180,24 @@ class Context:
                     return [("t", b.table[0], r) for r in {r for r, _, _ in column}]
                 return [bi for _, c, bi in column if c == b.table[2]]
         if scope in ("sentence", "row", "block"):
-            shared = self.lead_units(b.index)
+            shared = self.lead_units(b.index, si)
             if shared:
                 return [self.unit(si, scope), *shared]
         return [self.unit(si, scope)]
 
-    def lead_units(self, block: int) -> list[object]:
+    def lead_units(self, block: int, si: int) -> list[object]:
         """The units a list item shares with its lead-in: one per item, and the lead-in holds them all.
         So "Samordnaren ska" reads with each item below it, but two items do not read as one sentence:
-        the group convened in the first and the yearly report in the third are no meeting frequency."""
+        the group convened in the first and the yearly report in the third are no meeting frequency.
+        Of the lead-in paragraph only its last sentence leads in: in "This policy applies to all
+        pupils. It sets out how we:" the first sentence is not read with "- promote mental health"."""
         lead = self.lead_ins().get(block)
         if lead is None:
             return []
         if block != lead:
             return [("lead", lead, block)]
+        if si + 1 < len(self.sentence_block) and self.sentence_block[si + 1] == block:
+            return []  # not the lead-in's last sentence
         if self._lead_items is None:
             items: dict[int, list[object]] = defaultdict(list)
             for item, of in self.lead_ins().items():
@@ -253,7 +257,7 @@ class Context:
         if cached is not None:
             return cached
         text = self.index.sentences[si]
-        ids, clause, prev_end, prev = [], 0, 0, ""
+        ids, clause, prev_end, prev, prev2 = [], 0, 0, "", ""
         starts, ends = self.index.offsets(si)
         for w, s, e in zip(self.index.words[si], starts, ends, strict=True):
             brk = _CLAUSE_BREAK.search(text, prev_end, s)
@@ -261,8 +265,13 @@ class Context:
                 brk = None  # ", framför allt hur ...": the same clause, narrowed
             if brk or w in _CLAUSE_WORDS or (w in _CONTRAST_NOT and prev in _AND_OR):
                 clause += 1
+            elif w in _CONTRAST_NOT and prev2 in _AND_OR and ids:
+                # "lämnas över vid mötet och skickas inte med e-post", "and is not sent by email": a
+                # second verb negated after "och"/"and" opens a clause of its own, verb included
+                clause += 1
+                ids[-1] = clause
             ids.append(clause)
-            prev_end, prev = e, w
+            prev_end, prev2, prev = e, prev, w
         self._clauses[si] = ids
         return ids
 
@@ -787,7 +796,7 @@ class Together(Condition):
                 return ctx.unit_map("row")[si]
             ids = ctx.agent_clause_ids(si)
             own: list[object] = [("c", si, ids[span[0]] if span[0] < len(ids) else -1)]
-            return [*own, *ctx.lead_units(b.index)]  # "Samordnaren ska" + "- sammankalla gruppen …"
+            return [*own, *ctx.lead_units(b.index, si)]  # "Samordnaren ska" + "- sammankalla gruppen …"
 
         common = set.intersection(*({u for si, spans in h.items() if si >= 0 for sp in spans for u in units(si, sp)}
                                     for h in results))
