@@ -205,6 +205,12 @@ def review_of(rule: Rule, result: RuleResult, readings: Readings, doc: Document)
         reasons.append(_say("unconfirmed", doc.lang, outcome=result.outcome, n=str(record[0]), total=str(record[1])))
     if any(e.low_confidence for e in result.evidence):
         reasons.append(_say("ocr", doc.lang))
+    if result.outcome == "not_met":
+        # a part of what the criterion asks for stands in the text, yet nothing of the criterion was
+        # judged there: the parts and the outcome disagree (on first contact 13 of 13 such cells wrong)
+        found = [_text(rule.info.facets[f.id], doc.lang) for f in result.facets if f.found and f.id in rule.info.facets]
+        if found:
+            reasons.append(_say("part", doc.lang, parts=", ".join(found)))
     for outcomes, when, reason in rule.review:
         if result.outcome in outcomes and when(readings.ctx):
             reasons.append(_text(reason, doc.lang))
@@ -247,6 +253,8 @@ _SAY = {
                            "{outcome} in only {n} of {total} cells",
                     "sv": "i dokument som regelpaketet inte var anpassat till bekräftade granskare kriteriets "
                           "{outcome} i bara {n} av {total} fall"},
+    "part": {"en": "not met, though a part of the criterion was found: {parts}",
+             "sv": "ej uppfyllt, fast en del av kriteriet hittades: {parts}"},
     "ocr": {"en": "the quoted text was read by OCR with low confidence",
             "sv": "den citerade texten lästes med OCR med låg säkerhet"},
     "type": {"en": "the document is read as {doc_type} but also names {others}: the rule's applicability depends on it",
