@@ -12,6 +12,9 @@ holds when it has hits; the hits are the evidence. Conditions (one operator key 
         in_section / outside_section: SIGNAL   the heading path must (not) match
         in_table: true | header | first_column   only sentences of table cells (a row read with its
                                        headers), of a table's first row, or of its first column
+        stated: true                   only sentences of the text, not of headings, titles, running
+                                       headers or footers: a heading names a topic ("Barnets perspektiv"),
+                                       it applies nothing
     together: [cond, ...]  scope: clause | sentence | row | block | section | document   within: N
                            every part holds inside one unit (a table row is one unit with `row`;
                            `clause` is `row` where a sentence's parts must also share a clause, so
@@ -292,9 +295,16 @@ class Context:
         stack: list[int] = []  # clauses interrupted by the current subordinate or bracketed one
         current = top = prev_end = 0
         words = self.index.words[si]
+        opener = ""  # the word that opened the innermost subordinate clause
         for k, (w, s, e) in enumerate(zip(words, starts, ends, strict=True)):
             gap = text[prev_end:s]
-            if w in _COORDINATORS and "," in gap:
+            if w in _COORDINATORS and stack and opener in _ALSO_PREPOSITIONS and "," not in gap and _shares_subject(
+                    words, k, self.index.lang):
+                # "X circulates papers before each meeting and takes the minutes": "before" was a preposition,
+                # and the verb after "and" is the main clause's
+                current = stack[0]
+                stack.clear()
+            elif w in _COORDINATORS and "," in gap:
                 if _shares_subject(words, k, self.index.lang):
                     # ", and records the conversation": a second verb of the main clause's subject
                     current = stack[0] if stack else current
@@ -318,6 +328,7 @@ class Context:
                 stack.append(current)
                 top += 1
                 current = top
+                opener = w
             ids.append(current)
             prev_end = e
         self._agent_clauses[si] = ids
@@ -534,6 +545,8 @@ _SUBORDINATORS = frozenset({"innan", "när", "eftersom", "medan", "tills", "för
                             "before", "when", "whenever", "while", "until", "unless", "because", "although",
                             "though", "whereas"})
 _COORDINATORS = frozenset({"och", "men", "samt", "and", "but"})
+# Subordinators that are as often prepositions ("before each meeting", "until the review")
+_ALSO_PREPOSITIONS = frozenset({"before", "until"})
 # "sent through the portal and not by email", "via Linka och inte med e-post": a contrastive "and
 # not" negates what follows it, not what came before.
 _CONTRAST_NOT = frozenset({"not", "inte", "ej"})
@@ -560,6 +573,13 @@ def _shares_subject(words: list[str], k: int, lang: str) -> bool:
     if lang == "en":
         return verb.endswith("s") and not verb.endswith("ss") and len(verb) > 3
     return verb.endswith(("ar", "er", "ir", "or")) and len(verb) > 3
+
+
+def _flag(spec: dict, key: str, path: str) -> bool:
+    value = spec.get(key, False)
+    if not isinstance(value, bool):
+        raise RuleError(f"{path}.{key}: must be true or false")
+    return value
 
 
 def _in_table(spec: dict, path: str) -> bool | str:
@@ -630,6 +650,7 @@ class Find(Condition):
     outside_section: str | None = None
     path: str = ""
     in_table: bool | str = False
+    stated: bool = False
 
     def _terms(self, ctx: Context) -> list[Term]:
         if isinstance(self.terms, str):
@@ -641,7 +662,7 @@ class Find(Condition):
         # the readings; plain finds of one term list with one polarity (a signal many rules use) share
         # one entry.
         terms = self._terms(ctx)
-        plain = not (self.unless or self.in_section or self.outside_section or self.in_table)
+        plain = not (self.unless or self.in_section or self.outside_section or self.in_table or self.stated)
         key: object = (id(terms), self.polarity) if plain else id(self)
         owner: object = terms if plain else self
         memo = ctx._finds.get(key)
@@ -663,6 +684,8 @@ class Find(Condition):
             axis = {"header": 1, "first_column": 2}.get(str(self.in_table))  # this coordinate must be 0
             hits = {si: sp for si, sp in hits.items() if (t := ctx.blocks[ctx.sentence_block[si]].table)
                     and (axis is None or t[axis] == 0)}
+        if self.stated:
+            hits = {si: sp for si, sp in hits.items() if ctx.blocks[ctx.sentence_block[si]].kind not in LABEL_KINDS}
         if polarity != "any":
             want_negated = polarity == "negated"
             kept: Hits = {}
@@ -1157,7 +1180,7 @@ def compile_condition(spec: object, path: str, signals: set[str], tables: set[st
 
 def _compile_op(spec: dict, op: str, path: str, signals: set[str], tables: set[str], langs: list[str]) -> Condition:
     allowed = {
-        "find": {"find", "polarity", "unless", "in_section", "outside_section", "in_table"},
+        "find": {"find", "polarity", "unless", "in_section", "outside_section", "in_table", "stated"},
         "together": {"together", "scope", "within"},
         "all": {"all"}, "any": {"any"}, "not": {"not"},
         "count": {"count", "at_least"},
@@ -1197,7 +1220,7 @@ def _compile_op(spec: dict, op: str, path: str, signals: set[str], tables: set[s
                     else signal_ref(unless, "unless"),
                     signal_ref(spec.get("in_section"), "in_section"),
                     signal_ref(spec.get("outside_section"), "outside_section"), path,
-                    in_table=_in_table(spec, path))
+                    in_table=_in_table(spec, path), stated=_flag(spec, "stated", path))
     if op == "together":
         scope = spec.get("scope", "sentence")
         if scope not in SCOPES:
