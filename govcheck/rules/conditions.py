@@ -262,12 +262,26 @@ class Context:
         text = self.index.sentences[si]
         ids, clause, prev_end, prev, prev2 = [], 0, 0, "", ""
         starts, ends = self.index.offsets(si)
+        relative = False  # inside "som/that/which ..." (a relative clause)
+        rel_verb = -1  # after its negation: auxiliaries still allowed (>0), the verb seen (0), none (-1)
         for w, s, e in zip(self.index.words[si], starts, ends, strict=True):
             brk = _CLAUSE_BREAK.search(text, prev_end, s)
             if brk and w in _APPOSITIVE and text[prev_end:s].strip() == ",":
                 brk = None  # ", framför allt hur ...": the same clause, narrowed
-            if brk or w in _CLAUSE_WORDS or (w in _CONTRAST_NOT and prev in _AND_OR):
+            end_of_relative = False
+            if rel_verb == 0:
+                # "Samverkansproblem som gruppen inte kan lösa | lyfts till ledningsgruppen": the relative
+                # clause ends with its negated verb; the next word is the main clause's verb
+                end_of_relative, rel_verb = True, -1
+            elif rel_verb > 0:
+                # a determiner where the verb should be: "barn som inte har en SIP" has an object, not a
+                # verb ending the clause - leave it whole
+                rel_verb = rel_verb - 1 if w in _AUXILIARIES else (-1 if w in _DETERMINERS else 0)
+            if brk or w in _CLAUSE_WORDS or end_of_relative or (w in _CONTRAST_NOT and prev in _AND_OR):
                 clause += 1
+                relative = w in _RELATIVES
+            elif relative and w in _REL_NEGATIONS:
+                rel_verb = 2
             elif w in _CONTRAST_NOT and prev2 in _AND_OR and ids:
                 # "lämnas över vid mötet och skickas inte med e-post", "and is not sent by email": a
                 # second verb negated after "och"/"and" opens a clause of its own, verb included
@@ -545,6 +559,14 @@ _SUBORDINATORS = frozenset({"innan", "när", "eftersom", "medan", "tills", "för
                             "before", "when", "whenever", "while", "until", "unless", "because", "although",
                             "though", "whereas"})
 _COORDINATORS = frozenset({"och", "men", "samt", "and", "but"})
+# A relative clause negated ("som gruppen inte kan lösa", "that cannot be resolved") ends with its verb:
+# up to two auxiliaries after the negation, then the verb, then the main clause goes on
+_RELATIVES = frozenset({"som", "that", "which"})
+_REL_NEGATIONS = frozenset({"inte", "ej", "not", "cannot", "can't", "kan't"})
+_DETERMINERS = frozenset({"en", "ett", "den", "det", "de", "någon", "något", "några", "sin", "sitt", "sina", "a", "an",
+                          "the", "any", "their", "its", "his", "her"})
+_AUXILIARIES = frozenset({"kan", "kunde", "ska", "skall", "har", "hade", "kunnat", "gått", "går", "att", "be", "been",
+                          "is", "are", "was", "were", "can", "could", "has", "have", "had", "will", "would"})
 # Subordinators that are as often prepositions ("before each meeting", "until the review")
 _ALSO_PREPOSITIONS = frozenset({"before", "until"})
 # "sent through the portal and not by email", "via Linka och inte med e-post": a contrastive "and
