@@ -12,6 +12,7 @@ from govcheck.rules.terms import (
     TOKEN,
     Index,
     Lexicon,
+    _loose_repeats,
     _native,
     _tokens,
     _utf8_spans,
@@ -238,3 +239,27 @@ def test_date_patterns_skipped_for_want_of_a_month_or_separator_find_nothing(tex
         mp.setattr(conditions, "_NEEDS", {})
         every = conditions._dated(text)
     assert conditions._dated(text) == every
+
+
+@pytest.mark.parametrize(("pattern", "loose"), [
+    (r"^[\s\W\d]*[^:.;]{1,50}:\s+\w", r"^[\s\W\d]*[^:.;]+:\s+\w"),
+    (r"a{0,60}?b", r"a*?b"), (r"(?:ab){2,30}c", r"(?:ab){2,}c"),
+    (r"x{1,4}", r"x{1,4}"), (r"x{3}", r"x{3}"),  # narrow and exact repeats stay
+    (r"\{1,50}", r"\{1,50}"), (r"[{1,50}]", r"[{1,50}]"), (r"[]{1,20}]{1,20}", r"[]{1,20}]+"),
+    (r"[^]{]{0,9}", r"[^]{]*"), (r"\Qa{1,50}\E{0,9}", r"\Qa{1,50}\E*"),  # literals: escaped, in a class, quoted
+])
+def test_prefilter_sets_hold_wide_counted_repeats_unbounded(pattern: str, loose: str) -> None:
+    assert _loose_repeats(pattern) == loose
+
+
+_REPEAT_PATTERNS = [r"^[\s\W\d]*[^:.;]{1,12}:\s+\w", r"a[^.]{0,9}?b", r"(?:å\s*){2,10}$", r"\bab{1,3}\b"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(pattern=st.sampled_from(_REPEAT_PATTERNS), texts=st.lists(_JOINED_TEXT.map(lambda t: t.replace("R", ":b")),
+                                                               max_size=4))
+def test_a_loosened_prefilter_never_rules_out_a_match(pattern: str, texts: list[str]) -> None:
+    """The prefilter holds wide counted repeats unbounded: it may let through a pattern that then finds
+    nothing, never hide one that matches; the hits are those of a search without the prefilter."""
+    term = compile_term("re:" + pattern, "sv")
+    assert Index(texts, "sv", Lexicon("sv", [term])).find(term) == Index(texts, "sv").find(term)
