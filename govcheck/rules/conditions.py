@@ -95,6 +95,11 @@ class Context:
     _lead_items: dict[int, list[object]] | None = None  # lead-in block -> the units it shares with its items
     _unit_maps: dict[str, _Units] = field(default_factory=dict)  # scope -> sentence -> its units
     _steps: tuple[dict[int, int], list[tuple[int, list[int]]]] | None = None  # see `_steps`
+    # The context a variant was made from: what reads the same in every reading and is worked out on
+    # first use (dates, steps, lead-ins, tables, empty headings) is asked of it, so that a variant made
+    # before the base needed them does not work them out a second time (dates were read twice for
+    # two documents in three).
+    _base: Context | None = None
 
     def variant(self, reading: frozenset[str]) -> Context:
         """The same document under another reading. The memos of text searches are shared (the
@@ -102,9 +107,10 @@ class Context:
         other = Context(index=self.index, blocks=self.blocks, sentence_block=self.sentence_block,
                         as_of=self.as_of, signals=self.signals, tables=self.tables, negation=self.negation,
                         reading=reading)
-        for name in ("_clauses", "_agent_clauses", "_latest", "_sections", "_merged", "_cue_clauses", "_polarity",
-                     "_empty", "_tables", "_lead_ins", "_lead_items", "_finds", "_fixed", "_unit_maps", "_steps"):
+        for name in ("_clauses", "_agent_clauses", "_sections", "_merged", "_cue_clauses", "_polarity",
+                     "_finds", "_fixed", "_unit_maps"):
             setattr(other, name, getattr(self, name))
+        other._base = self._base or self
         other._cues, other._headings = self.cue_hits(), self._heading_index()
         return other
 
@@ -147,6 +153,8 @@ class Context:
     def empty_headings(self) -> frozenset[int]:
         """Blocks of headings with no text under them: "1. Syfte" followed straight by the next
         section states no aim. A heading over subsections that have text is not empty."""
+        if self._base is not None:
+            return self._base.empty_headings()
         if self._empty is None:
             filled: set[tuple[str, ...]] = set()
             for b in self.blocks:
@@ -194,6 +202,8 @@ class Context:
             return []
         if block != lead:
             return [("lead", lead, block)]
+        if self._base is not None:
+            return self._base.lead_units(block)
         if self._lead_items is None:
             items: dict[int, list[object]] = defaultdict(list)
             for item, of in self.lead_ins().items():
@@ -207,6 +217,8 @@ class Context:
         mark ("Vad vill vi uppnå?"), or a short line with no full stop and no "Label:" ("Socialnämnden
         beslutar"), and the list items (or enumerated lines) that follow it under the same heading.
         The lead-in maps to itself."""
+        if self._base is not None:
+            return self._base.lead_ins()
         if self._lead_ins is None:
             found: dict[int, int] = {}
             lead: Block | None = None
@@ -227,6 +239,8 @@ class Context:
 
     def table_cells(self) -> dict[int, list[tuple[int, int, int]]]:
         """Table number -> (row, column, block index) of its cells, once per document."""
+        if self._base is not None:
+            return self._base.table_cells()
         if self._tables is None:
             self._tables = {}
             for b in self.blocks:
@@ -433,6 +447,8 @@ class Context:
     def latest_dates(self, exact: bool) -> dict[int, dt.date]:
         """Sentence -> the latest date it carries, in document order, for the sentences with a date;
         computed once per document."""
+        if self._base is not None:
+            return self._base.latest_dates(exact)
         if not self._latest:
             sentences = self.index.sentences
             latest: dict[int, dt.date] = {}
@@ -1058,6 +1074,8 @@ class Sequence(Condition):
 def _steps(ctx: Context) -> tuple[dict[int, int], list[tuple[int, list[int]]]]:
     """(block -> its first sentence; the blocks that are numbered steps, with their numbers, in
     document order), read once per document for every `sequence` of every rule."""
+    if ctx._base is not None:
+        return _steps(ctx._base)
     if ctx._steps is None:
         first: dict[int, int] = {}  # block -> its first sentence
         for si, bi in enumerate(ctx.sentence_block):
