@@ -82,6 +82,19 @@ def test_regex_absent_from_the_document_is_ruled_out_by_the_set_and_found_when_p
     assert matches(r"re:^Lagen", "Lagen gäller.") == ["lagen"]  # anchored: searched per sentence
 
 
+def test_find_many_skips_the_regexes_the_prefilter_rules_out_and_finds_the_others() -> None:
+    """A regex the prefilter rules out is skipped like an absent word; one outside the prefilter (a
+    Term the lexicon has never seen) is searched; the hits are those of a search without a lexicon."""
+    sfs, lag = compile_term(r"re:\bSFS \d{4}:\d+", "sv"), compile_term("re:(?i)lagen", "sv")
+    alias = compile_term(r"re:\bHA\b", "sv")  # (defined_aliases makes such terms per document)
+    lexicon = Lexicon("sv", [sfs, lag])
+    for texts in (["Lagen (SFS 2001:453) gäller.", "HA ansvarar."], ["Ingen lag nämns här.", "HA"], ["Lagen gäller."]):
+        plain, indexed = Index(texts, "sv"), Index(texts, "sv", lexicon)
+        expected = [h for h in plain.find_many([sfs, alias, lag]) if h]
+        assert [h for h in indexed.find_many([sfs, alias, lag]) if h] == expected
+        assert indexed.find(sfs) == plain.find(sfs)
+
+
 def test_casefolding_keeps_tokens_when_characters_change_length() -> None:
     assert matches("strasse", "Die STRASSE und die Straße.", "sv") == ["strasse", "strasse"]
     assert matches("istanbul", "İstanbul", "en") == []  # İ folds to i + a combining dot: two tokens
