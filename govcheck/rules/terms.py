@@ -192,9 +192,12 @@ class Lexicon:
         self.regex_sets: list[tuple[object, int]] = []  # (RE2 set, id of its first pattern)
         self._terms = list(terms)  # kept alive: `term_pids` is keyed by their ids
         self.term_pids: dict[int, tuple[int, ...]] = {}  # id(term) -> its word patterns
-        # first word pattern -> ids of the terms of one word / of several words that start with it
+        # word pattern -> ids of the terms of one word that is it; and -> (id, all its patterns) of the
+        # terms of several words keyed by the pattern of their longest word: a document has "och",
+        # "the", "of" and checked every term that starts with them, while the longest word of a
+        # term is seldom there (`live_terms`).
         self._single_terms_of: dict[int, list[int]] = defaultdict(list)
-        self._terms_of: dict[int, list[int]] = defaultdict(list)
+        self._terms_of: dict[int, list[tuple[int, frozenset[int]]]] = defaultdict(list)
         self._hits: dict[str, tuple[int, ...]] = {}  # the words of `_memo` that match some pattern
         self._plans: dict[int, tuple[list[Term], list[tuple[int, Term]], frozenset[int]]] = {}
         for term in self._terms:
@@ -202,7 +205,11 @@ class Lexicon:
                 self._add(wp)
             if term.words:
                 pids = self.term_pids[id(term)] = tuple(self.ids[wp] for wp in term.words)
-                (self._terms_of if len(pids) > 1 else self._single_terms_of)[pids[0]].append(id(term))
+                if len(pids) == 1:
+                    self._single_terms_of[pids[0]].append(id(term))
+                else:
+                    key = max(range(len(pids)), key=lambda k: (len(term.words[k].text), k))
+                    self._terms_of[pids[key]].append((id(term), frozenset(pids)))
         # The prefilter holds only the regexes a document in this language can be asked for (`searched`,
         # default all): a Swedish document never asks for the English ones, and a third fewer sets
         # cost a third less. A regex outside the sets is searched whenever asked, so leaving one out
@@ -266,13 +273,14 @@ class Lexicon:
 
     def live_terms(self, by_pattern: dict[int, list[str]]) -> set[int]:
         """Ids of the word terms every word of which is among a document's matched patterns."""
-        term_pids, live = self.term_pids, set()
+        live: set[int] = set()
+        present = by_pattern.keys()
         single, several = self._single_terms_of, self._terms_of
-        for pid in by_pattern:
-            if pid in single:
-                live.update(single[pid])
-            for tid in several.get(pid, ()):
-                if all(p in by_pattern for p in term_pids[tid]):
+        for pid in present & single.keys():
+            live.update(single[pid])
+        for pid in present & several.keys():
+            for tid, needs in several[pid]:
+                if present >= needs:
                     live.add(tid)
         return live
 
