@@ -1077,9 +1077,10 @@ def _steps(ctx: Context) -> tuple[dict[int, int], list[tuple[int, list[int]]]]:
     if ctx._base is not None:
         return _steps(ctx._base)
     if ctx._steps is None:
-        first: dict[int, int] = {}  # block -> its first sentence
-        for si, bi in enumerate(ctx.sentence_block):
-            first.setdefault(bi, si)
+        # block -> its first sentence (built from the last sentence back, so the first one stays: one
+        # C-level pass instead of a setdefault per sentence)
+        blocks_of = ctx.sentence_block
+        first: dict[int, int] = dict(zip(reversed(blocks_of), range(len(blocks_of) - 1, -1, -1), strict=True))
         steps: list[tuple[int, list[int]]] = []
         for b in ctx.blocks:
             if b.index not in first or b.kind in ("header", "footer", "title"):
