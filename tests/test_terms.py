@@ -276,3 +276,20 @@ def test_a_loosened_prefilter_never_rules_out_a_match(pattern: str, texts: list[
     nothing, never hide one that matches; the hits are those of a search without the prefilter."""
     term = compile_term("re:" + pattern, "sv")
     assert Index(texts, "sv", Lexicon("sv", [term])).find(term) == Index(texts, "sv").find(term)
+
+
+def test_the_period_from_an_earlier_date_needs_one_of_its_opening_words() -> None:
+    """`_periods_from_earlier` skips a text whose lower case holds none of _FROM_EARLIER_WORDS: every
+    alternative of the pattern must open with one, and every character re.I matches to one of their
+    letters must lower to that letter."""
+    import sys
+
+    from govcheck.rules.terms import _split_top
+
+    pattern = conditions._FROM_EARLIER.pattern
+    assert pattern.startswith("\\b(?:") and pattern.endswith(")")
+    for alternative in _split_top(pattern[len("\\b(?:"):-1]):
+        assert alternative.startswith(conditions._FROM_EARLIER_WORDS), alternative
+    letters = set("".join(conditions._FROM_EARLIER_WORDS))
+    assert all(chr(cp).lower() == letter for letter in letters for cp in range(sys.maxunicode + 1)
+               if re.fullmatch(letter, chr(cp), re.I))

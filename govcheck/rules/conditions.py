@@ -469,6 +469,9 @@ class Context:
         counted from a date an earlier sentence of the same block gave ends where the sentence means,
         though neither the start nor the end stands in it."""
         sentences = self.index.sentences
+        low = self.index.joined().lower()
+        if not any(word in low for word in _FROM_EARLIER_WORDS):
+            return  # two substring tests instead of a case-blind regex search of the whole text
         for si in self.index.sentences_with(_FROM_EARLIER):
             if si in latest:
                 continue
@@ -942,6 +945,10 @@ _FROM_EARLIER = re.compile(
     r"\b(?:from\s+(?:that|this|the)\s+date|from\s+(?:the\s+)?(?:date\s+of\s+)?(?:signature|signing|approval|"
     r"adoption)|från\s+(?:och\s+med\s+)?(?:detta|det|samma)\s+datum|från\s+(?:undertecknandet|beslutet|beslutsdatum))",
     re.I)
+# Every alternative of _FROM_EARLIER opens with one of these (tests check it): a text whose lower case
+# holds none of them has no match. (No character that re.I matches to one of their letters lowers to
+# anything else, tested for every code point.)
+_FROM_EARLIER_WORDS = ("from", "från")
 
 
 def find_dates(text: str, exact: bool = False) -> list[dt.date]:
