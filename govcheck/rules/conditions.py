@@ -97,8 +97,7 @@ class Context:
     _steps: tuple[dict[int, int], list[tuple[int, list[int]]]] | None = None  # see `_steps`
     # The context a variant was made from: what reads the same in every reading and is worked out on
     # first use (dates, steps, lead-ins, tables, empty headings) is asked of it, so that a variant made
-    # before the base needed them does not work them out a second time (dates were read twice for
-    # two documents in three).
+    # before the base needed them does not work them out a second time.
     _base: Context | None = None
 
     def variant(self, reading: frozenset[str]) -> Context:

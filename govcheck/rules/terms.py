@@ -181,9 +181,9 @@ class Lexicon:
         self._stem: dict[str, list[int]] = defaultdict(list)  # word mode: same stem (then checked)
         # Tries of the prefix patterns and of the (reversed) keys a word or its stem ends with for the
         # suffix patterns: char -> node, and _ENDS -> the ids of the patterns whose key ends there. A
-        # word is walked as far as its letters go (two or three steps for most words), where a
-        # lookup of every prefix and suffix cost ~40 slices a word - most of `match`, which a cold
-        # worker runs for ~15,000 words of 200 documents.
+        # word is walked only as far as some key goes, where looking up every prefix and suffix of it
+        # cost a slice and a lookup per letter: `match` took 7-8 µs a word, now 2.4-3 µs (a cold worker
+        # meets ~14,500 new words in the 200-document sample).
         self._prefix: dict = {}
         self._suffix: dict = {}
         self._infix: list[tuple[str, int]] = []
@@ -193,9 +193,9 @@ class Lexicon:
         self._terms = list(terms)  # kept alive: `term_pids` is keyed by their ids
         self.term_pids: dict[int, tuple[int, ...]] = {}  # id(term) -> its word patterns
         # word pattern -> ids of the terms of one word that is it; and -> (id, all its patterns) of the
-        # terms of several words keyed by the pattern of their longest word: a document has "och",
-        # "the", "of" and checked every term that starts with them, while the longest word of a
-        # term is seldom there (`live_terms`).
+        # terms of several words keyed by the pattern of their longest word: every document has "och",
+        # "the", "of", and every term starting with them was checked, while a long word is there less
+        # often (`live_terms`: 0.11 -> 0.03 s a pass over the 200-document sample).
         self._single_terms_of: dict[int, list[int]] = defaultdict(list)
         self._terms_of: dict[int, list[tuple[int, frozenset[int]]]] = defaultdict(list)
         self._hits: dict[str, tuple[int, ...]] = {}  # the words of `_memo` that match some pattern
@@ -443,8 +443,9 @@ def _loose_repeats(pattern: str) -> str:
     """The pattern with its wide counted repeats unbounded ({1,50} -> +, {0,60}? -> *?, {3,20} ->
     {3,}), for the prefilter sets only. A DFA keeps a state for every set of counts still alive: a
     line-anchored "^[\\s\\W\\d]*[^:.;]{1,50}:" has thousands, each built the first time a worker meets
-    it, and that one pattern made its set of eight cost as much as ten others together (callgrind: DFA
-    state building 2.6 G of 15.7 G instructions of rule evaluation on the 200-document sample).
+    it. Over the 200-document sample's English texts that pattern alone took 0.099 s cold where any
+    other took ~0.003 s, and its set of eight 0.227 s of the 0.37 s of all 33 English sets; unbounding
+    the wide repeats cut rule evaluation from 15.67 to 14.15 G instructions (bench/RESULTS.md).
     Unbounded, the pattern matches everything it matched and more (RE2 has no backreferences or
     lookaround, so a larger part never makes a match disappear): the prefilter may let a pattern
     through that then finds nothing, never the other way round. Narrow repeats ({1,4}) are kept:
