@@ -12,6 +12,7 @@ from govcheck.rules.terms import (
     TOKEN,
     Index,
     Lexicon,
+    _loose_repeats,
     _native,
     _tokens,
     _utf8_spans,
@@ -79,6 +80,19 @@ def test_regex_absent_from_the_document_is_ruled_out_by_the_set_and_found_when_p
     assert matches(r"re:\bSFS \d{4}:\d+", "Lagen (SFS 2001:453) gäller.") == ["sfs 2001 453"]
     assert matches(r"re:\bSFS \d{4}:\d+", "Ingen lag nämns här.") == []
     assert matches(r"re:^Lagen", "Lagen gäller.") == ["lagen"]  # anchored: searched per sentence
+
+
+def test_find_many_skips_the_regexes_the_prefilter_rules_out_and_finds_the_others() -> None:
+    """A regex the prefilter rules out is skipped like an absent word; one outside the prefilter (a
+    Term the lexicon has never seen) is searched; the hits are those of a search without a lexicon."""
+    sfs, lag = compile_term(r"re:\bSFS \d{4}:\d+", "sv"), compile_term("re:(?i)lagen", "sv")
+    alias = compile_term(r"re:\bHA\b", "sv")  # (defined_aliases makes such terms per document)
+    lexicon = Lexicon("sv", [sfs, lag])
+    for texts in (["Lagen (SFS 2001:453) gäller.", "HA ansvarar."], ["Ingen lag nämns här.", "HA"], ["Lagen gäller."]):
+        plain, indexed = Index(texts, "sv"), Index(texts, "sv", lexicon)
+        expected = [h for h in plain.find_many([sfs, alias, lag]) if h]
+        assert [h for h in indexed.find_many([sfs, alias, lag]) if h] == expected
+        assert indexed.find(sfs) == plain.find(sfs)
 
 
 def test_casefolding_keeps_tokens_when_characters_change_length() -> None:
@@ -238,3 +252,44 @@ def test_date_patterns_skipped_for_want_of_a_month_or_separator_find_nothing(tex
         mp.setattr(conditions, "_NEEDS", {})
         every = conditions._dated(text)
     assert conditions._dated(text) == every
+
+
+@pytest.mark.parametrize(("pattern", "loose"), [
+    (r"^[\s\W\d]*[^:.;]{1,50}:\s+\w", r"^[\s\W\d]*[^:.;]+:\s+\w"),
+    (r"a{0,60}?b", r"a*?b"), (r"(?:ab){2,30}c", r"(?:ab){2,}c"),
+    (r"x{1,4}", r"x{1,4}"), (r"x{3}", r"x{3}"),  # narrow and exact repeats stay
+    (r"\{1,50}", r"\{1,50}"), (r"[{1,50}]", r"[{1,50}]"), (r"[]{1,20}]{1,20}", r"[]{1,20}]+"),
+    (r"[^]{]{0,9}", r"[^]{]*"), (r"\Qa{1,50}\E{0,9}", r"\Qa{1,50}\E*"),  # literals: escaped, in a class, quoted
+])
+def test_prefilter_sets_hold_wide_counted_repeats_unbounded(pattern: str, loose: str) -> None:
+    assert _loose_repeats(pattern) == loose
+
+
+_REPEAT_PATTERNS = [r"^[\s\W\d]*[^:.;]{1,12}:\s+\w", r"a[^.]{0,9}?b", r"(?:å\s*){2,10}$", r"\bab{1,3}\b"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(pattern=st.sampled_from(_REPEAT_PATTERNS), texts=st.lists(_JOINED_TEXT.map(lambda t: t.replace("R", ":b")),
+                                                               max_size=4))
+def test_a_loosened_prefilter_never_rules_out_a_match(pattern: str, texts: list[str]) -> None:
+    """The prefilter holds wide counted repeats unbounded: it may let through a pattern that then finds
+    nothing, never hide one that matches; the hits are those of a search without the prefilter."""
+    term = compile_term("re:" + pattern, "sv")
+    assert Index(texts, "sv", Lexicon("sv", [term])).find(term) == Index(texts, "sv").find(term)
+
+
+def test_the_period_from_an_earlier_date_needs_one_of_its_opening_words() -> None:
+    """`_periods_from_earlier` skips a text whose lower case holds none of _FROM_EARLIER_WORDS: every
+    alternative of the pattern must open with one, and every character re.I matches to one of their
+    letters must lower to that letter."""
+    import sys
+
+    from govcheck.rules.terms import _split_top
+
+    pattern = conditions._FROM_EARLIER.pattern
+    assert pattern.startswith("\\b(?:") and pattern.endswith(")")
+    for alternative in _split_top(pattern[len("\\b(?:"):-1]):
+        assert alternative.startswith(conditions._FROM_EARLIER_WORDS), alternative
+    letters = set("".join(conditions._FROM_EARLIER_WORDS))
+    assert all(chr(cp).lower() == letter for letter in letters for cp in range(sys.maxunicode + 1)
+               if re.fullmatch(letter, chr(cp), re.I))

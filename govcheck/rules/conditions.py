@@ -98,6 +98,10 @@ class Context:
     _lead_items: dict[int, list[object]] | None = None  # lead-in block -> the units it shares with its items
     _unit_maps: dict[str, _Units] = field(default_factory=dict)  # scope -> sentence -> its units
     _steps: tuple[dict[int, int], list[tuple[int, list[int]]]] | None = None  # see `_steps`
+    # The context a variant was made from: what reads the same in every reading and is worked out on
+    # first use (dates, steps, lead-ins, tables, empty headings) is asked of it, so that a variant made
+    # before the base needed them does not work them out a second time.
+    _base: Context | None = None
 
     def variant(self, reading: frozenset[str]) -> Context:
         """The same document under another reading. The memos of text searches are shared (the
@@ -105,9 +109,10 @@ class Context:
         other = Context(index=self.index, blocks=self.blocks, sentence_block=self.sentence_block,
                         as_of=self.as_of, signals=self.signals, tables=self.tables, negation=self.negation,
                         reading=reading)
-        for name in ("_clauses", "_agent_clauses", "_latest", "_sections", "_merged", "_cue_clauses", "_polarity",
-                     "_empty", "_tables", "_lead_ins", "_lead_items", "_finds", "_fixed", "_unit_maps", "_steps"):
+        for name in ("_clauses", "_agent_clauses", "_sections", "_merged", "_cue_clauses", "_polarity",
+                     "_finds", "_fixed", "_unit_maps"):
             setattr(other, name, getattr(self, name))
+        other._base = self._base or self
         other._cues, other._headings = self.cue_hits(), self._heading_index()
         return other
 
@@ -150,6 +155,8 @@ class Context:
     def empty_headings(self) -> frozenset[int]:
         """Blocks of headings with no text under them: "1. Syfte" followed straight by the next
         section states no aim. A heading over subsections that have text is not empty."""
+        if self._base is not None:
+            return self._base.empty_headings()
         if self._empty is None:
             filled: set[tuple[str, ...]] = set()
             for b in self.blocks:
@@ -201,6 +208,8 @@ class Context:
             return [("lead", lead, block)]
         if si + 1 < len(self.sentence_block) and self.sentence_block[si + 1] == block:
             return []  # not the lead-in's last sentence
+        if self._base is not None:
+            return self._base.lead_units(block, si)
         if self._lead_items is None:
             items: dict[int, list[object]] = defaultdict(list)
             for item, of in self.lead_ins().items():
@@ -214,6 +223,8 @@ class Context:
         mark ("Vad vill vi uppnå?"), or a short line with no full stop and no "Label:" ("Socialnämnden
         beslutar"), and the list items (or enumerated lines) that follow it under the same heading.
         The lead-in maps to itself."""
+        if self._base is not None:
+            return self._base.lead_ins()
         if self._lead_ins is None:
             found: dict[int, int] = {}
             lead: Block | None = None
@@ -234,6 +245,8 @@ class Context:
 
     def table_cells(self) -> dict[int, list[tuple[int, int, int]]]:
         """Table number -> (row, column, block index) of its cells, once per document."""
+        if self._base is not None:
+            return self._base.table_cells()
         if self._tables is None:
             self._tables = {}
             for b in self.blocks:
@@ -467,6 +480,8 @@ class Context:
     def latest_dates(self, exact: bool) -> dict[int, dt.date]:
         """Sentence -> the latest date it carries, in document order, for the sentences with a date;
         computed once per document."""
+        if self._base is not None:
+            return self._base.latest_dates(exact)
         if not self._latest:
             sentences = self.index.sentences
             latest: dict[int, dt.date] = {}
@@ -487,6 +502,9 @@ class Context:
         counted from a date an earlier sentence of the same block gave ends where the sentence means,
         though neither the start nor the end stands in it."""
         sentences = self.index.sentences
+        low = self.index.joined().lower()
+        if not any(word in low for word in _FROM_EARLIER_WORDS):
+            return  # two substring tests instead of a case-blind regex search of the whole text
         for si in self.index.sentences_with(_FROM_EARLIER):
             if si in latest:
                 continue
@@ -980,6 +998,10 @@ _FROM_EARLIER = re.compile(
     r"\b(?:from\s+(?:that|this|the)\s+date|from\s+(?:the\s+)?(?:date\s+of\s+)?(?:signature|signing|approval|"
     r"adoption)|från\s+(?:och\s+med\s+)?(?:detta|det|samma)\s+datum|från\s+(?:undertecknandet|beslutet|beslutsdatum))",
     re.I)
+# Every alternative of _FROM_EARLIER opens with one of these (tests check it): a text whose lower case
+# holds none of them has no match. (No character that re.I matches to one of their letters lowers to
+# anything else, tested for every code point.)
+_FROM_EARLIER_WORDS = ("from", "från")
 
 
 def find_dates(text: str, exact: bool = False) -> list[dt.date]:
@@ -1112,10 +1134,13 @@ class Sequence(Condition):
 def _steps(ctx: Context) -> tuple[dict[int, int], list[tuple[int, list[int]]]]:
     """(block -> its first sentence; the blocks that are numbered steps, with their numbers, in
     document order), read once per document for every `sequence` of every rule."""
+    if ctx._base is not None:
+        return _steps(ctx._base)
     if ctx._steps is None:
-        first: dict[int, int] = {}  # block -> its first sentence
-        for si, bi in enumerate(ctx.sentence_block):
-            first.setdefault(bi, si)
+        # block -> its first sentence (built from the last sentence back, so the first one stays: one
+        # C-level pass instead of a setdefault per sentence)
+        blocks_of = ctx.sentence_block
+        first: dict[int, int] = dict(zip(reversed(blocks_of), range(len(blocks_of) - 1, -1, -1), strict=True))
         steps: list[tuple[int, list[int]]] = []
         for b in ctx.blocks:
             if b.index not in first or b.kind in ("header", "footer", "title"):
