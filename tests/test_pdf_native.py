@@ -125,3 +125,51 @@ def test_a_built_helper_is_used() -> None:
     if not built:
         pytest.skip("PDF helper not compiled here")
     assert native is not None
+
+
+# Pieces of text with what lines.py treats specially: bullets strong and weak, enumerators (ASCII, roman,
+# dotted, other scripts' digits), spaces of several kinds, control characters and soft-hyphen marks.
+_ATOMS = ["1.", "(2)", "12)", "1234.", "a)", "(b.", "iv.", "(xviii)", "1.2", "3.1.", "1..2", "\u0661.\u0662",
+          "\uff11.", "\u2173.", "\u2022", "\u25aa", "\uf0b7", "-", "\u2013", "o", "*", "\u00b7", "\u2212", "x", "Word",
+          "åtgärd", " ", "  ", "\t", "\r\n", "\r", "\n", "\x00", "\x02", "\x7f", "\u00a0", "\u00ad", "\ufffe",
+          "\u2003", "\u200b", ".", ")", "(", "\U0001d7cf"]
+
+
+def _random_text(rng, most: int = 5) -> str:
+    return "".join(rng.choice(_ATOMS) for _ in range(rng.randint(0, most)))
+
+
+@needs_native
+def test_native_is_marker_matches_python() -> None:
+    """`_native.is_marker` stands in for lines._is_marker (its _ENUM regex is copied by hand into C)."""
+    import random
+
+    from govcheck.extract._pdf.lines import _is_marker
+
+    rng = random.Random(15)
+    texts = [*_ATOMS, "", " 1. ", "1.\n", "1.)", "ab.", "A)", "\u00e9.", "(1.2)", "1.2)", "IVX.", "ivxi.", "000."]
+    texts += [_random_text(rng, 4) for _ in range(20000)]
+    differ = [t for t in texts if native.is_marker(t) != _is_marker(t)]  # type: ignore[union-attr]
+    assert not differ
+
+
+@needs_native
+def test_native_make_line_matches_python() -> None:
+    """`_native.make_line` stands in for lines._make_line (and _single_line, its one-piece case): the same
+    text, coordinates, flags and runs for pieces with every special character lines.py knows."""
+    import random
+
+    from govcheck.extract._pdf.lines import _make_line
+
+    rng = random.Random(5)
+    differ = []
+    for _ in range(20000):
+        pieces = [(_random_text(rng), float(rng.randint(0, 50)), float(rng.randint(0, 60)))
+                  for _ in range(rng.randint(1, 4))]
+        flags = [rng.random() < 0.3, rng.random() < 0.5, rng.random() < 0.3]  # soft, marker_ok, marker_cut
+        args = (1.5, 11.0, 2.0, 10.0, rng.random() < 0.5, *flags)
+        want = repr(_make_line(list(pieces), *args))
+        got = repr(native.make_line(list(pieces), *args))  # type: ignore[union-attr]
+        if got != want:
+            differ.append((pieces, args, got, want))
+    assert not differ[:3]
