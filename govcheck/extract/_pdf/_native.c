@@ -134,39 +134,49 @@ static int append3(PyObject *list, double a, double b, double c) {
     return rc;
 }
 
-/* (rects, size, base) | None for chars c0..c1 of an upright page: the rects of
-   chars c0..c1 moved by (-dx, -dy), empty ones dropped (None when none is left); the font size of char
-   rep times sqrt|det| of its matrix (1.0 where that is 0), a size outside (0, 500) replaced by the first
-   rect's height (at least 1.0); the baseline from the matrix when it is unrotated, else from the char
-   origin, else the first rect's bottom. _PdfiumReader.line_geometry, upright branch. */
-static PyObject *line_geometry(void *tp, int c0, int c1, int rep, double dx, double dy) {
+/* A growable array of doubles (PyMem). */
+typedef struct {
+    double *v;
+    Py_ssize_t n, cap;
+} dbuf_t;
+
+static int dbuf_push4(dbuf_t *d, double a, double b, double c, double e) {
+    if (d->n + 4 > d->cap) {
+        Py_ssize_t cap = d->cap ? 2 * d->cap : 64;
+        double *v = PyMem_Realloc(d->v, (size_t)cap * sizeof(double));
+        if (!v) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        d->v = v;
+        d->cap = cap;
+    }
+    d->v[d->n++] = a;
+    d->v[d->n++] = b;
+    d->v[d->n++] = c;
+    d->v[d->n++] = e;
+    return 0;
+}
+
+/* The rects of chars c0..c1 of an upright page into d (x0, y0, x1, y1 each; d->n = 4 x their count),
+   moved by (-dx, -dy), empty ones dropped; then, when there is one, the font size of char rep times
+   sqrt|det| of its matrix (1.0 where that is 0), a size outside (0, 500) replaced by the first rect's
+   height (at least 1.0); the baseline from the matrix when it is unrotated, else from the char origin,
+   else the first rect's bottom. _PdfiumReader.line_geometry, upright branch. 0 when no rect has an
+   extent, 1 with *size and *base set, -1 on error. */
+static int line_geometry(void *tp, int c0, int c1, int rep, double dx, double dy, dbuf_t *d, double *size_out,
+                         double *base_out) {
     int n = api.count_rects(tp, c0, c1 - c0 + 1);
-    PyObject *rects = PyList_New(0);
-    if (!rects) return NULL;
-    double first_y0 = 0, first_y1 = 0;
+    d->n = 0;
     for (int k = 0; k < n; k++) {
         double left, top, right, bottom;
         if (api.get_rect(tp, k, &left, &top, &right, &bottom)) {
             double x0 = left - dx, y0 = bottom - dy, x1 = right - dx, y1 = top - dy;
-            if (x1 > x0 || y1 > y0) {
-                if (PyList_GET_SIZE(rects) == 0) {
-                    first_y0 = y0;
-                    first_y1 = y1;
-                }
-                PyObject *t = float4(x0, y0, x1, y1);
-                if (!t || PyList_Append(rects, t) < 0) {
-                    Py_XDECREF(t);
-                    Py_DECREF(rects);
-                    return NULL;
-                }
-                Py_DECREF(t);
-            }
+            if ((x1 > x0 || y1 > y0) && dbuf_push4(d, x0, y0, x1, y1) < 0) return -1;
         }
     }
-    if (PyList_GET_SIZE(rects) == 0) {
-        Py_DECREF(rects);
-        Py_RETURN_NONE;
-    }
+    if (d->n == 0) return 0;
+    double first_y0 = d->v[1], first_y1 = d->v[3];
     double size = api.font_size(tp, rep);
     int have_base = 0;
     double base = 0;
@@ -188,7 +198,20 @@ static PyObject *line_geometry(void *tp, int c0, int c1, int rep, double dx, dou
         base = first_y0;
         if (api.char_origin(tp, rep, &ox, &oy)) base = oy - dy;
     }
-    PyObject *out = Py_BuildValue("(Ndd)", rects, size, base);
+    *size_out = size;
+    *base_out = base;
+    return 1;
+}
+
+/* The rects in d as a bytes object of doubles laid out column by column: every x0, every y0, every
+   x1, every y1 (what native_lines reads as L, B, R, T). */
+static PyObject *rects_bytes(const dbuf_t *d) {
+    Py_ssize_t nr = d->n / 4;
+    PyObject *out = PyBytes_FromStringAndSize(NULL, d->n * (Py_ssize_t)sizeof(double));
+    if (!out) return NULL;
+    double *w = (double *)PyBytes_AS_STRING(out);
+    for (Py_ssize_t k = 0; k < nr; k++)
+        for (int j = 0; j < 4; j++) w[j * nr + k] = d->v[4 * k + j];
     return out;
 }
 
@@ -229,7 +252,8 @@ static int bold_of(const bold_ctx *b, int idx) {
 static int is_word(Py_UCS4 ch) { return Py_UNICODE_ISALNUM(ch) || ch == '_'; } /* re's \w on str */
 
 /* page_lines(text, aligned, textpage, dx, dy, font_buf, font_len, flags, memo, decide) -> list of line
-   geometries, for an upright page: _PdfiumReader.geometry. The text is cut where the segment regex
+   geometries, for an upright page: _PdfiumReader.geometry, with the rects packed as rects_bytes packs
+   them and no memo of char boxes (native_lines takes these tuples; nothing else reads them). The text is cut where the segment regex
    cuts it (\r\n, \r, \n, \f, U+FFFE), each piece stripped as str.strip() does, the representative
    char is the first \w char (re's \w: alphanumeric or _), the last one for boldness the last
    alphanumeric char. */
@@ -250,6 +274,7 @@ static PyObject *native_page_lines(PyObject *self, PyObject *args) {
     Py_ssize_t len = PyUnicode_GET_LENGTH(text);
     PyObject *out = PyList_New(0);
     if (!out) return NULL;
+    dbuf_t rects = {NULL, 0, 0};
     Py_ssize_t pos = 0, i = 0;
     while (i <= len) { /* over text + "\n" */
         Py_UCS4 ch = i < len ? PyUnicode_READ(kind, data, i) : '\n';
@@ -279,12 +304,10 @@ static PyObject *native_page_lines(PyObject *self, PyObject *args) {
             }
         int rep = wm < 0 ? c0 : (aligned ? (int)wm : api.char_index(tp, (int)wm));
         if (rep < 0) rep = c0;
-        PyObject *geom = line_geometry(tp, c0, c1, rep, dx, dy);
-        if (!geom) goto fail;
-        if (geom == Py_None) {
-            Py_DECREF(geom);
-            continue;
-        }
+        double size, base;
+        int got = line_geometry(tp, c0, c1, rep, dx, dy, &rects, &size, &base);
+        if (got < 0) goto fail;
+        if (got == 0) continue; /* no rect with an extent */
         int bold = bold_of(&bctx, rep);
         if (bold > 0 && wm >= 0) {
             Py_ssize_t last = -1;
@@ -295,32 +318,25 @@ static PyObject *native_page_lines(PyObject *self, PyObject *args) {
                 }
             if (last >= 0 && last != wm) bold = bold_of(&bctx, aligned ? (int)last : api.char_index(tp, (int)last));
         }
-        if (bold < 0) {
-            Py_DECREF(geom);
-            goto fail;
-        }
+        if (bold < 0) goto fail;
         PyObject *seg = PyUnicode_Substring(text, start, end);
-        PyObject *memo_line = PyDict_New();
-        PyObject *item = (seg && memo_line)
-            ? Py_BuildValue("(NnnnOOOOON)", seg, start, (Py_ssize_t)c0, (Py_ssize_t)c1, soft ? Py_True : Py_False,
-                            PyTuple_GET_ITEM(geom, 0), PyTuple_GET_ITEM(geom, 1), PyTuple_GET_ITEM(geom, 2),
-                            bold ? Py_True : Py_False, memo_line)
-            : NULL;
+        PyObject *packed = seg ? rects_bytes(&rects) : NULL;
+        PyObject *item = packed ? Py_BuildValue("(NnnnONddO)", seg, start, (Py_ssize_t)c0, (Py_ssize_t)c1,
+                                                soft ? Py_True : Py_False, packed, size, base,
+                                                bold ? Py_True : Py_False)
+                                : NULL;
         if (!item) {
-            if (!seg || !memo_line) {
-                Py_XDECREF(seg);
-                Py_XDECREF(memo_line);
-            }
-            Py_DECREF(geom);
+            if (!packed) Py_XDECREF(seg);
             goto fail;
         }
-        Py_DECREF(geom);
         int rc = PyList_Append(out, item);
         Py_DECREF(item);
         if (rc < 0) goto fail;
     }
+    PyMem_Free(rects.v);
     return out;
 fail:
+    PyMem_Free(rects.v);
     Py_DECREF(out);
     return NULL;
 }
@@ -1184,8 +1200,8 @@ static PyObject *native_lines(PyObject *self, PyObject *args) {
     if (!out) goto done;
     for (Py_ssize_t gi = 0; gi < PyList_GET_SIZE(geoms); gi++) {
         PyObject *g = PyList_GET_ITEM(geoms, gi);
-        if (!PyTuple_Check(g) || PyTuple_GET_SIZE(g) != 10 || !PyUnicode_Check(PyTuple_GET_ITEM(g, 0)) ||
-            !PyList_Check(PyTuple_GET_ITEM(g, 5))) {
+        if (!PyTuple_Check(g) || PyTuple_GET_SIZE(g) != 9 || !PyUnicode_Check(PyTuple_GET_ITEM(g, 0)) ||
+            !PyBytes_Check(PyTuple_GET_ITEM(g, 5))) {
             PyErr_SetString(PyExc_TypeError, "geoms: the tuples page_lines returns");
             goto done;
         }
@@ -1195,9 +1211,9 @@ static PyObject *native_lines(PyObject *self, PyObject *args) {
         int soft = PyObject_IsTrue(PyTuple_GET_ITEM(g, 4)), bold = PyObject_IsTrue(PyTuple_GET_ITEM(g, 8));
         double size = PyFloat_AsDouble(PyTuple_GET_ITEM(g, 6)), base = PyFloat_AsDouble(PyTuple_GET_ITEM(g, 7));
         if (PyErr_Occurred() || soft < 0 || bold < 0) goto done;
-        Py_ssize_t nr = PyList_GET_SIZE(rects);
-        if (nr < 1) {
-            PyErr_SetString(PyExc_ValueError, "no rects");
+        Py_ssize_t nr = PyBytes_GET_SIZE(rects) / (Py_ssize_t)(4 * sizeof(double));
+        if (nr < 1 || PyBytes_GET_SIZE(rects) != nr * (Py_ssize_t)(4 * sizeof(double))) {
+            PyErr_SetString(PyExc_ValueError, "rects: 4 x n doubles, n >= 1");
             goto done;
         }
         if (nr > cap) {
@@ -1223,19 +1239,9 @@ static PyObject *native_lines(PyObject *self, PyObject *args) {
                 goto done;
             }
         }
+        /* a copy: the x extents of the runs are written over L below */
+        memcpy(v, PyBytes_AS_STRING(rects), (size_t)nr * 4 * sizeof(double));
         double *L = v, *B = v + nr, *R = v + 2 * nr, *T = v + 3 * nr;
-        for (Py_ssize_t k = 0; k < nr; k++) {
-            PyObject *r = PyList_GET_ITEM(rects, k);
-            if (!PyTuple_Check(r) || PyTuple_GET_SIZE(r) != 4) {
-                PyErr_SetString(PyExc_TypeError, "rects: 4-tuples");
-                goto done;
-            }
-            L[k] = PyFloat_AsDouble(PyTuple_GET_ITEM(r, 0));
-            B[k] = PyFloat_AsDouble(PyTuple_GET_ITEM(r, 1));
-            R[k] = PyFloat_AsDouble(PyTuple_GET_ITEM(r, 2));
-            T[k] = PyFloat_AsDouble(PyTuple_GET_ITEM(r, 3));
-        }
-        if (PyErr_Occurred()) goto done;
         PyObject *line;
         if (nr == 1) { /* one rect: no gap to cut at (most lines) */
             line = make_line(&seg, &L[0], &R[0], 1, pieces, B[0], T[0], base, size, bold, soft, 1, 0);

@@ -172,7 +172,9 @@ def _address(handle) -> int:
 
 
 # A pdfium text line's geometry: (text, text offset, first char, last char, ends with a soft hyphen,
-# rects, size, baseline, bold, char-box centres fetched by the cut searches).
+# rects, size, baseline, bold, char-box centres fetched by the cut searches). `_native.page_lines` gives
+# its own form, read only by `_native.lines`: the rects packed as doubles in one bytes object (a line's
+# rects are not made into Python tuples and floats at all), no memo of centres.
 _Geom = tuple[str, int, int, int, bool, list[tuple[float, float, float, float]], float, float, bool,
               dict[int, float | None]]
 
@@ -321,8 +323,8 @@ class _PdfiumReader:
         raw = self.raw
         aligned = self.aligned = len(text) == n_chars
         to_char = (lambda t: t) if aligned else (lambda t: raw.FPDFText_GetCharIndexFromTextIndex(tp, t))
-        if self.native is not None and xf.rot == 0:  # the same loop in C, PDFium called directly
-            self.tp_addr = _address(tp)
+        if self.native is not None and xf.rot == 0:  # the same loop in C, PDFium called directly; what it
+            self.tp_addr = _address(tp)  # returns is for `_native.lines` (see `_Geom`)
             return self.native.page_lines(  # type: ignore[attr-defined]
                 text, aligned, self.tp_addr, xf.left, xf.bottom, ctypes.addressof(self.font_buf),
                 self.font_len.value, ctypes.addressof(self.flags), self.bold_of, self.decide_bold)
