@@ -8,6 +8,7 @@ page models - every line, run, coordinate, grid and flag as repr prints it - com
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 from pathlib import Path
 
@@ -173,3 +174,47 @@ def test_native_make_line_matches_python() -> None:
         if got != want:
             differ.append((pieces, args, got, want))
     assert not differ[:3]
+
+
+@needs_native
+def test_native_layout_matches_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The layout's line grouping in C (`_native.group_lines`) gives the blocks the Python layout gives,
+    on every PDF the reader opens."""
+    from govcheck.extract._pdf.layout import _layout
+
+    docs = []
+    for path in _pdfs():
+        with contextlib.suppress(_Broken, _Encrypted):
+            docs.append(reader._read_pdfium(path))
+    assert len(docs) >= 20
+    with_native = [repr(_layout(d.pages)) for d in docs]
+    monkeypatch.setattr(reader, "_native", lambda: None)
+    assert [repr(_layout(d.pages)) for d in docs] == with_native
+
+
+@needs_native
+def test_native_group_lines_matches_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`_native.group_lines` on made-up lines: list markers set as text (its _ENUMERATED is copied by hand
+    into C), bullets, weights, sizes, indents and line pitches around every threshold of _continues."""
+    import random
+
+    from govcheck.extract._pdf import layout
+    from govcheck.extract._pdf.model import _Line, _Page, _Stats
+
+    rng = random.Random(7)
+    starts = ["1. ", "12) ", "(3) ", "(a) ", "b.", "b.\u00a0", "123. ", "\u0663. ", "A. ", "x", "Text ", "(", "1.", ""]
+    page = _Page(number=3, label=None, width=600.0, height=800.0)
+    runs = []
+    for _ in range(3000):
+        lines, base = [], 700.0
+        for _ in range(rng.randint(0, 8)):
+            size = rng.choice([10.0, 10.2, 10.6, 11.0, 14.0])
+            base -= rng.choice([0.0, 2.0, 3.0, 11.0, 12.0, 13.0, 14.0, 20.0, 30.0])
+            x0 = rng.choice([50.0, 51.0, 52.5, 60.0, 62.0, 70.0, 80.0, 90.0])
+            text = rng.choice(starts) + rng.choice(["word", "", " ord"])
+            lines.append(_Line(text, x0, x0 + 100, base - 2, base + size, base, size, rng.random() < 0.2,
+                               x0 + rng.choice([0.0, 10.0, 20.0]), rng.random() < 0.15))
+        runs.append((lines, _Stats(body=10.0, lead=rng.choice([1.0, 1.2, 1.5])), rng.random() < 0.2))
+    with_native = [repr(layout._group_lines(list(ls), page, st, furn)) for ls, st, furn in runs]
+    monkeypatch.setattr(reader, "_native", lambda: None)
+    assert [repr(layout._group_lines(list(ls), page, st, furn)) for ls, st, furn in runs] == with_native

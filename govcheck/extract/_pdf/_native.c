@@ -18,7 +18,7 @@
 #include <structmember.h>
 #include <math.h>
 
-#define NATIVE_ABI 4
+#define NATIVE_ABI 5
 
 typedef struct { float a, b, c, d, e, f; } FS_MATRIX;
 
@@ -109,21 +109,6 @@ static int not_ready(void) {
         return 1;
     }
     return 0;
-}
-
-static PyObject *float4(double a, double b, double c, double d) {
-    PyObject *t = PyTuple_New(4);
-    if (!t) return NULL;
-    PyObject *v[4] = {PyFloat_FromDouble(a), PyFloat_FromDouble(b), PyFloat_FromDouble(c), PyFloat_FromDouble(d)};
-    for (int i = 0; i < 4; i++) {
-        if (!v[i]) {
-            for (int j = 0; j < 4; j++) Py_XDECREF(v[j]);
-            Py_DECREF(t);
-            return NULL;
-        }
-        PyTuple_SET_ITEM(t, i, v[i]);
-    }
-    return t;
 }
 
 static int append3(PyObject *list, double a, double b, double c) {
@@ -1295,6 +1280,209 @@ done:
     return result;
 }
 
+/* ---- layout._group_lines: consecutive lines -> paragraphs and list items ----
+
+   Why: after the reader, the layout pass is the largest Python cost of a text PDF, and its per-line
+   loop is this one: for every line of every page, _continues (sizes, weights, baselines, indents) and
+   _next_item, each a few _Line field reads and float comparisons, then a _Group per paragraph. Done
+   here with the same arithmetic on the same fields; layout.py stays the reference (tests compare
+   extract()'s blocks both ways). Copied by hand from layout.py: _ENUMERATED (enumerated()). */
+
+enum { G_LINES, G_ROLE, G_PAGE, G_CELL, G_TABLE, N_GFIELDS };
+static const char *const gfield_names[N_GFIELDS] = {"lines", "role", "page", "cell", "table"};
+static Py_ssize_t gfield_off[N_GFIELDS];
+static PyTypeObject *group_type = NULL;
+static PyObject *role_str[4] = {NULL}; /* "furniture", "bullet", "text", "item" */
+
+#define GSLOT(o, f) (*(PyObject **)((char *)(o) + gfield_off[f]))
+
+/* Offsets of the writable object slots `names` of a slots class, as set_line_class checks them. */
+static int slot_offsets(PyObject *cls, const char *const *names, int n, Py_ssize_t *offs) {
+    PyTypeObject *type = (PyTypeObject *)cls;
+    for (int i = 0; i < n; i++) {
+        PyObject *d = PyObject_GetAttrString(cls, names[i]);
+        if (!d) return -1;
+        int ok = Py_IS_TYPE(d, &PyMemberDescr_Type);
+        if (ok) {
+            PyMemberDef *m = ((PyMemberDescrObject *)d)->d_member;
+            ok = m->type == T_OBJECT_EX && !(m->flags & READONLY) && m->offset >= (Py_ssize_t)sizeof(PyObject) &&
+                 m->offset + (Py_ssize_t)sizeof(PyObject *) <= type->tp_basicsize &&
+                 ((PyMemberDescrObject *)d)->d_common.d_type == type;
+            offs[i] = m->offset;
+        }
+        Py_DECREF(d);
+        if (!ok) {
+            PyErr_Format(PyExc_TypeError, "%s is not a writable object slot of the class", names[i]);
+            return -1;
+        }
+    }
+    if (!type->tp_alloc || type->tp_itemsize != 0) {
+        PyErr_SetString(PyExc_TypeError, "not a plain slots class");
+        return -1;
+    }
+    return 0;
+}
+
+/* set_group_class(cls): layout's _Group (a slots dataclass: lines, role, page, cell, table). */
+static PyObject *native_set_group_class(PyObject *self, PyObject *args) {
+    PyObject *cls;
+    if (!PyArg_ParseTuple(args, "O!", &PyType_Type, &cls)) return NULL;
+    Py_ssize_t offs[N_GFIELDS];
+    if (slot_offsets(cls, gfield_names, N_GFIELDS, offs) < 0) return NULL;
+    static const char *const roles[4] = {"furniture", "bullet", "text", "item"};
+    for (int i = 0; i < 4; i++) {
+        if (role_str[i]) continue;
+        role_str[i] = PyUnicode_InternFromString(roles[i]);
+        if (!role_str[i]) return NULL;
+    }
+    memcpy(gfield_off, offs, sizeof offs);
+    Py_INCREF(cls);
+    Py_XSETREF(group_type, (PyTypeObject *)cls);
+    Py_RETURN_NONE;
+}
+
+/* layout._ENUMERATED.match(text): ^\(?(?:\d{1,2}|[a-z])[.)]\s  (\d, \s as re has them on str). */
+static int enumerated(PyObject *s) {
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+#define AT(k) ((k) < n ? PyUnicode_READ(kind, data, (k)) : 0)
+#define CLOSE(ch) ((ch) == '.' || (ch) == ')')
+    Py_ssize_t i = n > 0 && AT(0) == '(' ? 1 : 0;
+    Py_UCS4 a = AT(i);
+    if (i >= n) return 0;
+    if (Py_UNICODE_ISDECIMAL(a)) {
+        if (i + 1 < n && Py_UNICODE_ISDECIMAL(AT(i + 1)) && i + 2 < n && CLOSE(AT(i + 2)) && i + 3 < n &&
+            Py_UNICODE_ISSPACE(AT(i + 3)))
+            return 1;
+        return i + 1 < n && CLOSE(AT(i + 1)) && i + 2 < n && Py_UNICODE_ISSPACE(AT(i + 2));
+    }
+    if (a >= 'a' && a <= 'z') return i + 1 < n && CLOSE(AT(i + 1)) && i + 2 < n && Py_UNICODE_ISSPACE(AT(i + 2));
+    return 0;
+#undef AT
+#undef CLOSE
+}
+
+/* The fields of a _Line that grouping reads. */
+typedef struct {
+    double x0, xt, base, size;
+    int bold, bullet;
+    PyObject *text; /* borrowed */
+} gline;
+
+static int read_gline(PyObject *ln, gline *g) {
+    if (!PyObject_TypeCheck(ln, line_type)) {
+        PyErr_SetString(PyExc_TypeError, "lines: _Line objects");
+        return -1;
+    }
+    if (slot_double(ln, F_X0, &g->x0) < 0 || slot_double(ln, F_XT, &g->xt) < 0 || slot_double(ln, F_BASE, &g->base) < 0 ||
+        slot_double(ln, F_SIZE, &g->size) < 0)
+        return -1;
+    if ((g->bold = slot_true(ln, F_BOLD)) < 0 || (g->bullet = slot_true(ln, F_BULLET)) < 0) return -1;
+    g->text = SLOT(ln, F_TEXT);
+    if (!g->text || !PyUnicode_Check(g->text)) {
+        PyErr_SetString(PyExc_TypeError, "_Line.text: a str");
+        return -1;
+    }
+    return 0;
+}
+
+/* _sibling_marker(first, ln, tol) */
+static int sibling_marker(const gline *first, const gline *ln, double tol) {
+    return fabs(ln->x0 - first->x0) <= tol && enumerated(ln->text) && enumerated(first->text);
+}
+
+/* _continues(group, ln, stats): first, second (NULL for a one-line group), prev: the group's first,
+   second and last lines; bullet_role: the group's role is "bullet". */
+static int continues(const gline *first, const gline *second, const gline *prev, int bullet_role, const gline *ln,
+                     double lead) {
+    if (ln->bullet) return 0;
+    double prev_size = prev->size;
+    double size = ln->size > prev_size ? ln->size : prev_size;
+    double rel = 0.06 * size;
+    if (fabs(prev_size - ln->size) > (rel > 0.5 ? rel : 0.5) || prev->bold != ln->bold) return 0;
+    double drop = prev->base - ln->base;
+    if (drop <= 0.3 * size || drop > lead * size * 1.2 + 0.5) return 0;
+    double tol = pmax(2.0, 0.35 * size);
+    if (sibling_marker(first, ln, tol)) return 0;
+    if (bullet_role) return fabs(ln->x0 - first->xt) <= tol;
+    if (second) return fabs(ln->x0 - second->x0) <= tol;
+    if (fabs(ln->x0 - first->x0) <= tol || fabs(ln->x0 - first->xt) <= tol) return 1;
+    if (0 < ln->x0 - first->x0 && ln->x0 - first->x0 <= 2.5 * size && enumerated(first->text)) return 1;
+    return 0 < first->x0 - ln->x0 && first->x0 - ln->x0 <= 3 * size;
+}
+
+/* A new _Group([ln], role, page), cell and table None. */
+static PyObject *new_group(PyObject *ln, PyObject *role, PyObject *page) {
+    PyObject *lines = PyList_New(1);
+    if (!lines) return NULL;
+    PyList_SET_ITEM(lines, 0, Py_NewRef(ln));
+    PyObject *obj = group_type->tp_alloc(group_type, 0);
+    if (!obj) {
+        Py_DECREF(lines);
+        return NULL;
+    }
+    GSLOT(obj, G_LINES) = lines;
+    GSLOT(obj, G_ROLE) = Py_NewRef(role);
+    GSLOT(obj, G_PAGE) = Py_NewRef(page);
+    GSLOT(obj, G_CELL) = Py_NewRef(Py_None);
+    GSLOT(obj, G_TABLE) = Py_NewRef(Py_None);
+    return obj;
+}
+
+/* group_lines(lines, page_number, lead, furniture) -> [_Group]: layout._group_lines. */
+static PyObject *native_group_lines(PyObject *self, PyObject *args) {
+    PyObject *lines, *page;
+    double lead;
+    int furniture;
+    if (!PyArg_ParseTuple(args, "O!Odp", &PyList_Type, &lines, &page, &lead, &furniture)) return NULL;
+    if (!line_type || !group_type) {
+        PyErr_SetString(PyExc_RuntimeError, "set_line_class() and set_group_class() first");
+        return NULL;
+    }
+    PyObject *groups = PyList_New(0);
+    if (!groups) return NULL;
+    PyObject *cur = NULL;     /* borrowed: the last group, owned by groups */
+    gline first = {0}, second = {0}, prev = {0}; /* of cur */
+    Py_ssize_t cur_n = 0;
+    int cur_bullet = 0, cur_item_ok = 0; /* cur's role is "bullet"; is "text" or "item" */
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(lines); i++) {
+        PyObject *obj = PyList_GET_ITEM(lines, i);
+        gline ln;
+        if (read_gline(obj, &ln) < 0) goto fail;
+        if (cur && continues(&first, cur_n >= 2 ? &second : NULL, &prev, cur_bullet, &ln, lead)) {
+            if (PyList_Append(GSLOT(cur, G_LINES), obj) < 0) goto fail;
+            if (cur_n == 1) second = ln;
+            prev = ln;
+            cur_n++;
+            continue;
+        }
+        PyObject *role = furniture ? role_str[0] : (ln.bullet ? role_str[1] : role_str[2]);
+        int item = 0;
+        if (role == role_str[2] && cur && cur_item_ok && ln.bold == first.bold &&
+            sibling_marker(&first, &ln, pmax(2.0, 0.35 * pmax(ln.size, first.size)))) {
+            /* "1. School counsellor" / "2. Principal": items, not numbered headings */
+            role = role_str[3];
+            Py_XSETREF(GSLOT(cur, G_ROLE), Py_NewRef(role));
+            item = 1;
+        }
+        PyObject *g = new_group(obj, role, page);
+        if (!g) goto fail;
+        int rc = PyList_Append(groups, g);
+        Py_DECREF(g);
+        if (rc < 0) goto fail;
+        cur = g;
+        first = prev = ln;
+        cur_n = 1;
+        cur_bullet = role == role_str[1];
+        cur_item_ok = role == role_str[2] || item;
+    }
+    return groups;
+fail:
+    Py_DECREF(groups);
+    return NULL;
+}
+
 /* Test hooks: the C versions of lines._is_marker and _clean(text).strip(), so that tests can compare
    them with the Python ones on strings no PDF of the corpus has. */
 static PyObject *native_is_marker(PyObject *self, PyObject *arg) {
@@ -1356,6 +1544,8 @@ static PyMethodDef methods[] = {
     {"page_lines", native_page_lines, METH_VARARGS, "Every text line of an upright page with its geometry."},
     {"set_line_class", native_set_line_class, METH_VARARGS, "The _Line class and the bullet glyph sets."},
     {"lines", native_lines, METH_VARARGS, "The _Line objects of an upright page from its line geometries."},
+    {"set_group_class", native_set_group_class, METH_VARARGS, "layout's _Group class."},
+    {"group_lines", native_group_lines, METH_VARARGS, "layout._group_lines."},
     {"make_line", native_make_line, METH_VARARGS, "lines._make_line (for tests)."},
     {"is_marker", native_is_marker, METH_O, "lines._is_marker (for tests)."},
     {"objects", native_objects, METH_VARARGS, "(drawn, horizontal rules, vertical rules) of a page."},

@@ -11,6 +11,7 @@ import statistics
 from collections import Counter
 from itertools import pairwise
 
+from govcheck.extract._pdf import pdfium
 from govcheck.extract._pdf.furniture import _furniture, _repeats
 from govcheck.extract._pdf.lines import _CTRL
 from govcheck.extract._pdf.model import _Group, _Line, _Page, _Stats
@@ -162,7 +163,12 @@ def _page_groups(page: _Page, stats: _Stats, repeats: dict) -> tuple[list[_Group
 
 
 def _group_lines(lines: list[_Line], page: _Page, stats: _Stats, furniture: bool = False) -> list[_Group]:
-    """Join consecutive lines into paragraphs and list items."""
+    """Join consecutive lines into paragraphs and list items. The PDF helper, when compiled, runs this
+    loop with `_continues` and `_next_item` in C (the largest per-line part of the layout); this code is
+    the reference it is tested against, and what runs without it."""
+    native = pdfium._native()
+    if native is not None:
+        return native.group_lines(lines, page.number, stats.lead, furniture)  # type: ignore[attr-defined]
     groups: list[_Group] = []
     cur: _Group | None = None
     for ln in lines:

@@ -41,7 +41,17 @@ from govcheck.extract._pdf.geometry import (
     _Transform,
 )
 from govcheck.extract._pdf.lines import _BULLETS, _WEAK_BULLETS, _append_line, _make_line, _single_line
-from govcheck.extract._pdf.model import _CELL_GAP, _WORD_CHAR, _Broken, _Doc, _Encrypted, _Line, _Page, _short
+from govcheck.extract._pdf.model import (
+    _CELL_GAP,
+    _WORD_CHAR,
+    _Broken,
+    _Doc,
+    _Encrypted,
+    _Group,
+    _Line,
+    _Page,
+    _short,
+)
 
 _SEGMENT_END = re.compile(r"\r\n|[\r\n\f\ufffe]")
 _MAX_OBJECTS = 4000  # page objects inspected for ruling lines (charts can have tens of thousands)
@@ -134,7 +144,7 @@ _NATIVE_CALLS = (
     "FPDFPageObj_GetType", "FPDFPageObj_GetBounds", "FPDFPageObj_GetMatrix", "FPDFText_GetCharIndexFromTextIndex",
     "FPDFText_GetFontInfo",
 )
-_NATIVE_ABI = 4
+_NATIVE_ABI = 5
 _NATIVE: object | None = None  # the compiled helper once loaded; False when it is not there
 _NATIVE_TRIED = False
 
@@ -160,6 +170,7 @@ def _native() -> object | None:
         lib = bindings._libs["pdfium"]
         module.init([ctypes.cast(lib[name], ctypes.c_void_p).value for name in _NATIVE_CALLS])
         module.set_line_class(_Line, _BULLETS, _WEAK_BULLETS)
+        module.set_group_class(_Group)
     except Exception:
         return None
     _NATIVE = module
