@@ -218,3 +218,40 @@ def test_native_group_lines_matches_python(monkeypatch: pytest.MonkeyPatch) -> N
     with_native = [repr(layout._group_lines(list(ls), page, st, furn)) for ls, st, furn in runs]
     monkeypatch.setattr(reader, "_native", lambda: None)
     assert [repr(layout._group_lines(list(ls), page, st, furn)) for ls, st, furn in runs] == with_native
+
+
+@needs_native
+def test_native_stats_matches_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`_native.stats` gives layout._stats' body size and pitch: sizes that round half to even, ties of
+    the size counts (the first seen wins), pitches at the limits, and the sizes Python must judge itself
+    (not finite: round() raises; a body of 0: the pitch divides by it)."""
+    import random
+
+    from govcheck.extract._pdf import layout
+    from govcheck.extract._pdf.model import _Line, _Page
+
+    rng = random.Random(11)
+    sizes = [10.0, 10.25, 10.75, 11.0, 11.25, 9.74, 12.0, 0.1, 0.2, float("nan"), float("inf")]
+    docs = []
+    for _ in range(1500):
+        pages = []
+        for n in range(rng.randint(0, 3)):
+            page = _Page(number=n + 1, label=None, width=600.0, height=800.0)
+            base = 700.0
+            for _ in range(rng.randint(0, 12)):
+                size = rng.choice(sizes) if rng.random() < 0.3 else 10.0
+                base -= rng.choice([9.0, 10.0, 12.0, 14.0, 22.0, 25.0, 0.0])
+                x0 = rng.choice([50.0, 55.0, 69.0, 71.0])
+                page.lines.append(_Line("x" * rng.randint(0, 5), x0, x0 + 10, base, base + size, base, size))
+            pages.append(page)
+        docs.append(pages)
+
+    def outcome(pages: list) -> str:
+        try:
+            return repr(layout._stats(pages))
+        except Exception as exc:
+            return type(exc).__name__
+
+    with_native = [outcome(p) for p in docs]
+    monkeypatch.setattr(reader, "_native", lambda: None)
+    assert [outcome(p) for p in docs] == with_native

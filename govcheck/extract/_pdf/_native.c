@@ -18,7 +18,7 @@
 #include <structmember.h>
 #include <math.h>
 
-#define NATIVE_ABI 5
+#define NATIVE_ABI 6
 
 typedef struct { float a, b, c, d, e, f; } FS_MATRIX;
 
@@ -1483,6 +1483,148 @@ fail:
     return NULL;
 }
 
+/* ---- layout._stats: the body size and line pitch of a document ----
+
+   Why: two passes over every line of the document reading _Line fields (a rounded size per line, then
+   the pitch of consecutive body lines): per-line Python work the C loop does with the same arithmetic.
+   layout.py stays the reference; a size that is not finite (round() raises on it) is left to it. */
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* stats(pages) -> (body, lead) | None: layout._stats before it builds the _Stats; None where Python
+   must decide (a size that is not finite, a body size of 0). pages: _Page objects, lines in `lines`. */
+static PyObject *native_stats(PyObject *self, PyObject *args) {
+    PyObject *pages;
+    if (!PyArg_ParseTuple(args, "O!", &PyList_Type, &pages)) return NULL;
+    if (!line_type) {
+        PyErr_SetString(PyExc_RuntimeError, "set_line_class() first");
+        return NULL;
+    }
+    PyObject *result = NULL;
+    PyObject **page_lines = PyMem_Calloc((size_t)(PyList_GET_SIZE(pages) + 1), sizeof(PyObject *));
+    /* distinct quantised sizes in order of first appearance, with their text lengths */
+    Py_ssize_t nq = 0, capq = 16, total = 0, nratios = 0;
+    double *qv = PyMem_Malloc((size_t)capq * sizeof(double));
+    long long *qn = PyMem_Malloc((size_t)capq * sizeof(long long));
+    double *q = NULL, *ratios = NULL;
+    if (!page_lines || !qv || !qn) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t p = 0; p < PyList_GET_SIZE(pages); p++) {
+        PyObject *lines = PyObject_GetAttrString(PyList_GET_ITEM(pages, p), "lines");
+        if (!lines) goto done;
+        page_lines[p] = lines;
+        if (!PyList_Check(lines)) {
+            PyErr_SetString(PyExc_TypeError, "_Page.lines: a list");
+            goto done;
+        }
+        total += PyList_GET_SIZE(lines);
+    }
+    q = PyMem_Malloc((size_t)(total > 0 ? total : 1) * sizeof(double));
+    ratios = PyMem_Malloc((size_t)(total > 0 ? total : 1) * sizeof(double));
+    if (!q || !ratios) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t at = 0;
+    for (Py_ssize_t p = 0; p < PyList_GET_SIZE(pages); p++) {
+        PyObject *lines = page_lines[p];
+        for (Py_ssize_t k = 0; k < PyList_GET_SIZE(lines); k++, at++) {
+            PyObject *ln = PyList_GET_ITEM(lines, k);
+            double size;
+            if (!PyObject_TypeCheck(ln, line_type)) {
+                PyErr_SetString(PyExc_TypeError, "lines: _Line objects");
+                goto done;
+            }
+            if (slot_double(ln, F_SIZE, &size) < 0) goto done;
+            if (!isfinite(size * 2)) { /* round() raises: Python says what happens */
+                result = Py_NewRef(Py_None);
+                goto done;
+            }
+            double v = nearbyint(size * 2) / 2; /* round(size * 2) / 2: ties to even */
+            PyObject *text = SLOT(ln, F_TEXT);
+            if (!text || !PyUnicode_Check(text)) {
+                PyErr_SetString(PyExc_TypeError, "_Line.text: a str");
+                goto done;
+            }
+            q[at] = v;
+            Py_ssize_t j = 0;
+            while (j < nq && qv[j] != v) j++;
+            if (j == nq) {
+                if (nq == capq) {
+                    capq *= 2;
+                    double *qv2 = PyMem_Realloc(qv, (size_t)capq * sizeof(double));
+                    if (!qv2) {
+                        PyErr_NoMemory();
+                        goto done;
+                    }
+                    qv = qv2;
+                    long long *qn2 = PyMem_Realloc(qn, (size_t)capq * sizeof(long long));
+                    if (!qn2) {
+                        PyErr_NoMemory();
+                        goto done;
+                    }
+                    qn = qn2;
+                }
+                qv[nq] = v;
+                qn[nq++] = 0;
+            }
+            qn[j] += PyUnicode_GET_LENGTH(text);
+        }
+    }
+    double body = 10.0;
+    if (nq > 0) { /* Counter.most_common(1): the first of the largest counts */
+        Py_ssize_t best = 0;
+        for (Py_ssize_t j = 1; j < nq; j++)
+            if (qn[j] > qn[best]) best = j;
+        body = qv[best];
+    }
+    if (body == 0) { /* Python divides by it below and raises: it says what happens */
+        result = Py_NewRef(Py_None);
+        goto done;
+    }
+    at = 0;
+    for (Py_ssize_t p = 0; p < PyList_GET_SIZE(pages); p++) {
+        PyObject *lines = page_lines[p];
+        Py_ssize_t n = PyList_GET_SIZE(lines);
+        for (Py_ssize_t k = 1; k < n; k++) {
+            if (q[at + k - 1] == body && q[at + k] == body) {
+                double ax, bx, ab, bb;
+                PyObject *a = PyList_GET_ITEM(lines, k - 1), *b = PyList_GET_ITEM(lines, k);
+                if (slot_double(a, F_X0, &ax) < 0 || slot_double(b, F_X0, &bx) < 0) goto done;
+                if (fabs(ax - bx) < 2 * body) {
+                    if (slot_double(a, F_BASE, &ab) < 0 || slot_double(b, F_BASE, &bb) < 0) goto done;
+                    double r = (ab - bb) / body;
+                    if (0.9 < r && r < 2.2) ratios[nratios++] = r;
+                }
+            }
+        }
+        at += n;
+    }
+    double lead = 1.2;
+    if (nratios >= 3) { /* statistics.median */
+        qsort(ratios, (size_t)nratios, sizeof(double), cmp_double);
+        Py_ssize_t i = nratios / 2;
+        lead = nratios % 2 ? ratios[i] : (ratios[i - 1] + ratios[i]) / 2;
+    }
+    lead = pmax(lead, 1.0);
+    lead = lead < 2.0 ? lead : 2.0; /* min(max(lead, 1.0), 2.0) */
+    result = Py_BuildValue("(dd)", body, lead);
+done:
+    if (page_lines)
+        for (Py_ssize_t p = 0; p < PyList_GET_SIZE(pages); p++) Py_XDECREF(page_lines[p]);
+    PyMem_Free(page_lines);
+    PyMem_Free(qv);
+    PyMem_Free(qn);
+    PyMem_Free(q);
+    PyMem_Free(ratios);
+    return result;
+}
+
 /* Test hooks: the C versions of lines._is_marker and _clean(text).strip(), so that tests can compare
    them with the Python ones on strings no PDF of the corpus has. */
 static PyObject *native_is_marker(PyObject *self, PyObject *arg) {
@@ -1546,6 +1688,7 @@ static PyMethodDef methods[] = {
     {"lines", native_lines, METH_VARARGS, "The _Line objects of an upright page from its line geometries."},
     {"set_group_class", native_set_group_class, METH_VARARGS, "layout's _Group class."},
     {"group_lines", native_group_lines, METH_VARARGS, "layout._group_lines."},
+    {"stats", native_stats, METH_VARARGS, "layout._stats: (body size, line pitch) or None."},
     {"make_line", native_make_line, METH_VARARGS, "lines._make_line (for tests)."},
     {"is_marker", native_is_marker, METH_O, "lines._is_marker (for tests)."},
     {"objects", native_objects, METH_VARARGS, "(drawn, horizontal rules, vertical rules) of a page."},

@@ -144,7 +144,7 @@ _NATIVE_CALLS = (
     "FPDFPageObj_GetType", "FPDFPageObj_GetBounds", "FPDFPageObj_GetMatrix", "FPDFText_GetCharIndexFromTextIndex",
     "FPDFText_GetFontInfo",
 )
-_NATIVE_ABI = 5
+_NATIVE_ABI = 6
 _NATIVE: object | None = None  # the compiled helper once loaded; False when it is not there
 _NATIVE_TRIED = False
 
