@@ -741,7 +741,11 @@ static PyObject *clean_text(PyObject *s) {
     int kind = PyUnicode_KIND(s);
     const void *data = PyUnicode_DATA(s);
     Py_ssize_t n = PyUnicode_GET_LENGTH(s), i = 0;
-    while (i < n && Py_UNICODE_ISPRINTABLE(PyUnicode_READ(kind, data, i))) i++;
+    while (i < n) { /* str.isprintable(): ASCII is printable from space to tilde; the rest by table */
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (ch < 0x7f ? ch < 0x20 : !Py_UNICODE_ISPRINTABLE(ch)) break;
+        i++;
+    }
     if (i == n) return Py_NewRef(s);
     Py_UCS4 *buf = PyMem_Malloc((size_t)n * sizeof(Py_UCS4));
     if (!buf) return PyErr_NoMemory();
