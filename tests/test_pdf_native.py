@@ -8,6 +8,7 @@ page models - every line, run, coordinate, grid and flag as repr prints it - com
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 from pathlib import Path
 
@@ -125,3 +126,132 @@ def test_a_built_helper_is_used() -> None:
     if not built:
         pytest.skip("PDF helper not compiled here")
     assert native is not None
+
+
+# Pieces of text with what lines.py treats specially: bullets strong and weak, enumerators (ASCII, roman,
+# dotted, other scripts' digits), spaces of several kinds, control characters and soft-hyphen marks.
+_ATOMS = ["1.", "(2)", "12)", "1234.", "a)", "(b.", "iv.", "(xviii)", "1.2", "3.1.", "1..2", "\u0661.\u0662",
+          "\uff11.", "\u2173.", "\u2022", "\u25aa", "\uf0b7", "-", "\u2013", "o", "*", "\u00b7", "\u2212", "x", "Word",
+          "åtgärd", " ", "  ", "\t", "\r\n", "\r", "\n", "\x00", "\x02", "\x7f", "\u00a0", "\u00ad", "\ufffe",
+          "\u2003", "\u200b", ".", ")", "(", "\U0001d7cf"]
+
+
+def _random_text(rng, most: int = 5) -> str:
+    return "".join(rng.choice(_ATOMS) for _ in range(rng.randint(0, most)))
+
+
+@needs_native
+def test_native_is_marker_matches_python() -> None:
+    """`_native.is_marker` stands in for lines._is_marker (its _ENUM regex is copied by hand into C)."""
+    import random
+
+    from govcheck.extract._pdf.lines import _is_marker
+
+    rng = random.Random(15)
+    texts = [*_ATOMS, "", " 1. ", "1.\n", "1.)", "ab.", "A)", "\u00e9.", "(1.2)", "1.2)", "IVX.", "ivxi.", "000."]
+    texts += [_random_text(rng, 4) for _ in range(20000)]
+    differ = [t for t in texts if native.is_marker(t) != _is_marker(t)]  # type: ignore[union-attr]
+    assert not differ
+
+
+@needs_native
+def test_native_make_line_matches_python() -> None:
+    """`_native.make_line` stands in for lines._make_line (and _single_line, its one-piece case): the same
+    text, coordinates, flags and runs for pieces with every special character lines.py knows."""
+    import random
+
+    from govcheck.extract._pdf.lines import _make_line
+
+    rng = random.Random(5)
+    differ = []
+    for _ in range(20000):
+        pieces = [(_random_text(rng), float(rng.randint(0, 50)), float(rng.randint(0, 60)))
+                  for _ in range(rng.randint(1, 4))]
+        flags = [rng.random() < 0.3, rng.random() < 0.5, rng.random() < 0.3]  # soft, marker_ok, marker_cut
+        args = (1.5, 11.0, 2.0, 10.0, rng.random() < 0.5, *flags)
+        want = repr(_make_line(list(pieces), *args))
+        got = repr(native.make_line(list(pieces), *args))  # type: ignore[union-attr]
+        if got != want:
+            differ.append((pieces, args, got, want))
+    assert not differ[:3]
+
+
+@needs_native
+def test_native_layout_matches_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The layout's line grouping in C (`_native.group_lines`) gives the blocks the Python layout gives,
+    on every PDF the reader opens."""
+    from govcheck.extract._pdf.layout import _layout
+
+    docs = []
+    for path in _pdfs():
+        with contextlib.suppress(_Broken, _Encrypted):
+            docs.append(reader._read_pdfium(path))
+    assert len(docs) >= 20
+    with_native = [repr(_layout(d.pages)) for d in docs]
+    monkeypatch.setattr(reader, "_native", lambda: None)
+    assert [repr(_layout(d.pages)) for d in docs] == with_native
+
+
+@needs_native
+def test_native_group_lines_matches_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`_native.group_lines` on made-up lines: list markers set as text (its _ENUMERATED is copied by hand
+    into C), bullets, weights, sizes, indents and line pitches around every threshold of _continues."""
+    import random
+
+    from govcheck.extract._pdf import layout
+    from govcheck.extract._pdf.model import _Line, _Page, _Stats
+
+    rng = random.Random(7)
+    starts = ["1. ", "12) ", "(3) ", "(a) ", "b.", "b.\u00a0", "123. ", "\u0663. ", "A. ", "x", "Text ", "(", "1.", ""]
+    page = _Page(number=3, label=None, width=600.0, height=800.0)
+    runs = []
+    for _ in range(3000):
+        lines, base = [], 700.0
+        for _ in range(rng.randint(0, 8)):
+            size = rng.choice([10.0, 10.2, 10.6, 11.0, 14.0])
+            base -= rng.choice([0.0, 2.0, 3.0, 11.0, 12.0, 13.0, 14.0, 20.0, 30.0])
+            x0 = rng.choice([50.0, 51.0, 52.5, 60.0, 62.0, 70.0, 80.0, 90.0])
+            text = rng.choice(starts) + rng.choice(["word", "", " ord"])
+            lines.append(_Line(text, x0, x0 + 100, base - 2, base + size, base, size, rng.random() < 0.2,
+                               x0 + rng.choice([0.0, 10.0, 20.0]), rng.random() < 0.15))
+        runs.append((lines, _Stats(body=10.0, lead=rng.choice([1.0, 1.2, 1.5])), rng.random() < 0.2))
+    with_native = [repr(layout._group_lines(list(ls), page, st, furn)) for ls, st, furn in runs]
+    monkeypatch.setattr(reader, "_native", lambda: None)
+    assert [repr(layout._group_lines(list(ls), page, st, furn)) for ls, st, furn in runs] == with_native
+
+
+@needs_native
+def test_native_stats_matches_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`_native.stats` gives layout._stats' body size and pitch: sizes that round half to even, ties of
+    the size counts (the first seen wins), pitches at the limits, and the sizes Python must judge itself
+    (not finite: round() raises; a body of 0: the pitch divides by it)."""
+    import random
+
+    from govcheck.extract._pdf import layout
+    from govcheck.extract._pdf.model import _Line, _Page
+
+    rng = random.Random(11)
+    sizes = [10.0, 10.25, 10.75, 11.0, 11.25, 9.74, 12.0, 0.1, 0.2, float("nan"), float("inf")]
+    docs = []
+    for _ in range(1500):
+        pages = []
+        for n in range(rng.randint(0, 3)):
+            page = _Page(number=n + 1, label=None, width=600.0, height=800.0)
+            base = 700.0
+            for _ in range(rng.randint(0, 12)):
+                size = rng.choice(sizes) if rng.random() < 0.3 else 10.0
+                base -= rng.choice([9.0, 10.0, 12.0, 14.0, 22.0, 25.0, 0.0])
+                x0 = rng.choice([50.0, 55.0, 69.0, 71.0])
+                page.lines.append(_Line("x" * rng.randint(0, 5), x0, x0 + 10, base, base + size, base, size))
+            pages.append(page)
+        docs.append(pages)
+
+    def outcome(pages: list) -> str:
+        try:
+            return repr(layout._stats(pages))
+        except Exception as exc:
+            return type(exc).__name__
+
+    with_native = [outcome(p) for p in docs]
+    monkeypatch.setattr(reader, "_native", lambda: None)
+    assert [outcome(p) for p in docs] == with_native

@@ -11,6 +11,7 @@ import statistics
 from collections import Counter
 from itertools import pairwise
 
+from govcheck.extract._pdf import pdfium
 from govcheck.extract._pdf.furniture import _furniture, _repeats
 from govcheck.extract._pdf.lines import _CTRL
 from govcheck.extract._pdf.model import _Group, _Line, _Page, _Stats
@@ -25,6 +26,14 @@ _COORDINATORS = frozenset(["och", "eller", "samt", "respektive", "resp", "and", 
 
 
 def _stats(pages: list[_Page]) -> _Stats:
+    """Body size (the size most text is set in) and body line pitch in ems. Two passes over every line:
+    the PDF helper, when compiled, does them in C (`_native.stats`, None where this code must decide);
+    this code is the reference."""
+    native = pdfium._native()
+    if native is not None and isinstance(pages, list):
+        got = native.stats(pages)  # type: ignore[attr-defined]
+        if got is not None:
+            return _Stats(body=got[0], lead=got[1])
     sizes: Counter[float] = Counter()
     quantised: list[list[float]] = []  # _q of every line's size, page by page (used twice)
     for p in pages:
@@ -162,7 +171,12 @@ def _page_groups(page: _Page, stats: _Stats, repeats: dict) -> tuple[list[_Group
 
 
 def _group_lines(lines: list[_Line], page: _Page, stats: _Stats, furniture: bool = False) -> list[_Group]:
-    """Join consecutive lines into paragraphs and list items."""
+    """Join consecutive lines into paragraphs and list items. The PDF helper, when compiled, runs this
+    loop with `_continues` and `_next_item` in C (the largest per-line part of the layout); this code is
+    the reference it is tested against, and what runs without it."""
+    native = pdfium._native()
+    if native is not None:
+        return native.group_lines(lines, page.number, stats.lead, furniture)  # type: ignore[attr-defined]
     groups: list[_Group] = []
     cur: _Group | None = None
     for ln in lines:

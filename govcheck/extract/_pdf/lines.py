@@ -3,6 +3,10 @@
 Shared by both engines and OCR, so list markers, soft hyphens and cell runs are decided once:
 a bullet glyph is dropped and remembered, an enumerator stays as content, pieces far apart
 become runs (table cells).
+
+The PDFium reader's compiled helper (`_native.c`) does the same for upright pages, with `_CTRL`,
+`_ENUM` and `_clean` copied by hand: a change here must be made there too, and tests/test_pdf_native.py
+says when the two differ.
 """
 
 from __future__ import annotations

@@ -12,11 +12,12 @@ is 1.0 in every PDF that scales its text with the matrix (Word via Acrobat, most
 Speed (GeoTopo-komprimiert.pdf, 117 pages, this 2-core VM, median of 5 runs, open+close included):
 plain `get_text_range()` 560 pages/s; this default path 245 pages/s (2.3x the plain cost).
 
-On upright pages the line pass (`geometry`), the runs of multi-rect lines (`segment`) and the object
-walk (`objects`) run in `_native.c` when it was compiled at install: the same PDFium calls and float
-arithmetic without a ctypes round trip each, -20 % instructions for extracting the dev and wild PDFs
-(bench/RESULTS.md). The Python methods stay: they are the fallback, the reference the tests compare
-the helper against, and the path for rotated pages.
+On upright pages the line pass (`geometry`), the building of the `_Line`s with their runs (`lines`:
+`segment`, and lines.py's `_make_line`/`_single_line`/`_append_line`) and the object walk (`objects`)
+run in `_native.c` when it was compiled at install: the same PDFium calls and float arithmetic without
+a ctypes round trip each, and the `_Line` objects made in C (bench/RESULTS.md, seventh and tenth
+sessions). The Python methods stay: they are the fallback, the reference the tests compare the helper
+against, and the path for rotated pages.
 """
 
 from __future__ import annotations
@@ -39,8 +40,18 @@ from govcheck.extract._pdf.geometry import (
     _grids,
     _Transform,
 )
-from govcheck.extract._pdf.lines import _append_line, _make_line, _single_line
-from govcheck.extract._pdf.model import _CELL_GAP, _WORD_CHAR, _Broken, _Doc, _Encrypted, _Line, _Page, _short
+from govcheck.extract._pdf.lines import _BULLETS, _WEAK_BULLETS, _append_line, _make_line, _single_line
+from govcheck.extract._pdf.model import (
+    _CELL_GAP,
+    _WORD_CHAR,
+    _Broken,
+    _Doc,
+    _Encrypted,
+    _Group,
+    _Line,
+    _Page,
+    _short,
+)
 
 _SEGMENT_END = re.compile(r"\r\n|[\r\n\f\ufffe]")
 _MAX_OBJECTS = 4000  # page objects inspected for ruling lines (charts can have tens of thousands)
@@ -133,7 +144,7 @@ _NATIVE_CALLS = (
     "FPDFPageObj_GetType", "FPDFPageObj_GetBounds", "FPDFPageObj_GetMatrix", "FPDFText_GetCharIndexFromTextIndex",
     "FPDFText_GetFontInfo",
 )
-_NATIVE_ABI = 3
+_NATIVE_ABI = 6
 _NATIVE: object | None = None  # the compiled helper once loaded; False when it is not there
 _NATIVE_TRIED = False
 
@@ -158,6 +169,8 @@ def _native() -> object | None:
             return None
         lib = bindings._libs["pdfium"]
         module.init([ctypes.cast(lib[name], ctypes.c_void_p).value for name in _NATIVE_CALLS])
+        module.set_line_class(_Line, _BULLETS, _WEAK_BULLETS)
+        module.set_group_class(_Group)
     except Exception:
         return None
     _NATIVE = module
@@ -170,7 +183,9 @@ def _address(handle) -> int:
 
 
 # A pdfium text line's geometry: (text, text offset, first char, last char, ends with a soft hyphen,
-# rects, size, baseline, bold, char-box centres fetched by the cut searches).
+# rects, size, baseline, bold, char-box centres fetched by the cut searches). `_native.page_lines` gives
+# its own form, read only by `_native.lines`: the rects packed as doubles in one bytes object (a line's
+# rects are not made into Python tuples and floats at all), no memo of centres.
 _Geom = tuple[str, int, int, int, bool, list[tuple[float, float, float, float]], float, float, bool,
               dict[int, float | None]]
 
@@ -319,8 +334,8 @@ class _PdfiumReader:
         raw = self.raw
         aligned = self.aligned = len(text) == n_chars
         to_char = (lambda t: t) if aligned else (lambda t: raw.FPDFText_GetCharIndexFromTextIndex(tp, t))
-        if self.native is not None and xf.rot == 0:  # the same loop in C, PDFium called directly
-            self.tp_addr = _address(tp)
+        if self.native is not None and xf.rot == 0:  # the same loop in C, PDFium called directly; what it
+            self.tp_addr = _address(tp)  # returns is for `_native.lines` (see `_Geom`)
             return self.native.page_lines(  # type: ignore[attr-defined]
                 text, aligned, self.tp_addr, xf.left, xf.bottom, ctypes.addressof(self.font_buf),
                 self.font_len.value, ctypes.addressof(self.flags), self.bold_of, self.decide_bold)
@@ -404,15 +419,14 @@ class _PdfiumReader:
 
     def lines(self, tp, geoms: list[_Geom], vrules: list) -> list[_Line]:
         """The page's lines from their geometry, split into runs at big gaps and at `vrules`."""
+        if self.native is not None and self.xf.rot == 0:  # the same loop in C, `_Line`s made there
+            borders = array("d", [v for rule in vrules for v in rule])
+            return self.native.lines(self.tp_addr, geoms, borders, self.gaps, self.aligned, self.xf.left)  # type: ignore[attr-defined]
         out: list[_Line] = []
-        native = self.native if self.native is not None and self.xf.rot == 0 else None
-        borders = array("d", [v for rule in vrules for v in rule])  # for `_native.segment`
         for g in geoms:
             if len(g[5]) == 1:  # one rect: no gap to cut at (most lines)
                 seg, r = g[0], g[5][0]
                 line = _single_line(seg, r[0], r[2], r[1], r[3], g[7], g[6], g[8], g[4])
-            elif native is not None:
-                line = self.segment_native(native, g, borders)
             else:
                 line = self.segment(tp, g, vrules)
             if line is not None:
@@ -472,17 +486,6 @@ class _PdfiumReader:
         marker_ok = marker_cut or (
             not first_crosses and len(pieces) > 1 and pieces[1][1] - pieces[0][2] <= 3 * size
         )
-        return _make_line(pieces, bottom, top, base, size, bold, soft, marker_ok, marker_cut)
-
-    def segment_native(self, native, g: _Geom, borders: array) -> _Line | None:
-        """`segment` with the gaps, the borders and the cut searches in `_native.segment` (upright pages):
-        it returns the runs as text offsets and x ranges; the strings are cut and cleaned here, as there."""
-        seg, start, c0, c1, soft, rects, size, base, bold, _centres = g
-        bottom, top, x0, x1, spans, marker_ok, marker_cut = native.segment(
-            self.tp_addr, rects, size, base, c0, c1, start, len(seg), self.aligned, self.xf.left, borders, self.gaps)
-        if spans is None:
-            return _single_line(seg, x0, x1, bottom, top, base, size, bold, soft)
-        pieces = [(seg[g0:g1], a, b) for g0, g1, a, b in spans]
         return _make_line(pieces, bottom, top, base, size, bold, soft, marker_ok, marker_cut)
 
     def split_at(self, tp, c0: int, c1: int, x: float, aligned: bool,
