@@ -654,16 +654,13 @@ static int in_chars(Py_UCS4 ch, const Py_UCS4 *set, Py_ssize_t n) {
     return 0;
 }
 
-/* set_line_class(cls, bullets, weak_bullets): the _Line class (a slots dataclass whose fields are the
-   ones named in field_names, each a writable object slot) and lines._BULLETS, lines._WEAK_BULLETS. */
-static PyObject *native_set_line_class(PyObject *self, PyObject *args) {
-    PyObject *cls, *strong, *weak;
-    if (!PyArg_ParseTuple(args, "O!OO", &PyType_Type, &cls, &strong, &weak)) return NULL;
+/* Offsets of the writable object slots `names` of a slots class: each must be a writable object member
+   descriptor of that very class, inside its instances, so that SLOT() may write there. */
+static int slot_offsets(PyObject *cls, const char *const *names, int n, Py_ssize_t *offs) {
     PyTypeObject *type = (PyTypeObject *)cls;
-    Py_ssize_t offs[N_FIELDS];
-    for (int i = 0; i < N_FIELDS; i++) {
-        PyObject *d = PyObject_GetAttrString(cls, field_names[i]);
-        if (!d) return NULL;
+    for (int i = 0; i < n; i++) {
+        PyObject *d = PyObject_GetAttrString(cls, names[i]);
+        if (!d) return -1;
         int ok = Py_IS_TYPE(d, &PyMemberDescr_Type);
         if (ok) {
             PyMemberDef *m = ((PyMemberDescrObject *)d)->d_member;
@@ -674,14 +671,25 @@ static PyObject *native_set_line_class(PyObject *self, PyObject *args) {
         }
         Py_DECREF(d);
         if (!ok) {
-            PyErr_Format(PyExc_TypeError, "%s is not a writable object slot of the class", field_names[i]);
-            return NULL;
+            PyErr_Format(PyExc_TypeError, "%s is not a writable object slot of the class", names[i]);
+            return -1;
         }
     }
     if (!type->tp_alloc || type->tp_itemsize != 0) {
         PyErr_SetString(PyExc_TypeError, "not a plain slots class");
-        return NULL;
+        return -1;
     }
+    return 0;
+}
+
+/* set_line_class(cls, bullets, weak_bullets): the _Line class (a slots dataclass whose fields are the
+   ones named in field_names, each a writable object slot) and lines._BULLETS, lines._WEAK_BULLETS. */
+static PyObject *native_set_line_class(PyObject *self, PyObject *args) {
+    PyObject *cls, *strong, *weak;
+    if (!PyArg_ParseTuple(args, "O!OO", &PyType_Type, &cls, &strong, &weak)) return NULL;
+    PyTypeObject *type = (PyTypeObject *)cls;
+    Py_ssize_t offs[N_FIELDS];
+    if (slot_offsets(cls, field_names, N_FIELDS, offs) < 0) return NULL;
     if (char_set(strong, &bullets, &n_bullets) < 0 || char_set(weak, &weak_bullets, &n_weak_bullets) < 0)
         return NULL;
     memcpy(field_off, offs, sizeof offs);
@@ -1300,32 +1308,6 @@ static PyObject *role_str[4] = {NULL}; /* "furniture", "bullet", "text", "item" 
 
 #define GSLOT(o, f) (*(PyObject **)((char *)(o) + gfield_off[f]))
 
-/* Offsets of the writable object slots `names` of a slots class, as set_line_class checks them. */
-static int slot_offsets(PyObject *cls, const char *const *names, int n, Py_ssize_t *offs) {
-    PyTypeObject *type = (PyTypeObject *)cls;
-    for (int i = 0; i < n; i++) {
-        PyObject *d = PyObject_GetAttrString(cls, names[i]);
-        if (!d) return -1;
-        int ok = Py_IS_TYPE(d, &PyMemberDescr_Type);
-        if (ok) {
-            PyMemberDef *m = ((PyMemberDescrObject *)d)->d_member;
-            ok = m->type == T_OBJECT_EX && !(m->flags & READONLY) && m->offset >= (Py_ssize_t)sizeof(PyObject) &&
-                 m->offset + (Py_ssize_t)sizeof(PyObject *) <= type->tp_basicsize &&
-                 ((PyMemberDescrObject *)d)->d_common.d_type == type;
-            offs[i] = m->offset;
-        }
-        Py_DECREF(d);
-        if (!ok) {
-            PyErr_Format(PyExc_TypeError, "%s is not a writable object slot of the class", names[i]);
-            return -1;
-        }
-    }
-    if (!type->tp_alloc || type->tp_itemsize != 0) {
-        PyErr_SetString(PyExc_TypeError, "not a plain slots class");
-        return -1;
-    }
-    return 0;
-}
 
 /* set_group_class(cls): layout's _Group (a slots dataclass: lines, role, page, cell, table). */
 static PyObject *native_set_group_class(PyObject *self, PyObject *args) {
