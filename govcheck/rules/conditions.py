@@ -580,7 +580,7 @@ _COORDINATORS = frozenset({"och", "men", "samt", "and", "but"})
 # A relative clause negated ("som gruppen inte kan lösa", "that cannot be resolved") ends with its verb:
 # up to two auxiliaries after the negation, then the verb, then the main clause goes on
 _RELATIVES = frozenset({"som", "that", "which"})
-_REL_NEGATIONS = frozenset({"inte", "ej", "not", "cannot", "can't", "kan't"})
+_REL_NEGATIONS = frozenset({"inte", "ej", "not", "cannot", "can't"})
 _DETERMINERS = frozenset({"en", "ett", "den", "det", "de", "någon", "något", "några", "sin", "sitt", "sina", "a", "an",
                           "the", "any", "their", "its", "his", "her"})
 _AUXILIARIES = frozenset({"kan", "kunde", "ska", "skall", "har", "hade", "kunnat", "gått", "går", "att", "be", "been",
