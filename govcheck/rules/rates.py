@@ -22,6 +22,14 @@ import yaml
 GRADED = ("met", "partial", "not_met")
 
 
+def labelled_documents(path: Path) -> list[dict]:
+    """The documents of a labelled corpus (an expected.yaml), or ValueError naming the file."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
+        raise ValueError(f"{path}: not a labelled corpus (no 'documents' list)")
+    return data["documents"]
+
+
 def count_outcomes(files: list[Path]) -> tuple[dict[str, dict[str, dict[str, int]]], int]:
     """Per rule, per document type and over all types ("*"), how many labelled documents have each
     graded outcome; and how many documents were counted. One source rendered in several formats is
@@ -29,10 +37,7 @@ def count_outcomes(files: list[Path]) -> tuple[dict[str, dict[str, dict[str, int
     counts: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: dict.fromkeys(GRADED, 0)))
     seen: set[tuple[str, str]] = set()
     for path in files:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
-            raise ValueError(f"{path}: not a labelled corpus (no 'documents' list)")
-        for doc in data["documents"]:
+        for doc in labelled_documents(path):
             source = str(doc.get("source") or doc.get("file"))
             if (str(path), source) in seen:
                 continue
@@ -62,10 +67,7 @@ def count_agreement(pairs: list[tuple[Path, Path]]) -> tuple[dict[str, dict[str,
         lambda: defaultdict(lambda: {"cells": 0, "agreed": 0}))
     total = 0
     for report_path, expected_path in pairs:
-        labels = yaml.safe_load(expected_path.read_text(encoding="utf-8"))
-        if not isinstance(labels, dict) or not isinstance(labels.get("documents"), list):
-            raise ValueError(f"{expected_path}: not a labelled corpus (no 'documents' list)")
-        want = {Path(str(d.get("file"))).name: d.get("expected") or {} for d in labels["documents"]}
+        want = {Path(str(d.get("file"))).name: d.get("expected") or {} for d in labelled_documents(expected_path)}
         try:
             report = json.loads(report_path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
