@@ -325,23 +325,21 @@ class Context:
         opener = ""  # the word that opened the innermost subordinate clause
         for k, (w, s, e) in enumerate(zip(words, starts, ends, strict=True)):
             gap = text[prev_end:s]
-            if w in _COORDINATORS and stack and opener in _ALSO_PREPOSITIONS and "," not in gap and _shares_subject(
-                    words, k, self.index.lang):
-                # "X circulates papers before each meeting and takes the minutes": "before" was a preposition,
-                # and the verb after "and" is the main clause's
-                current = stack[0]
-                stack.clear()
-            elif w in _COORDINATORS and "," in gap:
+            comma = "," in gap
+            # after a comma, or (no comma) inside a clause opened by "before"/"until", which may have been a
+            # preposition: "X circulates papers before each meeting and takes the minutes"
+            if w in _COORDINATORS and (comma or (stack and opener in _ALSO_PREPOSITIONS)):
                 if _shares_subject(words, k, self.index.lang):
-                    # ", and records the conversation": a second verb of the main clause's subject
+                    # "..., and records the conversation": a second verb of the main clause's subject
                     current = stack[0] if stack else current
                     stack.clear()
-                else:
+                elif comma:
                     # ", och samtycket dokumenteras": a new main clause with a subject of its own
                     stack.clear()
                     top += 1
                     current = top
-                gap = ""
+                if comma:
+                    gap = ""
             for ch in gap:
                 if ch in ",;" and stack:
                     current = stack.pop()
