@@ -54,6 +54,16 @@ def test_word_mode_takes_inflections_but_not_derivations() -> None:
     assert matches("samordnar", "Hon samordnar en samordnad plan.") == ["samordnar"]
 
 
+def test_a_swedish_verb_term_reaches_its_infinitive_and_present_but_not_its_tenses_or_voice() -> None:
+    # the infinitive after a modal and the present are one verb (simplemma's lemma confirms it)
+    assert matches("omfattar", "Modellen ska omfatta elever och omfattar även föräldrar.") == ["omfatta", "omfattar"]
+    assert matches("erbjuder", "Regionen ska erbjuda samtal.") == ["erbjuda"]
+    assert matches("följas", "Planen följs upp varje år.") == ["följs"]
+    # the past, a participle and the other voice mean other things to the rules
+    assert matches("kallar", "Så kallade möten kallades in.") == []
+    assert matches("utredas", "Socialtjänsten ska utreda behovet.") == []
+
+
 def test_multiword_terms_with_hyphenated_coordination() -> None:
     assert matches("hälso- och sjukvård*", "Hälso- och sjukvårdsnämnden beslutar.") == ["hälso och sjukvårdsnämnden"]
 

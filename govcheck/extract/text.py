@@ -224,11 +224,13 @@ def heading_level(line: str) -> int | None:
     """Level of a stand-alone line that reads as a heading, or None.
 
     "3. Syfte och mål" -> 1, "5.1 Barnets rättigheter" -> 2; an unnumbered short line that starts with a
-    capital and does not end like a sentence -> 1. Dates, signatures' "Ort och datum" fields and bullets
+    capital and does not end like a sentence (or is a short question) -> 1. Dates, signatures' "Ort och datum" fields and bullets
     are not headings.
     """
     s = line.strip()
-    if not s or len(s) >= HEADING_MAX or s.endswith(_TERMINAL) or _DATE_OR_NUMBER.match(s):
+    # a short question alone on its line heads its answer, as on a web page's Q&A ("Vem kan få hjälp?")
+    question = s.endswith("?") and len(s.split()) <= 8
+    if not s or len(s) >= HEADING_MAX or (s.endswith(_TERMINAL) and not question) or _DATE_OR_NUMBER.match(s):
         return None
     if _BULLET.match(s) and not _NUMBERED.match(s):
         return None

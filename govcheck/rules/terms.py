@@ -28,6 +28,7 @@ from functools import lru_cache
 from itertools import chain
 
 import re2
+import simplemma
 import snowballstemmer
 
 TOKEN = re.compile(r"\w+")
@@ -104,6 +105,28 @@ def compile_term(raw: str, lang: str) -> Term:
     return Term(source=raw, words=tuple(words))
 
 
+def _present_or_infinitive(a: str, b: str, lang: str) -> bool:
+    """One Swedish verb in its infinitive and its present, in one voice: omfatta/omfattar,
+    erbjuda/erbjuder, följas/följs - confirmed by a shared lemma in simplemma's data. Tense and
+    participles stay apart: the pack tells "beslutar" from "beslutat" and "kallar" from "så kallade"."""
+    inf, pres = (a, b) if a.endswith(("a", "as")) else (b, a)
+    if inf.endswith("as"):  # passive: följas -> följs, utredas -> utreds
+        forms = (inf[:-2] + "s", inf[:-2] + "es")
+    elif inf.endswith("a"):  # active: omfatta -> omfattar, erbjuda -> erbjuder
+        forms = (inf + "r", inf[:-1] + "er")
+    else:
+        return False
+    return pres in forms and lemma(inf, lang) == lemma(pres, lang)
+
+
+@lru_cache(maxsize=65536)
+def lemma(word: str, lang: str) -> str:
+    """The dictionary form of a word from simplemma's shipped Swedish/English data (the word itself when
+    the data does not know it). Asked only for words whose Snowball stem already equals a term's, so its
+    few wrong entries ("samordnar" -> "samordnare") can only withhold a match the stem would have given."""
+    return simplemma.lemmatize(word, lang=lang)
+
+
 def _re2_options() -> re2.Options:
     opts = re2.Options()
     opts.case_sensitive = True  # authors write (?i) where case does not matter
@@ -156,7 +179,9 @@ def word_matches(wp: WordPattern, word: str, stem: str, lang: str) -> bool:
         # may change: party -> parties) - "samordnar" must not reach "samordnad".
         keep = len(wp.text) - (1 if wp.text[-1] in "aeiouyåäö" else 0)
         if _common_prefix_len(word, wp.text) < keep or len(word) > len(wp.text) + 5:
-            return False
+            # A Swedish verb's infinitive for a term written in the present, or the reverse ("ska omfatta"
+            # for "omfattar", "följs" for "följas"): the prefix test cannot see it, the ending differs
+            return lang == "sv" and _present_or_infinitive(word, wp.text, lang)
         return lang != "en" or word in _english_forms(wp.text)
     if wp.mode == "prefix":
         return word.startswith(wp.text)
