@@ -224,8 +224,8 @@ def heading_level(line: str) -> int | None:
     """Level of a stand-alone line that reads as a heading, or None.
 
     "3. Syfte och mål" -> 1, "5.1 Barnets rättigheter" -> 2; an unnumbered short line that starts with a
-    capital and does not end like a sentence (or is a short question) -> 1. Dates, signatures' "Ort och datum" fields and bullets
-    are not headings.
+    capital and does not end like a sentence (or is a short question) -> 1. Dates, signatures' "Ort och
+    datum" fields and bullets are not headings.
     """
     s = line.strip()
     # a short question alone on its line heads its answer, as on a web page's Q&A ("Vem kan få hjälp?")
