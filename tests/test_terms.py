@@ -64,6 +64,18 @@ def test_a_swedish_verb_term_reaches_its_infinitive_and_present_but_not_its_tens
     assert matches("utredas", "Socialtjänsten ska utreda behovet.") == []
 
 
+def test_an_abbreviation_the_document_spells_out_matches_what_its_words_match() -> None:
+    text = "The Individual Development Plan (IDP) is new. Every IDP is reviewed once a year."
+    assert matches("individual development plan*", text, "en") == ["individual development plan", "idp"]
+    # '"CFT" means a Child and Family Team': the definition the other way round
+    assert matches("child and family team*", '"CFT" means a Child and Family Team. A CFT meeting is held.', "en") == [
+        "child and family team", "cft"]
+    # only a term that names the whole thing - up to its head word - reaches the abbreviation
+    assert matches("child", "The Child and Family Team (CFT) meets. The CFT decides.", "en") == ["child"]
+    # letters that do not spell the words before the brackets are no definition
+    assert matches("plan*", "A written plan (see Annex B) follows. AB signs it.", "en") == ["plan"]
+
+
 def test_multiword_terms_with_hyphenated_coordination() -> None:
     assert matches("hälso- och sjukvård*", "Hälso- och sjukvårdsnämnden beslutar.") == ["hälso och sjukvårdsnämnden"]
 

@@ -735,6 +735,57 @@ def _all_tokens(sentences: list[str], joined: str) -> list[list[str]]:
     return out
 
 
+# "Individual Development Plan (IDP)", "Health and Social Care Trust (HSCT)", '"CFT" means a Child and
+# Family Team': a document defines an abbreviation once and then writes only the abbreviation.
+_ABBREV_AFTER = re.compile(r"\(\s*([A-ZÅÄÖ][A-Za-zÅÄÖåäö]{1,7})s?\s*\)")
+_ABBREV_MEANS = re.compile(
+    r"[\"“”'‘’]([A-ZÅÄÖ][A-Za-zÅÄÖåäö]{1,7})[\"“”'‘’]\s+(?:means|refers\s+to|avser|betyder|står\s+för)\s+"
+    r"(?:an?\s+|the\s+)?((?:[\w'’-]+\s+){0,8}[\w'’-]+)")
+_ABBREV_SKIP = frozenset("and of for the in on with to och för i på med av inom & -".split())
+
+
+def _initials_fit(words: list[str], letters: str) -> int:
+    """How many of the last `words` spell `letters` by their initials (function words skipped), or 0.
+    "Child and Family Team" spells CFT; a lower-case expansion counts as well ("samordnad individuell
+    plan" for SIP), since the letters are compared case-blind."""
+    want, used, k = letters.lower(), 0, len(words)
+    while k > 0 and used < len(want):
+        w = words[k - 1]
+        if w.lower() in _ABBREV_SKIP:
+            k -= 1
+            continue
+        if w[:1].lower() != want[len(want) - 1 - used]:
+            return 0
+        used, k = used + 1, k - 1
+    return len(words) - k if used == len(want) else 0
+
+
+def abbreviations(sentences: list[str]) -> list[tuple[int, int, int, str, int]]:
+    """(sentence, start, end, abbreviation, at): where a document spells out an abbreviation it uses
+    (character offsets of the spelled-out words, and of the abbreviation there), so terms that match the
+    words match the abbreviation."""
+    found = []
+    for si, text in enumerate(sentences):
+        if "(" in text:
+            for m in _ABBREV_AFTER.finditer(text):
+                abbr = m.group(1)
+                letters = "".join(c for c in abbr if c.isupper()) if not abbr.isupper() else abbr
+                before = list(TOKEN.finditer(text, 0, m.start()))[-(len(letters) * 2 + 2):]
+                n = _initials_fit([t.group() for t in before], letters) if len(letters) >= 2 else 0
+                if n:
+                    found.append((si, before[len(before) - n].start(), before[-1].end(), abbr.lower(), m.start(1)))
+        if "mean" in text or "avser" in text or "betyder" in text or "står" in text:
+            for m in _ABBREV_MEANS.finditer(text):
+                abbr = m.group(1)
+                letters = "".join(c for c in abbr if c.isupper()) if not abbr.isupper() else abbr
+                after = list(TOKEN.finditer(text, m.start(2), m.end(2)))
+                for k in range(len(letters), len(after) + 1):  # the fewest words that spell it
+                    if _initials_fit([t.group() for t in after[:k]], letters) == k:
+                        found.append((si, after[0].start(), after[k - 1].end(), abbr.lower(), m.start(1)))
+                        break
+    return found
+
+
 class Index:
     """Per-document vocabulary index over a list of sentences."""
 
@@ -775,6 +826,8 @@ class Index:
         self._words: dict[WordPattern, set[str]] = {}
         self._possible: set[int] | None = None
         self._utf8: tuple[bytes, list[int]] | None = None
+        self._aliases: list[tuple[int, Span, list[tuple[int, int]]]] | None = None
+        self._aliased: dict[str, dict[int, list[Span]]] = {}
 
     def _all_positions(self) -> None:
         positions = self.positions = defaultdict(list)
@@ -823,7 +876,49 @@ class Index:
         return [find(t) for tid, t in plan if tid in search]
 
     def find(self, term: Term) -> dict[int, list[Span]]:
-        """Sentence index -> token spans where the term matches."""
+        """Sentence index -> token spans where the term matches, and where the document writes an
+        abbreviation whose spelled-out words it matches ("IDP" where "Individual Development Plan (IDP)"
+        is matched)."""
+        if self._aliases is None:
+            self._aliases = self._find_aliases()
+        if not self._aliases:
+            return self._find(term)
+        found = self._aliased.get(term.source)
+        if found is None:
+            found = self._aliased[term.source] = self._with_aliases(self._find(term))
+        return found
+
+    def _find_aliases(self) -> list[tuple[int, Span, list[tuple[int, int]]]]:
+        """(sentence, token span of the spelled-out words, positions of the abbreviation elsewhere).
+        An abbreviation the packs' words already know (SIP, BUP, CAMHS) keeps the meaning they give it."""
+        out = []
+        for si, start, end, abbr, own in abbreviations(self.sentences):
+            if self.lexicon is not None and self.lexicon.matched({abbr}):
+                continue
+            defined = (si, self._char_span_to_tokens(si, own, own + len(abbr))[0])
+            at = [(sj, ti) for sj, words in enumerate(self.words) for ti, w in enumerate(words)
+                  if w == abbr and (sj, ti) != defined]
+            if at:
+                out.append((si, self._char_span_to_tokens(si, start, end), at))
+        return out
+
+    def _with_aliases(self, hits: dict[int, list[Span]]) -> dict[int, list[Span]]:
+        """The term's hits, and the abbreviation's positions where the term matches the spelled-out
+        words up to their last one - the head that says what the thing is ("Child and Family Team",
+        "Health and Social Care Trust"); a word inside them ("child") does not name the abbreviation."""
+        extra: dict[int, list[Span]] = defaultdict(list)
+        for si, (a, b), at in self._aliases or ():
+            if any(a <= x and y == b for x, y in hits.get(si, ())):
+                for sj, ti in at:
+                    extra[sj].append((ti, ti + 1))
+        if not extra:
+            return hits
+        merged = {si: list(spans) for si, spans in hits.items()}
+        for si, spans in extra.items():
+            merged[si] = sorted(set(merged.get(si, [])) | set(spans))
+        return dict(sorted(merged.items()))
+
+    def _find(self, term: Term) -> dict[int, list[Span]]:
         cached = self._cache.get(term.source)
         if cached is not None:
             return cached
