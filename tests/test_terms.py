@@ -70,6 +70,9 @@ def test_an_abbreviation_the_document_spells_out_matches_what_its_words_match() 
     # '"CFT" means a Child and Family Team': the definition the other way round
     assert matches("child and family team*", '"CFT" means a Child and Family Team. A CFT meeting is held.', "en") == [
         "child and family team", "cft"]
+    # a short name defined in brackets, for a name that ends in a code
+    text = 'Between Cascade Falls School District 12J (the "District") and the County. The District provides space.'
+    assert matches("school district*", text, "en") == ["school district", "district"]
     # only a term that names the whole thing - up to its head word - reaches the abbreviation
     assert matches("child", "The Child and Family Team (CFT) meets. The CFT decides.", "en") == ["child"]
     # letters that do not spell the words before the brackets are no definition

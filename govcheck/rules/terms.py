@@ -334,6 +334,11 @@ class Lexicon:
     def regex_id(self, pattern: str) -> int | None:
         return self._regex_ids.get(pattern)
 
+    def is_term(self, word: str) -> bool:
+        """Is the word a term of one word in the packs (SIP, BUP, county) - not only part of longer ones?"""
+        single = self._single_terms_of
+        return any(pid in single for pid in self.matched({word}).get(word, ()))
+
     def matched(self, vocabulary: set[str]) -> dict[str, tuple[int, ...]]:
         """Word -> ids of the patterns it matches, for the words of a document's vocabulary that match
         any (a fifth of them). Words met before are looked up as one set operation, not one call each:
@@ -741,7 +746,14 @@ _ABBREV_AFTER = re.compile(r"\(\s*([A-ZÅÄÖ][A-Za-zÅÄÖåäö]{1,7})s?\s*\)"
 _ABBREV_MEANS = re.compile(
     r"[\"“”'‘’]([A-ZÅÄÖ][A-Za-zÅÄÖåäö]{1,7})[\"“”'‘’]\s+(?:means|refers\s+to|avser|betyder|står\s+för)\s+"
     r"(?:an?\s+|the\s+)?((?:[\w'’-]+\s+){0,8}[\w'’-]+)")
+_CORPORATE = frozenset("inc ltd llc plc lp ab co corp".split())
 _ABBREV_SKIP = frozenset("and of for the in on with to och för i på med av inom & -".split())
+# 'Cascade Falls School District 12J (the "District")', 'Riverside Community Health Center, Inc., a
+# federally qualified health center ("Riverside")': a short name defined in brackets for the words before
+_SHORT_NAME = re.compile(
+    r"\(\s*(?:the\s+|hereafter\s+|hereinafter\s+|nedan\s+|härefter\s+)?(?:called\s+|kallad\s+|kallat\s+)?"
+    r"[\"“”'‘’]([A-ZÅÄÖ][\w&.-]{1,30})[\"“”'‘’]\s*\)")
+_NAME_START = re.compile(r"(?:^|[,;:(]|\b(?:between|mellan)\b)[^,;:()]*$", re.IGNORECASE)
 
 
 def _initials_fit(words: list[str], letters: str) -> int:
@@ -783,6 +795,13 @@ def abbreviations(sentences: list[str]) -> list[tuple[int, int, int, str, int]]:
                     if _initials_fit([t.group() for t in after[:k]], letters) == k:
                         found.append((si, after[0].start(), after[k - 1].end(), abbr.lower(), m.start(1)))
                         break
+        if "(" in text:
+            for m in _SHORT_NAME.finditer(text):
+                lead = _NAME_START.search(text, 0, m.start())
+                start = lead.start() if lead else 0
+                words = list(TOKEN.finditer(text, start, m.start()))
+                if words:
+                    found.append((si, words[0].start(), words[-1].end(), m.group(1).lower(), m.start(1)))
     return found
 
 
@@ -893,13 +912,18 @@ class Index:
         An abbreviation the packs' words already know (SIP, BUP, CAMHS) keeps the meaning they give it."""
         out = []
         for si, start, end, abbr, own in abbreviations(self.sentences):
-            if self.lexicon is not None and self.lexicon.matched({abbr}):
+            if self.lexicon is not None and self.lexicon.is_term(abbr):
                 continue
             defined = (si, self._char_span_to_tokens(si, own, own + len(abbr))[0])
+            a, b = self._char_span_to_tokens(si, start, end)
+            words = self.words[si]
+            while b - 1 > a and (any(c.isdigit() for c in words[b - 1]) or words[b - 1] in _CORPORATE):
+                b -= 1  # "School District 12J", "Health Center, Inc.": the head stands before the code
+
             at = [(sj, ti) for sj, words in enumerate(self.words) for ti, w in enumerate(words)
                   if w == abbr and (sj, ti) != defined]
             if at:
-                out.append((si, self._char_span_to_tokens(si, start, end), at))
+                out.append((si, (a, b), at))
         return out
 
     def _with_aliases(self, hits: dict[int, list[Span]]) -> dict[int, list[Span]]:
