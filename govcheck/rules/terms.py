@@ -910,18 +910,25 @@ class Index:
     def _find_aliases(self) -> list[tuple[int, Span, list[tuple[int, int]]]]:
         """(sentence, token span of the spelled-out words, positions of the abbreviation elsewhere).
         An abbreviation the packs' words already know (SIP, BUP, CAMHS) keeps the meaning they give it."""
+        defined = [d for d in abbreviations(self.sentences)
+                   if self.lexicon is None or not self.lexicon.is_term(d[3])]
+        if not defined:
+            return []
+        wanted = {d[3] for d in defined}
+        where: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for sj, toks in enumerate(self.words):
+            if not wanted.isdisjoint(toks):
+                for ti, w in enumerate(toks):
+                    if w in wanted:
+                        where[w].append((sj, ti))
         out = []
-        for si, start, end, abbr, own in abbreviations(self.sentences):
-            if self.lexicon is not None and self.lexicon.is_term(abbr):
-                continue
-            defined = (si, self._char_span_to_tokens(si, own, own + len(abbr))[0])
+        for si, start, end, abbr, own in defined:
+            own_at = (si, self._char_span_to_tokens(si, own, own + len(abbr))[0])
             a, b = self._char_span_to_tokens(si, start, end)
             words = self.words[si]
             while b - 1 > a and (any(c.isdigit() for c in words[b - 1]) or words[b - 1] in _CORPORATE):
                 b -= 1  # "School District 12J", "Health Center, Inc.": the head stands before the code
-
-            at = [(sj, ti) for sj, words in enumerate(self.words) for ti, w in enumerate(words)
-                  if w == abbr and (sj, ti) != defined]
+            at = [(sj, ti) for sj, ti in where[abbr] if (sj, ti) != own_at and not (sj == si and a <= ti < b)]
             if at:
                 out.append((si, (a, b), at))
         return out
