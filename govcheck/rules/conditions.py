@@ -453,12 +453,14 @@ class Context:
     def _condition_only(self, si: int, ids: list[int], start: int, cue_hits: dict[int, list[Span]]) -> bool:
         """Is this the first negation of a clause that opens with a condition ("Om samverkan inte
         fungerar lyfts frågan till närmaste chef", "If the school does not agree the matter is
-        referred")? It negates the condition, not what happens then; Swedish puts no comma there,
+        referred", "Kan parterna inte enas hänskjuts frågan")? It negates the condition, not what happens then; Swedish puts no comma there,
         so the clause runs on. A second negation in the clause ("... kan uppgifter inte lämnas")
         still negates."""
         clause = ids[start]
         first = ids.index(clause)
-        if self.index.words[si][first] not in _CONDITIONS:
+        word = self.index.words[si][first]
+        if word not in _CONDITIONS and not (
+                first == 0 and word in _VERB_FIRST and not self.index.sentences[si].rstrip().endswith("?")):
             return False
         return not any(first <= s < start for s, _ in cue_hits.get(si, ()))
 
@@ -562,6 +564,11 @@ _APPOSITIVE = frozenset({"framför", "särskilt", "exempelvis", "especially", "p
                          "inklusive"})
 # Words that open a condition: its own negation ("om ... inte fungerar") negates only the condition
 _CONDITIONS = frozenset({"om", "ifall", "såvida", "if", "unless", "should"})
+# A statement that opens with its finite verb is a condition in Swedish ("Kan parterna inte enas
+# hänskjuts frågan till ...") and in formal English ("Were the parties not to agree, ..."); a question
+# ends in "?".
+_VERB_FIRST = frozenset(
+    "kan går finns saknas blir uppstår behövs lyckas fungerar löser når kommer vill får har är skulle were had".split())
 # An enumerated or bulleted line: "1. …", "2) …", "a) …", "– …", "• …"
 _ITEM_START = re.compile(r"\s*(?:\d{1,2}[.)]|[a-zA-Z][.)]|[-–•·*▪])\s")
 # Words that open a new clause: a negation in "tvister som inte kan lösas lokalt lyfts till
