@@ -453,9 +453,9 @@ class Context:
     def _condition_only(self, si: int, ids: list[int], start: int, cue_hits: dict[int, list[Span]]) -> bool:
         """Is this the first negation of a clause that opens with a condition ("Om samverkan inte
         fungerar lyfts frågan till närmaste chef", "If the school does not agree the matter is
-        referred", "Kan parterna inte enas hänskjuts frågan")? It negates the condition, not what happens then; Swedish puts no comma there,
-        so the clause runs on. A second negation in the clause ("... kan uppgifter inte lämnas")
-        still negates."""
+        referred", "Kan parterna inte enas hänskjuts frågan")? It negates the condition, not what
+        happens then; Swedish puts no comma there, so the clause runs on. A second negation in the
+        clause ("... kan uppgifter inte lämnas") still negates."""
         clause = ids[start]
         first = ids.index(clause)
         word = self.index.words[si][first]
