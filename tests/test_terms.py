@@ -12,9 +12,11 @@ from govcheck.rules.terms import (
     TOKEN,
     Index,
     Lexicon,
+    _for_re2,
     _loose_repeats,
     _native,
     _tokens,
+    _trim_edges,
     _utf8_spans,
     compile_term,
     stem_words,
@@ -293,3 +295,32 @@ def test_the_period_from_an_earlier_date_needs_one_of_its_opening_words() -> Non
     letters = set("".join(conditions._FROM_EARLIER_WORDS))
     assert all(chr(cp).lower() == letter for letter in letters for cp in range(sys.maxunicode + 1)
                if re.fullmatch(letter, chr(cp), re.I))
+
+
+_W = "[0-9A-Za-z_\\x{C0}-\\x{D6}\\x{D8}-\\x{F6}\\x{F8}-\\x{24F}]"  # \\w as _for_re2 writes it
+
+
+@pytest.mark.parametrize(("pattern", "trimmed"), [
+    (r"\bvar\s+\w+\s+vecka\b", rf"var\s+{_W}+\s+vecka"), (r"(?i)\b(?:till|år)\s+\d{4}\b", r"(?i)(?:till|år)\s+\d{4}"),
+    (r"(?i)^[\s\W]*(?:\S+\s+){1,6}?dokumenter(?:ar|as)\s+", r"(?i)dokumenter(?:ar|as)"),
+    (r"(?m)(?i)^\s*(?:R|A)\s*$", r"(?m)(?i)(?:R|A)"), (r"\w{0,9}ab\w{2,3}", rf"ab{_W}{{2,3}}"),  # a narrow repeat stays
+    (r"ab+", r"ab+"), (r"a|\bb", r"a|\bb"), (r"x(?=y)", r"x(?=y)"), (r"\Qa\E\s*", r"\Qa\E\s*"),  # left alone
+    (r"a(?i)\s*b", r"a(?i)\s*b"), (r"^", r"^"),
+])
+def test_prefilter_sets_hold_patterns_without_their_broad_ends(pattern: str, trimmed: str) -> None:
+    assert _trim_edges(_for_re2(pattern)) == trimmed
+
+
+_TRIMMED_PATTERNS = [r"(?i)\bvar\s+\w+\s+vecka\b", r"(?i)^[\s\W]*(?:\S+\s+){1,3}?å(?:b|a)\s+", r"^\s*(?:R|Å)\s*$",
+                     r"\w*lag(?:en|s)?\s+\d{1,4}\b", r"[^,;:]{0,6}ö\d+", r"\d+\s*%"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(pattern=st.sampled_from(_TRIMMED_PATTERNS),
+       texts=st.lists(st.text(alphabet="aåäöÅRvr vecklgns%1\n;:", max_size=20), max_size=4))
+def test_a_prefilter_without_broad_ends_never_rules_out_a_match(pattern: str, texts: list[str]) -> None:
+    """The sets hold patterns without their word edges, anchors and broad repeats at the ends: they
+    may let through a pattern that then finds nothing, never hide one; the hits are those of a
+    search without the prefilter."""
+    term = compile_term("re:" + pattern, "sv")
+    assert Index(texts, "sv", Lexicon("sv", [term])).find(term) == Index(texts, "sv").find(term)
