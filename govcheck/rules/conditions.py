@@ -697,15 +697,15 @@ class Find(Condition):
 
     def eval(self, ctx: Context) -> Hits:
         # A find reads the same in every reading (only `together` widens), so its memo is shared by
-        # the readings; plain finds of one term list with one polarity (a signal many rules use) share
-        # one entry.
+        # the readings; finds of one term list with the same options (a signal many rules use, often
+        # with the same `unless` or `stated`) share one entry: `_eval` reads nothing else of the find.
+        # (On the 200-document sample 3,106 of 22,957 evaluations were such repeats.)
         terms = self._terms(ctx)
-        plain = not (self.unless or self.in_section or self.outside_section or self.in_table or self.stated)
-        key: object = (id(terms), self.polarity) if plain else id(self)
-        owner: object = terms if plain else self
+        key = (id(terms), self.polarity, self.unless, self.in_section, self.outside_section, self.in_table,
+               self.stated)
         memo = ctx._finds.get(key)
-        if memo is None or memo[0] is not owner:
-            memo = ctx._finds[key] = (owner, self._eval(ctx, terms, self.polarity))
+        if memo is None or memo[0] is not terms:  # (the memo holds the list: its id stays its own)
+            memo = ctx._finds[key] = (terms, self._eval(ctx, terms, self.polarity))
         return memo[1]
 
     def _eval(self, ctx: Context, terms: list[Term], polarity: str) -> Hits:
