@@ -324,3 +324,28 @@ def test_a_prefilter_without_broad_ends_never_rules_out_a_match(pattern: str, te
     search without the prefilter."""
     term = compile_term("re:" + pattern, "sv")
     assert Index(texts, "sv", Lexicon("sv", [term])).find(term) == Index(texts, "sv").find(term)
+
+
+def test_statute_citations_found_through_the_lexicon_are_those_of_a_find_per_term() -> None:
+    """Statute conditions look their table's citations up with `find_many` (the lexicon skips those
+    absent from the document); the hits, in their order, are those of a `find` of each citation of
+    the rows in the asked status."""
+    import datetime as dt
+
+    rows = [{"_terms": [compile_term(r"re:\bSFS 2001:453\b", "*"), compile_term("socialtjänstlag*", "*")]},
+            {"_terms": [compile_term("skollag*", "*")], "repealed": "2020-07-01"},
+            {"_terms": [compile_term(r"re:\b1980:620\b", "*"), compile_term("hälso- och sjukvårdslag*", "*")],
+             "repealed": "2017-04-01"}]
+    texts = ["Enligt socialtjänstlagen (SFS 2001:453) ska nämnden", "skollagen och hälso- och sjukvårdslagen",
+             "Lagen (1980:620) gäller inte längre.", "Ingen lag."]
+    lexicon = Lexicon("sv", [t for row in rows for t in row["_terms"]])
+    for status in ("any", "repealed", "in_force"):
+        cond = conditions.Statute("laws", status)
+        for _ in range(2):  # the second time with the chosen terms kept
+            ctx = conditions.Context(index=Index(texts, "sv", lexicon), blocks=[], sentence_block=[0, 1, 2, 3],
+                                     as_of=dt.date(2026, 12, 3), signals={}, tables={"laws": rows})
+            plain = Index(texts, "sv")
+            expected = conditions.merge([plain.find(t) for row in rows for t in row["_terms"]
+                                         if status == "any" or (status == "repealed") == ("repealed" in row)])
+            assert cond.eval(ctx) == expected
+            assert list(cond.eval(ctx)) == list(expected)
