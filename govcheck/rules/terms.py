@@ -454,6 +454,8 @@ def _loose_repeats(pattern: str) -> str:
     lookaround, so a larger part never makes a match disappear): the prefilter may let a pattern
     through that then finds nothing, never the other way round. Narrow repeats ({1,4}) are kept:
     they cost few states and keep the filter tight."""
+    if not any(int(high) - int(low) >= _LOOSE_SPAN for low, high in _COUNTED.findall(pattern)):
+        return pattern  # no wide counted repeat anywhere (most patterns): nothing to loosen
     out: list[str] = []
     k, n = 0, len(pattern)
     in_class = False
@@ -524,6 +526,7 @@ def _syntax(pattern: str) -> list[tuple[str, int, int]] | None:
     return out if pos == len(pattern) else None
 
 
+@lru_cache(maxsize=4096)  # (the Swedish and English lexicons share many patterns)
 def _trim_edges(pattern: str) -> str:
     """The pattern without the broad parts at its two ends, for a prefilter set: the word edges
     _for_re2 writes, anchors, \\b, and repeats of a class, an escape or a group ("\\S+", "[^,;]*",
