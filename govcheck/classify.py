@@ -78,8 +78,11 @@ def find_type(text: str, vocab: dict[str, list[str]]) -> tuple[int, str] | None:
             parts = _phrase(phrase)
             if not parts or any(part not in joined for part in parts):
                 continue  # every way of matching needs each part inside some word
+            first = parts[0]
+            # (every way _match_at accepts a word has the phrase's first part inside it: the other
+            # positions are passed over without a call)
             for i in range(len(words)):
-                if _match_at(words, i, parts):
+                if first in words[i] and _match_at(words, i, parts):
                     if best is None or i < best[0]:
                         best = (i, doc_type)
                     break
