@@ -78,8 +78,11 @@ def find_type(text: str, vocab: dict[str, list[str]]) -> tuple[int, str] | None:
             parts = _phrase(phrase)
             if not parts or any(part not in joined for part in parts):
                 continue  # every way of matching needs each part inside some word
+            first = parts[0]
+            # (every way _match_at accepts a word has the phrase's first part inside it: the other
+            # positions are passed over without a call)
             for i in range(len(words)):
-                if _match_at(words, i, parts):
+                if first in words[i] and _match_at(words, i, parts):
                     if best is None or i < best[0]:
                         best = (i, doc_type)
                     break
@@ -95,13 +98,14 @@ def type_alternatives(
     texts = [title[:_TITLE_CHARS]] if title else []
     texts += [b.text[:_OPENING_CHARS] for b in blocks[:12] if b.kind not in ("header", "footer")][:6]
     found: list[str] = []
+    # (each text's words once, not once per type: the same ~7 texts are read for every type)
+    words_of = [_words(text) for text in texts]
     for doc_type, langs in vocab.items():
         if doc_type == chosen:
             continue
-        phrases = list(langs.get(lang, []))
-        for text in texts:
-            words = _words(text)
-            if any(_match_at(words, i, _phrase(p)) for p in phrases if _phrase(p) for i in range(min(len(words), 4))):
+        phrases = [parts for parts in map(_phrase, langs.get(lang, [])) if parts]
+        for words in words_of:
+            if any(_match_at(words, i, parts) for parts in phrases for i in range(min(len(words), 4))):
                 found.append(doc_type)
                 break
     return tuple(found)

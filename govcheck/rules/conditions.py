@@ -704,15 +704,15 @@ class Find(Condition):
 
     def eval(self, ctx: Context) -> Hits:
         # A find reads the same in every reading (only `together` widens), so its memo is shared by
-        # the readings; plain finds of one term list with one polarity (a signal many rules use) share
-        # one entry.
+        # the readings; finds of one term list with the same options (a signal many rules use, often
+        # with the same `unless` or `stated`) share one entry: `_eval` reads nothing else of the find.
+        # (On the 200-document sample 3,106 of 22,957 evaluations were such repeats.)
         terms = self._terms(ctx)
-        plain = not (self.unless or self.in_section or self.outside_section or self.in_table or self.stated)
-        key: object = (id(terms), self.polarity) if plain else id(self)
-        owner: object = terms if plain else self
+        key = (id(terms), self.polarity, self.unless, self.in_section, self.outside_section, self.in_table,
+               self.stated)
         memo = ctx._finds.get(key)
-        if memo is None or memo[0] is not owner:
-            memo = ctx._finds[key] = (owner, self._eval(ctx, terms, self.polarity))
+        if memo is None or memo[0] is not terms:  # (the memo holds the list: its id stays its own)
+            memo = ctx._finds[key] = (terms, self._eval(ctx, terms, self.polarity))
         return memo[1]
 
     def _eval(self, ctx: Context, terms: list[Term], polarity: str) -> Hits:
@@ -1183,23 +1183,35 @@ class Statute(Condition):
     status: str = "any"  # repealed | in_force | any
     unless: str | None = None
     path: str = ""
+    # (as_of, the table's rows, the terms of the rows of this status), kept so that the list is the
+    # same object from one document to the next and the lexicon's plan of it is memoised
+    _chosen: tuple[dt.date, list[dict], list[Term]] | None = field(default=None, repr=False, compare=False)
+
+    def _terms(self, ctx: Context) -> list[Term]:
+        rows = ctx.tables.get(self.table, [])
+        chosen = self._chosen
+        if chosen is None or chosen[0] != ctx.as_of or chosen[1] is not rows:
+            terms = []
+            for row in rows:
+                repealed = row.get("repealed")
+                is_repealed = repealed is not None and _as_date(repealed) <= ctx.as_of
+                if self.status == "repealed" and not is_repealed:
+                    continue
+                if self.status == "in_force" and is_repealed:
+                    continue
+                terms.extend(row["_terms"])
+            chosen = self._chosen = (ctx.as_of, rows, terms)
+        return chosen[2]
 
     def eval(self, ctx: Context) -> Hits:
-        out: list[Hits] = []
+        # `find_many`, not a `find` per term: a statute table has hundreds of citations, and the ones the
+        # lexicon rules out for the document (nearly all) are skipped without a lookup. What it skips
+        # would find nothing, and `merge` drops empty parts, so the hits are the same.
         bad: Hits = {}
         if self.unless:
             bad = ctx.merged(ctx.signals.get(self.unless, _NO_TERMS))
-        for row in ctx.tables.get(self.table, []):
-            repealed = row.get("repealed")
-            is_repealed = repealed is not None and _as_date(repealed) <= ctx.as_of
-            if self.status == "repealed" and not is_repealed:
-                continue
-            if self.status == "in_force" and is_repealed:
-                continue
-            for term in row["_terms"]:
-                hits = {si: sp for si, sp in ctx.index.find(term).items() if si not in bad}
-                out.append(hits)
-        return merge(out)
+        return merge([{si: sp for si, sp in hits.items() if si not in bad}
+                      for hits in ctx.index.find_many(self._terms(ctx))])
 
 
 def _as_date(value: object) -> dt.date:
