@@ -44,8 +44,21 @@ def _is_abbreviation(before: str) -> bool:
     return word.isdigit() and len(word) <= 2 and len(before.split()) <= 2
 
 
+# A strip of fields ("Approved: October 2024 · Next review: September 2026 · Contact: ...") is one field
+# a sentence: a decision date and the body named in the contact field are not one statement.
+_FIELD_SEPARATOR = re.compile(r"\s+[·|]\s+(?=[A-ZÅÄÖ][\w ]{0,30}:\s)")
+
+
 def split_sentences(text: str) -> list[str]:
-    """Split one block's text into sentences."""
+    """Split one block's text into sentences (and a strip of "Label: value" fields into its fields)."""
+    if "·" in text or "|" in text:
+        parts = _FIELD_SEPARATOR.split(text)
+        if len(parts) > 1:
+            return [s for part in parts for s in _split(part)]
+    return _split(text)
+
+
+def _split(text: str) -> list[str]:
     out: list[str] = []
     start = 0
     for m in _BOUNDARY.finditer(text):

@@ -40,3 +40,13 @@ def test_a_year_at_the_end_of_a_sentence_is_a_boundary() -> None:
 
 def test_lower_case_after_a_period_is_no_boundary() -> None:
     assert len(split_sentences("Kontakta ca. tio verksamheter per år.")) == 1
+
+
+def test_a_strip_of_label_fields_is_one_field_a_sentence() -> None:
+    # the approval date and the body in the contact field are not one statement of who approved it
+    assert split_sentences(
+        "Approved: October 2024 · Next review: September 2026 · Contact: Mental Health Lead, District School Board"
+    ) == ["Approved: October 2024", "Next review: September 2026", "Contact: Mental Health Lead, District School Board"]
+    # a middle dot inside a text is no field separator
+    assert split_sentences("Region Västersund · Barn och unga. Nästa mening.") == [
+        "Region Västersund · Barn och unga.", "Nästa mening."]
