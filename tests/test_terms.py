@@ -57,7 +57,7 @@ def test_word_mode_takes_inflections_but_not_derivations() -> None:
 
 
 def test_a_swedish_verb_term_reaches_its_infinitive_and_present_but_not_its_tenses_or_voice() -> None:
-    # the infinitive after a modal and the present are one verb (simplemma's lemma confirms it)
+    # the infinitive after a modal and the present are one verb
     assert matches("omfattar", "Modellen ska omfatta elever och omfattar även föräldrar.") == ["omfatta", "omfattar"]
     assert matches("erbjuder", "Regionen ska erbjuda samtal.") == ["erbjuda"]
     assert matches("följas", "Planen följs upp varje år.") == ["följs"]

@@ -28,7 +28,6 @@ from functools import lru_cache
 from itertools import chain
 
 import re2
-import simplemma
 import snowballstemmer
 
 TOKEN = re.compile(r"\w+")
@@ -105,26 +104,18 @@ def compile_term(raw: str, lang: str) -> Term:
     return Term(source=raw, words=tuple(words))
 
 
-def _present_or_infinitive(a: str, b: str, lang: str) -> bool:
+def _present_or_infinitive(a: str, b: str) -> bool:
     """One Swedish verb in its infinitive and its present, in one voice: omfatta/omfattar,
-    erbjuda/erbjuder, följas/följs - confirmed by a shared lemma in simplemma's data. Tense and
-    participles stay apart: the pack tells "beslutar" from "beslutat" and "kallar" from "så kallade"."""
+    erbjuda/erbjuder, följas/följs (the caller has checked that Snowball gives both one stem). Tense and
+    participles stay apart: the pack tells "beslutar" from "beslutat" and "kallar" from "så kallade".
+    (simplemma's lemma data confirmed the same pairs on the labelled sets but cost a worker a second of
+    CPU to load: bench/RESULTS.md.)"""
     inf, pres = (a, b) if a.endswith(("a", "as")) else (b, a)
     if inf.endswith("as"):  # passive: följas -> följs, utredas -> utreds
-        forms = (inf[:-2] + "s", inf[:-2] + "es")
-    elif inf.endswith("a"):  # active: omfatta -> omfattar, erbjuda -> erbjuder
-        forms = (inf + "r", inf[:-1] + "er")
-    else:
-        return False
-    return pres in forms and lemma(inf, lang) == lemma(pres, lang)
-
-
-@lru_cache(maxsize=65536)
-def lemma(word: str, lang: str) -> str:
-    """The dictionary form of a word from simplemma's shipped Swedish/English data (the word itself when
-    the data does not know it). Asked only for words whose Snowball stem already equals a term's, so its
-    few wrong entries ("samordnar" -> "samordnare") can only withhold a match the stem would have given."""
-    return simplemma.lemmatize(word, lang=lang)
+        return pres in (inf[:-2] + "s", inf[:-2] + "es")
+    if inf.endswith("a"):  # active: omfatta -> omfattar, erbjuda -> erbjuder
+        return pres in (inf + "r", inf[:-1] + "er")
+    return False
 
 
 def _re2_options() -> re2.Options:
@@ -181,7 +172,7 @@ def word_matches(wp: WordPattern, word: str, stem: str, lang: str) -> bool:
         if _common_prefix_len(word, wp.text) < keep or len(word) > len(wp.text) + 5:
             # A Swedish verb's infinitive for a term written in the present, or the reverse ("ska omfatta"
             # for "omfattar", "följs" for "följas"): the prefix test cannot see it, the ending differs
-            return lang == "sv" and _present_or_infinitive(word, wp.text, lang)
+            return lang == "sv" and _present_or_infinitive(word, wp.text)
         return lang != "en" or word in _english_forms(wp.text)
     if wp.mode == "prefix":
         return word.startswith(wp.text)
