@@ -108,6 +108,17 @@ def test_a_catastrophic_regex_cannot_hang_a_scan(tmp_path: Path) -> None:
     assert proc.returncode in (0, 1), proc.stderr
 
 
+def _term_lists(node: object) -> list[list[str]]:
+    """Every list of strings in a loaded pack: the signals' terms, the tables' citations."""
+    if isinstance(node, dict):
+        return [found for value in node.values() for found in _term_lists(value)]
+    if isinstance(node, list):
+        if node and all(isinstance(x, str) for x in node):
+            return [node]
+        return [found for value in node for found in _term_lists(value)]
+    return []
+
+
 def test_no_term_of_the_shipped_packs_was_split_by_a_comma_in_a_flow_sequence() -> None:
     """`[ehcp*, education, health and care plan*]` is three terms to YAML, not two: the word
     "education" alone then marked every sentence with it as one child's case. A neighbour pair that
@@ -117,20 +128,7 @@ def test_no_term_of_the_shipped_packs_was_split_by_a_comma_in_a_flow_sequence() 
     import yaml
 
     for pack in sorted((Path(__file__).resolve().parents[1] / "rules").glob("*.yaml")):
-        lists: list[list[str]] = []
-
-        def walk(node: object, into: list[list[str]] = lists) -> None:
-            if isinstance(node, dict):
-                for value in node.values():
-                    walk(value)
-            elif isinstance(node, list):
-                if node and all(isinstance(x, str) for x in node):
-                    into.append(node)
-                else:
-                    for value in node:
-                        walk(value)
-
-        walk(yaml.safe_load(pack.read_text(encoding="utf-8")))
+        lists = _term_lists(yaml.safe_load(pack.read_text(encoding="utf-8")))
         known = {t.lower().rstrip("*") for items in lists for t in items}
         split = [(a, b) for items in lists for a, b in pairwise(items)
                  if f"{a} {b}".lower().rstrip("*") in known]

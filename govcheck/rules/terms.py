@@ -860,6 +860,11 @@ def _initials_fit(words: list[str], letters: str) -> int:
     return len(words) - k if used == len(want) else 0
 
 
+def _letters(abbr: str) -> str:
+    """The letters an abbreviation spells: all of "IDP", the capitals of "ALNCo"."""
+    return abbr if abbr.isupper() else "".join(c for c in abbr if c.isupper())
+
+
 def abbreviations(sentences: list[str]) -> list[tuple[int, int, int, str, int]]:
     """(sentence, start, end, abbreviation, at): where a document spells out an abbreviation it uses
     (character offsets of the spelled-out words, and of the abbreviation there), so terms that match the
@@ -869,27 +874,26 @@ def abbreviations(sentences: list[str]) -> list[tuple[int, int, int, str, int]]:
         if "(" in text:
             for m in _ABBREV_AFTER.finditer(text):
                 abbr = m.group(1)
-                letters = "".join(c for c in abbr if c.isupper()) if not abbr.isupper() else abbr
+                letters = _letters(abbr)
                 before = list(TOKEN.finditer(text, 0, m.start()))[-(len(letters) * 2 + 2):]
                 n = _initials_fit([t.group() for t in before], letters) if len(letters) >= 2 else 0
                 if n:
                     found.append((si, before[len(before) - n].start(), before[-1].end(), abbr.lower(), m.start(1)))
-        if "mean" in text or "avser" in text or "betyder" in text or "står" in text:
-            for m in _ABBREV_MEANS.finditer(text):
-                abbr = m.group(1)
-                letters = "".join(c for c in abbr if c.isupper()) if not abbr.isupper() else abbr
-                after = list(TOKEN.finditer(text, m.start(2), m.end(2)))
-                for k in range(len(letters), len(after) + 1):  # the fewest words that spell it
-                    if _initials_fit([t.group() for t in after[:k]], letters) == k:
-                        found.append((si, after[0].start(), after[k - 1].end(), abbr.lower(), m.start(1)))
-                        break
-        if "(" in text:
             for m in _SHORT_NAME.finditer(text):
                 lead = _NAME_START.search(text, 0, m.start())
                 start = lead.start() if lead else 0
                 words = list(TOKEN.finditer(text, start, m.start()))
                 if words:
                     found.append((si, words[0].start(), words[-1].end(), m.group(1).lower(), m.start(1)))
+        if "mean" in text or "avser" in text or "betyder" in text or "står" in text:
+            for m in _ABBREV_MEANS.finditer(text):
+                abbr = m.group(1)
+                letters = _letters(abbr)
+                after = list(TOKEN.finditer(text, m.start(2), m.end(2)))
+                for k in range(len(letters), len(after) + 1):  # the fewest words that spell it
+                    if _initials_fit([t.group() for t in after[:k]], letters) == k:
+                        found.append((si, after[0].start(), after[k - 1].end(), abbr.lower(), m.start(1)))
+                        break
     return found
 
 
