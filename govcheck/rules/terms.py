@@ -67,6 +67,42 @@ class WordPattern:
     mode: str  # "word" | "prefix" | "suffix" | "infix"
     text: str  # casefolded
     stem: str = ""
+    forms: tuple[str, ...] = ()  # a Swedish *suffix noun's other forms (_sv_noun_forms)
+
+
+# A Swedish compound is found by its head (*ledare, *grupp) and the head is inflected: "fritidsledarna",
+# "kuratorerna", "sköterskorna". Snowball cannot give these forms back (it stems "ledare" to "led", too
+# short to match a compound's end safely), so a *suffix term's written form, by its ending, brings the
+# forms of its declension: (ending, what replaces it in each form). Only endings whose declension is
+# certain are listed; a head outside them still matches as written.
+_SV_DECLENSIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("are", ("aren", "arna", "ares", "arens", "arnas")),  # ledare: agent nouns, plural as singular
+    ("ska", ("skan", "skor", "skorna", "skans", "skornas")),  # sköterska
+    ("or", ("orn", "orer", "orerna", "orns", "orernas")),  # kurator, koordinator, rektor
+    ("ör", ("ören", "örer", "örerna", "örens")),  # direktör
+    ("log", ("logen", "loger", "logerna", "logens")),  # psykolog
+    ("gog", ("gogen", "goger", "gogerna", "gogens")),  # pedagog
+    ("eut", ("euten", "euter", "euterna", "eutens")),  # terapeut
+    ("ent", ("enten", "enter", "enterna", "entens")),  # remittent, assistent
+    ("ist", ("isten", "ister", "isterna", "istens")),  # specialist
+    ("chef", ("chefen", "chefer", "cheferna", "chefens")),
+    ("grupp", ("gruppen", "grupper", "grupperna", "gruppens")),
+    ("nämnd", ("nämnden", "nämnder", "nämnderna", "nämndens")),
+    ("ning", ("ningen", "ningar", "ningarna", "ningens")),  # samordning, uppföljning
+    ("het", ("heten", "heter", "heterna", "hetens")),  # enhet, myndighet
+    ("tion", ("tionen", "tioner", "tionerna", "tionens")),  # organisation
+    ("team", ("teamet", "teamen", "teamets")),
+    ("möte", ("mötet", "möten", "mötena", "mötets")),
+)
+
+
+def _sv_noun_forms(text: str) -> tuple[str, ...]:
+    """The other forms of a Swedish noun a *suffix term names by its head, from its ending."""
+    for ending, forms in _SV_DECLENSIONS:
+        if text.endswith(ending) and len(text) > len(ending):
+            base = text[: -len(ending)]
+            return tuple(base + f for f in forms)
+    return ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +136,8 @@ def compile_term(raw: str, lang: str) -> Term:
             ends = k == len(toks) - 1 and part.endswith("*")
             mode = "infix" if starts and ends else "suffix" if starts else "prefix" if ends else "word"
             stem = stemmer(lang).stemWord(core) if mode in ("word", "suffix") else ""
-            words.append(WordPattern(mode, core, stem))
+            forms = _sv_noun_forms(core) if mode == "suffix" and lang == "sv" else ()
+            words.append(WordPattern(mode, core, stem, forms))
     return Term(source=raw, words=tuple(words))
 
 
@@ -154,8 +191,8 @@ def _suffix_keys(wp: WordPattern) -> tuple[str, ...]:
     "ansvar"; the pattern's own stem counts when it is not much shorter ("nämnden" -> "nämnd", but not
     "styrelse" -> "styr")."""
     if len(wp.stem) >= max(3, len(wp.text) - 2) and wp.stem != wp.text:
-        return (wp.text, wp.stem)
-    return (wp.text,)
+        return (wp.text, wp.stem, *wp.forms)
+    return (wp.text, *wp.forms)
 
 
 def word_matches(wp: WordPattern, word: str, stem: str, lang: str) -> bool:
