@@ -51,6 +51,19 @@ def test_suffix_reaches_compound_heads_with_inflection() -> None:
     ]
 
 
+def test_a_swedish_compound_head_reaches_its_plural_and_definite_forms() -> None:
+    # the head's declension comes from its ending: agent nouns in -are, -or, -ska, -log, groups, boards
+    text = "Fritidsledarna, kuratorerna, skolsköterskorna och psykologerna i arbetsgrupperna och nämnderna"
+    assert matches("*ledare", text) == ["fritidsledarna"]
+    assert matches("*kurator", text) == ["kuratorerna"]
+    assert matches("*sköterska", text) == ["skolsköterskorna"]
+    assert matches("*psykolog", text) == ["psykologerna"]
+    assert matches("*grupp", text) == ["arbetsgrupperna"]
+    assert matches("*nämnd", text) == ["nämnderna"]
+    # not in English
+    assert matches("*ledare", "the team leaders", "en") == []
+
+
 def test_word_mode_takes_inflections_but_not_derivations() -> None:
     assert matches("kommun", "Kommunen och kommunerna, inte kommunikationen.") == ["kommunen", "kommunerna"]
     assert matches("samordnar", "Hon samordnar en samordnad plan.") == ["samordnar"]
