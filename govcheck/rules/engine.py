@@ -295,6 +295,10 @@ def judge(rule: Rule, ctx: Context, doc: Document, readings: Readings | None = N
     if result.outcome in _RANK and rule.kind == "graded":
         result.facets = facets_of(rule, ctx, doc)
         result.review_reasons += review_of(rule, result, readings or Readings(ctx), doc)
+    elif result.outcome in _RANK and rule.review:
+        # a forbid rule's own hints: the statute table judges only the acts it lists
+        result.review_reasons += [_text(reason, doc.lang) for outcomes, when, reason in rule.review
+                                  if result.outcome in outcomes and when(ctx)]
     result.review = bool(result.review_reasons)
     return result
 
