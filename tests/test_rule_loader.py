@@ -133,3 +133,16 @@ def test_no_term_of_the_shipped_packs_was_split_by_a_comma_in_a_flow_sequence() 
         split = [(a, b) for items in lists for a, b in pairwise(items)
                  if f"{a} {b}".lower().rstrip("*") in known]
         assert not split, f"{pack.name}: terms split at a comma (quote them): {split}"
+
+
+def test_a_review_hint_at_the_minimum_needs_a_counted_met(tmp_path: Path) -> None:
+    # "at_minimum" flags a met reached by no more facets than the count asks for; a rule whose met is
+    # no count has no such minimum, and the pack is refused with the hint's path
+    text = MINIMAL + """\
+    review:
+      - outcome: [met]
+        at_minimum: true
+        reason: {sv: Kontrollera., en: Check.}
+"""
+    with pytest.raises(RuleError, match=r"pack.yaml:\d+: rules\[0\]\.review\[0\]\.at_minimum"):
+        load_pack(write(tmp_path, text))

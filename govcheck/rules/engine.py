@@ -16,6 +16,7 @@ from govcheck.rules.conditions import (
     READINGS,
     Condition,
     Context,
+    Count,
     Hits,
     facet_conditions,
     merge,
@@ -212,7 +213,13 @@ def review_of(rule: Rule, result: RuleResult, readings: Readings, doc: Document)
         if found:
             reasons.append(_say("part", doc.lang, parts=", ".join(found)))
     for outcomes, when, reason in rule.review:
-        if result.outcome in outcomes and when(readings.ctx):
+        if result.outcome not in outcomes:
+            continue
+        if when is None:
+            # met by no more facets than the count asks for: one weak part less and it would not be met
+            if isinstance(rule.met, Count) and sum(f.found for f in result.facets) <= rule.met.at_least:
+                reasons.append(_text(reason, doc.lang))
+        elif when(readings.ctx):
             reasons.append(_text(reason, doc.lang))
     rank = _RANK[result.outcome]
     matter = _MATTER.get(rule.id)
@@ -298,7 +305,7 @@ def judge(rule: Rule, ctx: Context, doc: Document, readings: Readings | None = N
     elif result.outcome in _RANK and rule.review:
         # a forbid rule's own hints: the statute table judges only the acts it lists
         result.review_reasons += [_text(reason, doc.lang) for outcomes, when, reason in rule.review
-                                  if result.outcome in outcomes and when(ctx)]
+                                  if result.outcome in outcomes and when is not None and when(ctx)]
     result.review = bool(result.review_reasons)
     return result
 

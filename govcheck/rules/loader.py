@@ -19,6 +19,7 @@ import yaml
 from govcheck.model import RuleInfo
 from govcheck.rules.conditions import (
     Condition,
+    Count,
     RuleError,
     compile_condition,
     compile_terms,
@@ -54,7 +55,8 @@ class Rule:
     examples: list[dict]
     looked_for: dict[str, str]
     # cells a person should check: (outcomes the hint applies to, condition, reason per language)
-    review: list[tuple[frozenset[str], Condition, dict[str, str]]] = field(default_factory=list)
+    # (outcomes, condition or None for "met at the count's minimum", reason)
+    review: list[tuple[frozenset[str], Condition | None, dict[str, str]]] = field(default_factory=list)
     # how often auditors gave each outcome, per document type ("*": all types), and when an outcome
     # counts as rare (`BaseRates`); None when the pack has no base rates
     base_rates: BaseRates | None = None
@@ -372,6 +374,12 @@ def _compile_rule(spec: dict, path: str, pack: Pack) -> Rule:
                                 f"(declared: {', '.join(sorted(declared)) or 'none'})")
     hints = []
     for i, hint in enumerate(spec.get("review", [])):
+        if hint.get("at_minimum"):
+            # no condition: the engine checks the met count's facets (engine.review_of)
+            if not isinstance(cond_of["met"], Count):
+                raise RuleError(f"{path}.review[{i}].at_minimum: the rule's met is not a count")
+            hints.append((frozenset(hint["outcome"]), None, hint["reason"]))
+            continue
         hints.append((frozenset(hint["outcome"]),
                       compile_condition(hint["when"], f"{path}.review[{i}].when", sigs, tabs, pack.languages),
                       hint["reason"]))
