@@ -17,7 +17,7 @@ ABBREVIATIONS = frozenset(
     f.d bl.a.  ang avd tel inkl exkl el etc m.a.o mfl a.a prop sfs sou ds dnr t.h ev kl obs bet
     e.g i.e cf vs no nos art arts para paras sec secs ch p pp ff fig dr mr mrs ms st approx dept govt
     inc ltd co corp jr sr
-    c cap chap s ss r reg regs sch u.s u.s.c c.f.r
+    c cap chap s ss r reg regs sch u.s u.s.c c.f.r stat ann rev minn mass conn tex wis mich cal colo ariz okla tenn
     """.split()
 )
 

@@ -15,6 +15,9 @@ from govcheck.segment import split_sentences
         "Partners, e.g. the Council, will attend.",
         "Records, i.e. case notes, are shared.",
         "Steg 2. BHV-sjuksköterskan sammanställer uppgifterna.",
+        # statute citations: a chapter, a US state's statutes
+        "The Guidelines are issued under the Education Act, Chap. 39:01 of the laws.",
+        "Staff report maltreatment under Minn. Stat. § 626.556 at once.",
     ],
 )
 def test_abbreviations_do_not_end_a_sentence(text: str) -> None:
