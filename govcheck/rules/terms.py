@@ -30,6 +30,8 @@ from itertools import chain
 import re2
 import snowballstemmer
 
+from govcheck.rules.index_native import native as _index_native
+
 TOKEN = re.compile(r"\w+")
 SEARCH = -1  # Lexicon.plan's id for a term that is always searched (no object has a negative id)
 _PLANS_MAX = 4096
@@ -820,6 +822,8 @@ def _all_tokens(sentences: list[str], joined: str) -> list[list[str]]:
     folded = joined.casefold()
     if len(folded) != len(joined) or "\u0345" in joined:
         return [_tokens(s) for s in sentences]
+    if _index_native is not None:  # the same loop in compiled code (index_native.py)
+        return _index_native.tokens(folded, sentences)
     findall, out, pos = TOKEN.findall, [], 0
     for s in sentences:
         end = pos + len(s)
@@ -926,7 +930,9 @@ class Index:
             self._search = self.lexicon.live_terms(by_pattern)
             self._search.add(SEARCH)
             positions, words_in = self.positions, relevant.keys()
-            for si, words in enumerate(self.words):
+            if _index_native is not None:  # the loop below in compiled code (index_native.py)
+                _index_native.positions(self.words, relevant, positions)
+            for si, words in enumerate(self.words if _index_native is None else ()):
                 if not words_in.isdisjoint(words):
                     for ti, w in enumerate(words):
                         if w in relevant:
@@ -950,6 +956,8 @@ class Index:
     def offsets(self, si: int) -> tuple[list[int], list[int]]:
         """Where the sentence's tokens start and end (only regex hits and clause splits need them)."""
         found = self._offsets.get(si)
+        if found is None and _index_native is not None:  # the same in compiled code (index_native.py)
+            found = self._offsets[si] = _index_native.spans(self.sentences[si])
         if found is None:
             spans = [m.span() for m in TOKEN.finditer(self.sentences[si])]
             found = self._offsets[si] = ([a for a, _ in spans], [b for _, b in spans])
