@@ -48,12 +48,15 @@ def _python_tokens(sentences: list[str]) -> list[list[str]]:
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(_ATOMS), max_size=12).map("".join), max_size=6))
 def test_tokens_are_the_python_tokens(sentences: list[str]) -> None:
+    """Both of the helper's paths: one casefold of the joined text (`tokens`), and sentence by sentence
+    where casefolding changes a length somewhere ("ß", "İ") or U+0345 stands (`tokens_each`)."""
     sentences = [s.replace("\n", " ") for s in sentences]  # (a sentence holds no separator)
+    expected = _python_tokens(sentences)
+    assert terms._all_tokens(sentences, "\n".join(sentences)) == expected
+    assert native.tokens_each(sentences, str.casefold) == expected  # type: ignore[union-attr]
     joined = "\n".join(sentences)
-    folded = joined.casefold()
-    if len(folded) != len(joined) or "\u0345" in joined:
-        return  # the Python path for texts whose casefolding changes lengths (terms._all_tokens)
-    assert native.tokens(folded, sentences) == _python_tokens(sentences)  # type: ignore[union-attr]
+    if len(joined.casefold()) == len(joined) and "\u0345" not in joined:  # (the only case it is for)
+        assert native.tokens(joined.casefold(), sentences) == expected  # type: ignore[union-attr]
 
 
 @needs_native

@@ -15,7 +15,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
-#define INDEX_ABI 1
+#define INDEX_ABI 2
 
 static unsigned char ascii_word[128];
 
@@ -23,6 +23,40 @@ static inline int is_word(Py_UCS4 ch) {
     if (ch < 128)
         return ascii_word[ch];
     return Py_UNICODE_ISALNUM(ch);
+}
+
+/* The tokens of text[start:end] appended to `toks`, each as the same object as an equal earlier one
+ * (`canon`). With `fold`, each token is casefolded on its own (str.casefold, called through `fold`). */
+static int add_tokens(PyObject *text, Py_ssize_t start, Py_ssize_t end, PyObject *toks, PyObject *canon,
+                      PyObject *fold) {
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t i = start;
+    while (i < end) {
+        if (!is_word(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t first = i;
+        while (i < end && is_word(PyUnicode_READ(kind, data, i)))
+            i++;
+        PyObject *word = PyUnicode_Substring(text, first, i);
+        if (word == NULL)
+            return -1;
+        if (fold != NULL) {
+            PyObject *folded = PyObject_CallOneArg(fold, word);
+            Py_DECREF(word);
+            if (folded == NULL)
+                return -1;
+            word = folded;
+        }
+        PyObject *same = PyDict_SetDefault(canon, word, word); /* borrowed */
+        int failed = same == NULL || PyList_Append(toks, same) < 0;
+        Py_DECREF(word);
+        if (failed)
+            return -1;
+    }
+    return 0;
 }
 
 /* tokens(folded, sentences) -> the tokens of each sentence
@@ -35,8 +69,6 @@ static PyObject *tokens(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "UO!:tokens", &folded, &PyList_Type, &sentences))
         return NULL;
     Py_ssize_t n = PyList_GET_SIZE(sentences), total = PyUnicode_GET_LENGTH(folded);
-    int kind = PyUnicode_KIND(folded);
-    const void *data = PyUnicode_DATA(folded);
     PyObject *out = PyList_New(n), *canon = PyDict_New();
     if (out == NULL || canon == NULL)
         goto fail;
@@ -56,29 +88,50 @@ static PyObject *tokens(PyObject *self, PyObject *args) {
         if (toks == NULL)
             goto fail;
         PyList_SET_ITEM(out, k, toks);
-        Py_ssize_t i = pos;
-        while (i < end) {
-            if (!is_word(PyUnicode_READ(kind, data, i))) {
-                i++;
-                continue;
-            }
-            Py_ssize_t start = i;
-            while (i < end && is_word(PyUnicode_READ(kind, data, i)))
-                i++;
-            PyObject *word = PyUnicode_Substring(folded, start, i);
-            if (word == NULL)
-                goto fail;
-            PyObject *same = PyDict_SetDefault(canon, word, word); /* borrowed */
-            if (same == NULL) {
-                Py_DECREF(word);
-                goto fail;
-            }
-            int failed = PyList_Append(toks, same);
-            Py_DECREF(word);
-            if (failed < 0)
-                goto fail;
-        }
+        if (add_tokens(folded, pos, end, toks, canon, NULL) < 0)
+            goto fail;
         pos = end + 1;
+    }
+    Py_DECREF(canon);
+    return out;
+fail:
+    Py_XDECREF(out);
+    Py_XDECREF(canon);
+    return NULL;
+}
+
+/* tokens_each(sentences, casefold) -> the tokens of each sentence, as terms._tokens gives them: where
+ * casefolding the sentence keeps its length and it holds no U+0345, the `\w+` runs of the casefolded
+ * sentence; otherwise each `\w+` run of the sentence casefolded on its own. `casefold` is str.casefold.
+ * (For documents where casefolding the whole text changes its length: a "ß" anywhere.) */
+static PyObject *tokens_each(PyObject *self, PyObject *args) {
+    PyObject *sentences, *fold;
+    if (!PyArg_ParseTuple(args, "O!O:tokens_each", &PyList_Type, &sentences, &fold))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(sentences);
+    PyObject *out = PyList_New(n), *canon = PyDict_New();
+    if (out == NULL || canon == NULL)
+        goto fail;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *sentence = PyList_GET_ITEM(sentences, k);
+        if (!PyUnicode_Check(sentence)) {
+            PyErr_SetString(PyExc_TypeError, "sentences must be str");
+            goto fail;
+        }
+        PyObject *toks = PyList_New(0);
+        if (toks == NULL)
+            goto fail;
+        PyList_SET_ITEM(out, k, toks);
+        PyObject *folded = PyObject_CallOneArg(fold, sentence);
+        if (folded == NULL)
+            goto fail;
+        Py_ssize_t len = PyUnicode_GET_LENGTH(sentence);
+        int same = PyUnicode_GET_LENGTH(folded) == len && PyUnicode_FindChar(sentence, 0x345, 0, len, 1) == -1;
+        int failed = same ? add_tokens(folded, 0, len, toks, canon, NULL)
+                          : add_tokens(sentence, 0, len, toks, canon, fold);
+        Py_DECREF(folded);
+        if (failed < 0)
+            goto fail;
     }
     Py_DECREF(canon);
     return out;
@@ -186,6 +239,7 @@ fail:
 
 static PyMethodDef methods[] = {
     {"tokens", tokens, METH_VARARGS, "The tokens of each sentence of a casefolded joined text."},
+    {"tokens_each", tokens_each, METH_VARARGS, "The tokens of each sentence, casefolded as terms._tokens does."},
     {"positions", positions, METH_VARARGS, "Append (sentence, token) of each relevant word to positions."},
     {"spans", spans, METH_O, "Start and end offsets of the text's \\w+ tokens."},
     {NULL, NULL, 0, NULL},

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from types import ModuleType
 
-ABI = 1  # INDEX_ABI in _index.c: a helper built from another version of it is not used
+ABI = 2  # INDEX_ABI in _index.c: a helper built from another version of it is not used
 
 
 def _load() -> ModuleType | None:
