@@ -60,11 +60,18 @@ def stage(ctx: BaseContext, payload: bytes) -> Path | None:
     server = getattr(forkserver, "_forkserver", None)
     if server is None or getattr(server, "_forkserver_pid", None) is not None:
         return None  # (a running server was started by an earlier scan: its workers unpickle their own)
-    fd, name = tempfile.mkstemp(prefix="govcheck-payload-")
+    try:
+        fd, name = tempfile.mkstemp(prefix="govcheck-payload-")
+    except OSError:  # no writable temporary folder: the workers unpickle and build their own, as before
+        return None
     path = Path(name)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(payload)
+        except OSError:  # (a full disk: the same)
+            path.unlink(missing_ok=True)
+            return None
         os.environ[_ENV] = name
         try:
             forkserver.ensure_running()
@@ -86,10 +93,10 @@ def take(payload: bytes) -> Any:
 
 def load_staged() -> None:
     """In the fork server (called by `govcheck._forkserver`, imported there after `govcheck.scan`): read
-    the staged payload, build and warm the lexicons, and move everything built into the GC's permanent
-    generation - the workers' collections then never walk (or touch, and
-    so copy) the pages they share with the server. Any failure leaves the workers to do it themselves:
-    an exception here would stop the fork server."""
+    the staged payload, build the lexicons, and move everything built into the GC's permanent generation:
+    the workers' collections then never walk (or touch, and so copy) the pages they share with the
+    server. Any failure leaves the workers to do it themselves: an exception here would stop the fork
+    server."""
     global _STAGED
     name = os.environ.pop(_ENV, None)
     if not name:

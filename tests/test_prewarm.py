@@ -74,3 +74,21 @@ def test_take_unpickles_a_payload_that_was_not_staged() -> None:
     payload = _payload()
     _options, packs, key = prewarm.take(payload)
     assert key == "key" and [p.id for p in packs] == [p.id for p in load_packs(None)]
+
+
+def test_no_temporary_folder_leaves_the_workers_to_build_their_own(monkeypatch) -> None:
+    """Staging is an optimisation: a temporary folder that cannot be written must not stop a scan."""
+    import multiprocessing as mp
+    import types
+    from multiprocessing import forkserver
+
+    def refuse(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    def must_not_start() -> None:
+        raise AssertionError("the fork server is started by the first worker, as before")
+
+    monkeypatch.setattr(forkserver, "_forkserver", types.SimpleNamespace(_forkserver_pid=None))
+    monkeypatch.setattr(forkserver, "ensure_running", must_not_start)
+    monkeypatch.setattr(prewarm.tempfile, "mkstemp", refuse)
+    assert prewarm.stage(mp.get_context("forkserver"), _payload()) is None
