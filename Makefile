@@ -7,8 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 AS_OF ?= 2026-11-22
 # Debian packages: OCR (tesseract with Swedish and English), headless Chromium for the HTML report test, and a C
-# compiler with Python's headers for the optional PDF helper (govcheck/extract/_pdf/_native.c; without them the
-# same code runs in Python, slower).
+# compiler with Python's headers for the optional compiled helpers (govcheck/extract/_pdf/_native.c,
+# govcheck/rules/_index.c; without them the same code runs in Python, slower).
 APT_PACKAGES := tesseract-ocr tesseract-ocr-swe tesseract-ocr-eng chromium chromium-driver gcc libc6-dev python3-dev
 # Only the benchmark needs these: its peer (pdftotext + grep), and Tesseract's OSD data, against which
 # bench/ocr.py measures govcheck's own orientation detection.
@@ -16,7 +16,7 @@ BENCH_PACKAGES := poppler-utils unzip tesseract-ocr-osd
 
 .PHONY: demo test lint system-deps bench clean
 
-$(STAMP): pyproject.toml hatch_build.py govcheck/extract/_pdf/_native.c
+$(STAMP): pyproject.toml hatch_build.py govcheck/extract/_pdf/_native.c govcheck/rules/_index.c
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'

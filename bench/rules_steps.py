@@ -6,6 +6,8 @@
     python bench/rules_steps.py profile DOCS.pickle         # cProfile of one pass, by own time
     python bench/rules_steps.py run DOCS.pickle             # one pass (for callgrind / instruction counts)
     python bench/rules_steps.py run DOCS.pickle --none      # start-up only: load the packs and documents
+    python bench/rules_steps.py run DOCS.pickle --prewarm   # lexicons built before the pass, as a scan's
+                                                            # fork server builds them (twelfth session)
 
 Why: in a scan, rule evaluation is a few seconds among a minute of extraction, and its share moves with
 the machine's load. Here the documents are read once, so a pass is only `engine.evaluate` (with the
@@ -48,12 +50,16 @@ def prep(out: Path, folders: list[Path]) -> None:
     print(f"{len(docs)} documents of {len(sources)} files, {sum(len(d.sentences) for d in docs)} sentences -> {out}")
 
 
-def _load(path: Path) -> tuple[list, list]:
+def _load(path: Path, prewarm: bool = False) -> tuple[list, list]:
     from govcheck.rules import load_packs
 
     with open(path, "rb") as fh:
         docs = pickle.load(fh)
     packs = load_packs(None)
+    if prewarm:  # (code from before the twelfth session has no prewarm: there every worker builds them)
+        from govcheck import prewarm as warm_up
+
+        warm_up.warm(packs)
     # A worker holds one document at a time; here all are loaded at once, and the cyclic GC would walk
     # them all at each full collection (a sixth of the instructions). Frozen, it walks what rules make.
     gc.freeze()
@@ -135,8 +141,8 @@ def _has_together(cond: object) -> bool:
     return False
 
 
-def timing(path: Path, passes: int) -> None:
-    packs, docs = _load(path)
+def timing(path: Path, passes: int, prewarm: bool = False) -> None:
+    packs, docs = _load(path, prewarm)
     for k in range(passes):
         t0 = time.process_time()
         _pass(packs, docs)
@@ -165,17 +171,19 @@ def main() -> None:
         p.add_argument("--sort", default="tottime")
         p.add_argument("--limit", type=int, default=40)
         p.add_argument("--none", action="store_true", help="(run) start-up only")
+        p.add_argument("--prewarm", action="store_true",
+                       help="(run, time) build the lexicons at start-up, as govcheck.prewarm does in a scan")
     args = ap.parse_args()
     if args.cmd == "prep":
         prep(args.out, args.folders)
     elif args.cmd == "dump":
         dump(args.docs)
     elif args.cmd == "time":
-        timing(args.docs, args.passes)
+        timing(args.docs, args.passes, args.prewarm)
     elif args.cmd == "profile":
         profile(args.docs, args.sort, args.limit)
     else:
-        packs, docs = _load(args.docs)
+        packs, docs = _load(args.docs, args.prewarm)
         if not args.none:
             _pass(packs, docs)
 

@@ -49,7 +49,7 @@ from fnmatch import fnmatch
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from govcheck import __version__
+from govcheck import __version__, prewarm
 from govcheck.cache import (
     Cache,
     Prepared,
@@ -444,7 +444,7 @@ def _worker_main(conn: Connection, payload: bytes, scan_pid: int, slots=None) ->
         # any helper we started (tesseract) along with us.
         os.setpgid(0, 0)
     _exit_with(scan_pid)
-    options, packs, packs_key = pickle.loads(payload)
+    options, packs, packs_key = prewarm.take(payload)
     _limit_memory(options.memory_limit)
     cache = _open_cache(options)
     with _document_gc():
@@ -492,7 +492,7 @@ def _context() -> mp.context.BaseContext:
     (fast restarts, and no fork of a parent with a progress-bar thread); spawn where unavailable."""
     if "forkserver" in mp.get_all_start_methods():
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["govcheck.scan"])
+        ctx.set_forkserver_preload(["govcheck.scan", "govcheck._forkserver"])
         return ctx
     return mp.get_context("spawn")
 
@@ -658,8 +658,12 @@ def _run_isolated(
     slots = ctx.Semaphore(0)
     lent = 0
 
+    staged: list[Path | None] = []  # the payload file the fork server builds the lexicons from
+
     def start() -> _Worker:
         stats.workers_started += 1
+        if not staged:  # (only when a document needs a worker: a warm scan builds nothing)
+            staged.append(prewarm.stage(ctx, payload))
         return _Worker(ctx, payload, slots)
 
     # Dispatch at most this far ahead of the next result to yield: bounded buffering behind a slow file.
@@ -759,6 +763,9 @@ def _run_isolated(
                     workers[i] = fail(w, f"timed out after {options.timeout:g} s")
                     stats.timeouts += 1
     finally:
+        for path in staged:
+            if path is not None:
+                path.unlink(missing_ok=True)
         for w in workers:
             if w.task is None:
                 w.ask_to_stop()

@@ -30,6 +30,8 @@ from itertools import chain
 import re2
 import snowballstemmer
 
+from govcheck.rules.index_native import native as _index_native
+
 TOKEN = re.compile(r"\w+")
 SEARCH = -1  # Lexicon.plan's id for a term that is always searched (no object has a negative id)
 _PLANS_MAX = 4096
@@ -308,6 +310,8 @@ class Lexicon:
                 searched[r.pattern] = _trim_edges(r.pattern)
             elif (m := _multiline(r)) is not None:
                 searched[r.pattern] = _trim_edges(m.pattern)
+        free = _content_free(sorted(set(searched.values())))
+        searched = {p: form for p, form in searched.items() if form not in free}
         patterns = sorted(searched)
         ids: dict[str, int] = {}
         sets: list[tuple[object, int]] = []
@@ -647,6 +651,32 @@ def _trim_edges(pattern: str) -> str:
     return head + pattern[tokens[elements[a][0]][1]:tokens[elements[b - 1][1] - 1][2]]
 
 
+# Plain words that say nothing: a set form that matches here matches in almost any document.
+_PROBE = "lorem ipsum dolor sit amet"
+
+
+def _content_free(forms: list[str]) -> set[str]:
+    """The prefilter forms that match plain words that say nothing (`_PROBE`). Such a form rules out no
+    document ("three words in a row", or a form `_trim_edges` left with only optional parts), so the
+    set cannot spare its search: it is left out of the sets and searched whenever asked, as if it had
+    passed. In a set it cost a worker ~0.08 s of the ~0.3 s its sets spend building DFA states over
+    the 200-document sample (bench/RESULTS.md, twelfth session): a match state at almost every byte,
+    and threads alive everywhere. (One set of all the forms over the probe: compiling each alone cost
+    ~0.05 s a lexicon.) A form the set refuses, or a set that will not compile, stays in the sets."""
+    rset = re2.Set.SearchSet(_re2_options())
+    added: dict[int, str] = {}
+    for form in forms:
+        try:
+            added[_add(rset, form)] = form
+        except re2.error:  # type: ignore[attr-defined]
+            continue
+    try:
+        rset.Compile()
+        return {added[i] for i in rset.Match(_PROBE) or ()}  # type: ignore[attr-defined]
+    except re2.error:  # type: ignore[attr-defined]
+        return set()
+
+
 def _add(rset, pattern: str) -> int:
     """Add a pattern to a prefilter set in its loosened form, or as it is if that form is refused."""
     loose = _loose_repeats(pattern)
@@ -856,7 +886,11 @@ def _all_tokens(sentences: list[str], joined: str) -> list[list[str]]:
     start to its end sees exactly its words (no token crosses the "\\n"). About twice as fast."""
     folded = joined.casefold()
     if len(folded) != len(joined) or "\u0345" in joined:
+        if _index_native is not None:  # the same in compiled code (index_native.py)
+            return _index_native.tokens_each(sentences, str.casefold)
         return [_tokens(s) for s in sentences]
+    if _index_native is not None:  # the same loop in compiled code (index_native.py)
+        return _index_native.tokens(folded, sentences)
     findall, out, pos = TOKEN.findall, [], 0
     for s in sentences:
         end = pos + len(s)
@@ -963,7 +997,9 @@ class Index:
             self._search = self.lexicon.live_terms(by_pattern)
             self._search.add(SEARCH)
             positions, words_in = self.positions, relevant.keys()
-            for si, words in enumerate(self.words):
+            if _index_native is not None:  # the loop below in compiled code (index_native.py)
+                _index_native.positions(self.words, relevant, positions)
+            for si, words in enumerate(self.words if _index_native is None else ()):
                 if not words_in.isdisjoint(words):
                     for ti, w in enumerate(words):
                         if w in relevant:
@@ -987,6 +1023,8 @@ class Index:
     def offsets(self, si: int) -> tuple[list[int], list[int]]:
         """Where the sentence's tokens start and end (only regex hits and clause splits need them)."""
         found = self._offsets.get(si)
+        if found is None and _index_native is not None:  # the same in compiled code (index_native.py)
+            found = self._offsets[si] = _index_native.spans(self.sentences[si])
         if found is None:
             spans = [m.span() for m in TOKEN.finditer(self.sentences[si])]
             found = self._offsets[si] = ([a for a, _ in spans], [b for _, b in spans])
