@@ -212,15 +212,7 @@ def review_of(rule: Rule, result: RuleResult, readings: Readings, doc: Document)
         found = [_text(rule.info.facets[f.id], doc.lang) for f in result.facets if f.found and f.id in rule.info.facets]
         if found:
             reasons.append(_say("part", doc.lang, parts=", ".join(found)))
-    for outcomes, when, reason in rule.review:
-        if result.outcome not in outcomes:
-            continue
-        if when is None:
-            # met by no more facets than the count asks for: one weak part less and it would not be met
-            if isinstance(rule.met, Count) and sum(f.found for f in result.facets) <= rule.met.at_least:
-                reasons.append(_text(reason, doc.lang))
-        elif when(readings.ctx):
-            reasons.append(_text(reason, doc.lang))
+    reasons += _pack_hints(rule, result, readings.ctx, doc.lang)
     rank = _RANK[result.outcome]
     matter = _MATTER.get(rule.id)
     if matter is None or matter[0] is not rule:
@@ -232,6 +224,23 @@ def review_of(rule: Rule, result: RuleResult, readings: Readings, doc: Document)
         if other is not None:
             reasons.append(_say("if", doc.lang, outcome=other, reading=_text(READINGS[name], doc.lang)))
     return reasons
+
+
+def _pack_hints(rule: Rule, result: RuleResult, ctx: Context, lang: str) -> list[str]:
+    """The reasons of the rule's own `review:` hints that hold for this outcome: a condition that holds
+    in the document, or (`at_minimum`, no condition) a met reached by no more facets than its count asks
+    for - one weak part less and it would not be met."""
+    out = []
+    for outcomes, when, reason in rule.review:
+        if result.outcome not in outcomes:
+            continue
+        if when is None:
+            holds = isinstance(rule.met, Count) and sum(f.found for f in result.facets) <= rule.met.at_least
+        else:
+            holds = bool(when(ctx))
+        if holds:
+            out.append(_text(reason, lang))
+    return out
 
 
 def _outcome_under(rule: Rule, ctx: Context, rank: int) -> str | None:
@@ -304,8 +313,7 @@ def judge(rule: Rule, ctx: Context, doc: Document, readings: Readings | None = N
         result.review_reasons += review_of(rule, result, readings or Readings(ctx), doc)
     elif result.outcome in _RANK and rule.review:
         # a forbid rule's own hints: the statute table judges only the acts it lists
-        result.review_reasons += [_text(reason, doc.lang) for outcomes, when, reason in rule.review
-                                  if result.outcome in outcomes and when is not None and when(ctx)]
+        result.review_reasons += _pack_hints(rule, result, ctx, doc.lang)
     result.review = bool(result.review_reasons)
     return result
 

@@ -999,11 +999,12 @@ class Index:
             positions, words_in = self.positions, relevant.keys()
             if _index_native is not None:  # the loop below in compiled code (index_native.py)
                 _index_native.positions(self.words, relevant, positions)
-            for si, words in enumerate(self.words if _index_native is None else ()):
-                if not words_in.isdisjoint(words):
-                    for ti, w in enumerate(words):
-                        if w in relevant:
-                            positions[w].append((si, ti))
+            else:
+                for si, words in enumerate(self.words):
+                    if not words_in.isdisjoint(words):
+                        for ti, w in enumerate(words):
+                            if w in relevant:
+                                positions[w].append((si, ti))
         self._stem_of: dict[str, str] | None = None
         self._offsets: dict[int, tuple[list[int], list[int]]] = {}
         self._cache: dict[str, dict[int, list[Span]]] = {}
