@@ -412,7 +412,7 @@ class Context:
                 ids = self.clause_ids(si)
             for start, end in spans:
                 if start < len(ids):
-                    if window is not None and self._condition_only(si, ids, start, cue_hits):
+                    if self._condition_only(si, ids, start, cue_hits):
                         continue
                     if window is None and self._closing_bracket(si, end):
                         # "(TBD)" at the end of a sentence marks the whole sentence as not yet settled
