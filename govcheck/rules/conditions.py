@@ -238,8 +238,11 @@ class Context:
                 # a paragraph, not an item ("- Beslutad av:" is a blank field of a list); a short line
                 # leads in only when it is no "Label: value" field ("Fastställd: 2024-05-14")
                 text = b.text.rstrip()
-                lead = b if b.kind == "paragraph" and (text.endswith((":", "?")) or (
-                    len(text.split()) <= 4 and text[-1:] not in ".!?;," and ":" not in text)) else None
+                # (and a statute-style lead-in whose modal waits for each item's verb: "The Department of
+                # Health Services shall—", "Regionen ska")
+                lead = b if b.kind == "paragraph" and (text.endswith((":", "?", "—", "–")) or (
+                    len(text.split()) <= 4 and text[-1:] not in ".!?;," and ":" not in text) or (
+                    text.rsplit(None, 1)[-1].casefold() in _WAITING_MODALS)) else None
             self._lead_ins = found
         return self._lead_ins
 
@@ -570,7 +573,9 @@ _CONDITIONS = frozenset({"om", "ifall", "såvida", "if", "unless", "should"})
 _VERB_FIRST = frozenset(
     "kan går finns saknas blir uppstår behövs lyckas fungerar löser når kommer vill får har är skulle were had".split())
 # An enumerated or bulleted line: "1. …", "2) …", "a) …", "– …", "• …"
-_ITEM_START = re.compile(r"\s*(?:\d{1,2}[.)]|[a-zA-Z][.)]|[-–•·*▪])\s")
+_ITEM_START = re.compile(r"\s*(?:\d{1,2}[.)]|[a-zA-Z][.)]|\((?:\d{1,2}|[a-z]|[ivx]{1,4})\)|[-–•·*▪])\s")
+# A lead-in that ends with its modal: the verb comes in each item ("X shall— (a) screen ...; (b) ...")
+_WAITING_MODALS = frozenset({"shall", "will", "must", "should", "ska", "skall", "bör"})
 # Words that open a new clause: a negation in "tvister som inte kan lösas lokalt lyfts till
 # styrgruppen" or "disputes that cannot be resolved are escalated" does not negate the escalation.
 _CLAUSE_WORDS = frozenset({"men", "but", "however", "dock", "däremot", "whereas", "som", "där", "that",
