@@ -717,6 +717,8 @@ class Find(Condition):
 
     def _eval(self, ctx: Context, terms: list[Term], polarity: str) -> Hits:
         merged = ctx.merged(terms)
+        if not merged:  # most finds in most documents: every filter below keeps nothing of nothing
+            return {}
         empty = ctx.empty_headings()
         hits = {si: merged[si] for si in sorted(merged) if ctx.sentence_block[si] not in empty}  # document order
         if self.unless:
