@@ -845,7 +845,13 @@ class Together(Condition):
         if scope == "clause":
             return self._in_clause(ctx, results)
         units = ctx.unit_map(scope)
-        common = set.intersection(*({u for si in h if si >= 0 for u in units[si]} for h in results))
+        # the units every part stands in, part by part: a part none of whose sentences shares a unit
+        # with the parts before ends the search (most `together`s that fail fail there)
+        common = {u for si in results[0] if si >= 0 for u in units[si]}
+        for h in results[1:]:
+            if not common:
+                break
+            common = {u for si in h if si >= 0 for u in units[si] if u in common}
         if not common:
             return {}
         out = _collect(results, lambda si, spans: spans if any(u in common for u in units[si]) else [])
@@ -860,16 +866,27 @@ class Together(Condition):
         in running text every part must stand in one clause of one sentence, or in a list and the
         sentence that leads into it ("Samordnaren ska" + "- sammankalla gruppen"). Units belong to
         spans here, not sentences: two clauses of one sentence are two units."""
+        memo: dict[tuple[int, int], list[object]] = {}  # a span's units depend on its first token only
+
         def units(si: int, span: Span) -> list[object]:
+            found = memo.get((si, span[0]))
+            if found is not None:
+                return found
             b = ctx.blocks[ctx.sentence_block[si]]
             if b.table:
-                return ctx.unit_map("row")[si]
-            ids = ctx.agent_clause_ids(si)
-            own: list[object] = [("c", si, ids[span[0]] if span[0] < len(ids) else -1)]
-            return [*own, *ctx.lead_units(b.index, si)]  # "Samordnaren ska" + "- sammankalla gruppen …"
+                found = ctx.unit_map("row")[si]
+            else:
+                ids = ctx.agent_clause_ids(si)
+                own: list[object] = [("c", si, ids[span[0]] if span[0] < len(ids) else -1)]
+                found = [*own, *ctx.lead_units(b.index, si)]  # "Samordnaren ska" + "- sammankalla gruppen …"
+            memo[(si, span[0])] = found
+            return found
 
-        common = set.intersection(*({u for si, spans in h.items() if si >= 0 for sp in spans for u in units(si, sp)}
-                                    for h in results))
+        common = {u for si, spans in results[0].items() if si >= 0 for sp in spans for u in units(si, sp)}
+        for h in results[1:]:  # part by part, as in `eval`
+            if not common:
+                break
+            common = {u for si, spans in h.items() if si >= 0 for sp in spans for u in units(si, sp) if u in common}
         if not common:
             return {}
         return _collect(results, lambda si, spans: [sp for sp in spans if any(u in common for u in units(si, sp))])
