@@ -1001,6 +1001,21 @@ _NEEDS: dict[str, tuple[str, ...] | None] = {
     r"(?<![\d:/])((?:19|20)\d\d)[/–-](\d\d)(?![\d:/-])": ("/", "–", "-"),
     r"(?<=(?:19|20)\d\d-)((?:19|20)\d\d)(?![\d:/]|-\d\d-)": ("-",),
 }
+_ALWAYS = ("",)  # `_NEEDS` of a pattern it has no entry for: always run
+# Three letters that every month name holds, none of them "i" or "s" (re.I matches "ı" and "ſ" to those,
+# which lower to other letters): a sentence whose lower case holds none of them names no month, and
+# the case-blind search of all month names is not run (tests check both).
+_MONTH_STEMS = ("jan", "feb", "mar", "apr", "maj", "may", "jun", "jul", "aug", "ept", "okt", "oct", "nov", "dec")
+
+
+def _has_month(text: str) -> bool:
+    low = text.lower()
+    for stem in _MONTH_STEMS:
+        if stem in low:
+            return _MONTH.search(text) is not None
+    return False
+
+
 _COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "twelve": 12, "eighteen": 18, "twenty-four": 24, "thirty-six": 36,
                 "ett": 1, "en": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8,
@@ -1046,13 +1061,17 @@ def _dated(text: str) -> list[tuple[dt.date, bool]]:
     taken: list[tuple[int, int]] = []
     month: bool | None = None
     for pattern, kind in DATE_PATTERNS:
-        if pattern.pattern in _NEEDS:  # (a pattern that cannot match adds nothing: most dates are bare years)
-            needs = _NEEDS[pattern.pattern]
-            if needs is None:
-                month = _MONTH.search(text) is not None if month is None else month
-                if not month:
-                    continue
-            elif not any(c in text for c in needs):
+        # (a pattern that cannot match adds nothing: most dates are bare years)
+        needs = _NEEDS.get(pattern.pattern, _ALWAYS)
+        if needs is None:
+            month = _has_month(text) if month is None else month
+            if not month:
+                continue
+        elif needs is not _ALWAYS:
+            for c in needs:
+                if c in text:
+                    break
+            else:
                 continue
         for m in pattern.finditer(text):
             if any(s <= m.start() < e for s, e in taken):
