@@ -201,7 +201,7 @@ class Context:
         the group convened in the first and the yearly report in the third are no meeting frequency.
         Of the lead-in paragraph only its last sentence leads in: in "This policy applies to all
         pupils. It sets out how we:" the first sentence is not read with "- promote mental health"."""
-        lead = self.lead_ins().get(block)
+        lead = (self._lead_ins if self._lead_ins is not None else self.lead_ins()).get(block)
         if lead is None:
             return []
         if block != lead:
@@ -795,7 +795,7 @@ class Any(Condition):
     path: str = ""
 
     def eval(self, ctx: Context) -> Hits:
-        return merge([h for h in (p(ctx) for p in self.parts) if h])
+        return merge([h for p in self.parts if (h := p(ctx))])
 
 
 @dataclass
