@@ -149,7 +149,8 @@ class Context:
         found = self._sections.get(signal)
         if found is None:
             idx = self._heading_index()[1]
-            found = self._sections[signal] = {r for t in self.signals.get(signal, []) for r in idx.find(t)}
+            # (find_many: the terms the headings' words rule out are skipped, not looked up one by one)
+            found = self._sections[signal] = {r for hits in idx.find_many(self.signals.get(signal, [])) for r in hits}
         return found
 
     def empty_headings(self) -> frozenset[int]:
