@@ -85,15 +85,17 @@ def _shares(stats: dict) -> tuple[float, float]:
 
 
 def _share_helper(ref: Path) -> None:
-    """Give the reference code this worktree's compiled PDF helper when both have the same source:
+    """Give the reference code this worktree's compiled helpers when both have the same source:
     `git archive` has no build products, and without the helper the reference would read PDFs in
-    Python, a quarter slower, which is not the change being measured."""
-    pdf = Path("govcheck") / "extract" / "_pdf"
-    source = ref / pdf / "_native.c"
-    if not source.exists() or source.read_bytes() != (ROOT / pdf / "_native.c").read_bytes():
-        return
-    for built in (ROOT / pdf).glob("_native*.so"):
-        (ref / pdf / built.name).write_bytes(built.read_bytes())
+    Python, a quarter slower, which is not the change being measured. The same for the word index's
+    helper (twelfth session): until the thirteenth session only the PDF helper was copied, so a
+    reference from 4d5a201 on ran the word index in Python."""
+    for folder, name in ((Path("govcheck") / "extract" / "_pdf", "_native"), (Path("govcheck") / "rules", "_index")):
+        source = ref / folder / f"{name}.c"
+        if not source.exists() or source.read_bytes() != (ROOT / folder / f"{name}.c").read_bytes():
+            continue
+        for built in (ROOT / folder).glob(f"{name}*.so"):
+            (ref / folder / built.name).write_bytes(built.read_bytes())
 
 
 def main() -> None:

@@ -115,7 +115,7 @@ def _conditions(rule: object) -> list:
     from govcheck.rules.conditions import All, Any, Count, Not, Together
 
     out, todo = [], [c for c in (rule.met, rule.partial, rule.forbid, rule.evidence) if c is not None]
-    todo += [when for _, when, _ in rule.review]
+    todo += [when for _, when, _ in rule.review if when is not None]
     while todo:
         c = todo.pop()
         out.append(c)

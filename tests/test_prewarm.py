@@ -92,3 +92,33 @@ def test_no_temporary_folder_leaves_the_workers_to_build_their_own(monkeypatch) 
     monkeypatch.setattr(forkserver, "ensure_running", must_not_start)
     monkeypatch.setattr(prewarm.tempfile, "mkstemp", refuse)
     assert prewarm.stage(mp.get_context("forkserver"), _payload()) is None
+
+
+def modules(conn) -> None:
+    """In a worker: which of the readers' libraries were imported before it started."""
+    conn.send(sorted(m for names in prewarm.READER_IMPORTS.values() for m in names if m in sys.modules))
+
+
+_READERS_SCRIPT = """
+import sys
+sys.path.insert(0, {tests!r})
+import test_prewarm
+from govcheck import prewarm, scan
+ctx = scan._context()
+staged = prewarm.stage(ctx, test_prewarm._payload(), ["md", "docx", "txt", None])
+parent, child = ctx.Pipe()
+proc = ctx.Process(target=test_prewarm.modules, args=(child,))
+proc.start()
+print(parent.recv())
+proc.join()
+staged.unlink()
+"""
+
+
+def test_the_fork_server_imports_the_readers_of_the_scans_formats() -> None:
+    """A scan of Markdown and Word files: its workers start with markdown-it-py and python-docx imported
+    by the fork server, and without pypdfium2, which no document of the scan needs."""
+    out = subprocess.run([sys.executable, "-c", _READERS_SCRIPT.format(tests=str(TESTS))], capture_output=True,
+                         text=True, cwd=ROOT, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "['docx', 'markdown_it']"

@@ -318,6 +318,20 @@ def test_a_loosened_prefilter_never_rules_out_a_match(pattern: str, texts: list[
     assert Index(texts, "sv", Lexicon("sv", [term])).find(term) == Index(texts, "sv").find(term)
 
 
+def test_a_month_name_holds_one_of_the_month_stems() -> None:
+    """`_has_month` searches for month names only in a text whose lower case holds one of
+    _MONTH_STEMS: every month name must hold one, and every character re.I matches to one of their
+    letters must lower to that letter."""
+    import sys
+
+    assert all(any(stem in name for stem in conditions._MONTH_STEMS) for name in conditions.MONTHS)
+    letters = set("".join(conditions._MONTH_STEMS))
+    assert all(chr(cp).lower() == letter for letter in letters for cp in range(sys.maxunicode + 1)
+               if re.fullmatch(letter, chr(cp), re.I))
+    for text in ("4 MARCH 2021", "den 3 Maj", "Sept", "ſeptember 2021", "1 oKtObEr", "2025", "December"):
+        assert conditions._has_month(text) == (conditions._MONTH.search(text) is not None), text
+
+
 def test_the_period_from_an_earlier_date_needs_one_of_its_opening_words() -> None:
     """`_periods_from_earlier` skips a text whose lower case holds none of _FROM_EARLIER_WORDS: every
     alternative of the pattern must open with one, and every character re.I matches to one of their

@@ -149,7 +149,8 @@ class Context:
         found = self._sections.get(signal)
         if found is None:
             idx = self._heading_index()[1]
-            found = self._sections[signal] = {r for t in self.signals.get(signal, []) for r in idx.find(t)}
+            # (find_many: the terms the headings' words rule out are skipped, not looked up one by one)
+            found = self._sections[signal] = {r for hits in idx.find_many(self.signals.get(signal, [])) for r in hits}
         return found
 
     def empty_headings(self) -> frozenset[int]:
@@ -201,7 +202,7 @@ class Context:
         the group convened in the first and the yearly report in the third are no meeting frequency.
         Of the lead-in paragraph only its last sentence leads in: in "This policy applies to all
         pupils. It sets out how we:" the first sentence is not read with "- promote mental health"."""
-        lead = self.lead_ins().get(block)
+        lead = (self._lead_ins if self._lead_ins is not None else self.lead_ins()).get(block)
         if lead is None:
             return []
         if block != lead:
@@ -722,6 +723,8 @@ class Find(Condition):
 
     def _eval(self, ctx: Context, terms: list[Term], polarity: str) -> Hits:
         merged = ctx.merged(terms)
+        if not merged:  # most finds in most documents: every filter below keeps nothing of nothing
+            return {}
         empty = ctx.empty_headings()
         hits = {si: merged[si] for si in sorted(merged) if ctx.sentence_block[si] not in empty}  # document order
         if self.unless:
@@ -798,7 +801,7 @@ class Any(Condition):
     path: str = ""
 
     def eval(self, ctx: Context) -> Hits:
-        return merge([h for h in (p(ctx) for p in self.parts) if h])
+        return merge([h for p in self.parts if (h := p(ctx))])
 
 
 @dataclass
@@ -848,7 +851,13 @@ class Together(Condition):
         if scope == "clause":
             return self._in_clause(ctx, results)
         units = ctx.unit_map(scope)
-        common = set.intersection(*({u for si in h if si >= 0 for u in units[si]} for h in results))
+        # the units every part stands in, part by part: a part none of whose sentences shares a unit
+        # with the parts before ends the search (most `together`s that fail fail there)
+        common = {u for si in results[0] if si >= 0 for u in units[si]}
+        for h in results[1:]:
+            if not common:
+                break
+            common = {u for si in h if si >= 0 for u in units[si] if u in common}
         if not common:
             return {}
         out = _collect(results, lambda si, spans: spans if any(u in common for u in units[si]) else [])
@@ -863,16 +872,27 @@ class Together(Condition):
         in running text every part must stand in one clause of one sentence, or in a list and the
         sentence that leads into it ("Samordnaren ska" + "- sammankalla gruppen"). Units belong to
         spans here, not sentences: two clauses of one sentence are two units."""
+        memo: dict[tuple[int, int], list[object]] = {}  # a span's units depend on its first token only
+
         def units(si: int, span: Span) -> list[object]:
+            found = memo.get((si, span[0]))
+            if found is not None:
+                return found
             b = ctx.blocks[ctx.sentence_block[si]]
             if b.table:
-                return ctx.unit_map("row")[si]
-            ids = ctx.agent_clause_ids(si)
-            own: list[object] = [("c", si, ids[span[0]] if span[0] < len(ids) else -1)]
-            return [*own, *ctx.lead_units(b.index, si)]  # "Samordnaren ska" + "- sammankalla gruppen …"
+                found = ctx.unit_map("row")[si]
+            else:
+                ids = ctx.agent_clause_ids(si)
+                own: list[object] = [("c", si, ids[span[0]] if span[0] < len(ids) else -1)]
+                found = [*own, *ctx.lead_units(b.index, si)]  # "Samordnaren ska" + "- sammankalla gruppen …"
+            memo[(si, span[0])] = found
+            return found
 
-        common = set.intersection(*({u for si, spans in h.items() if si >= 0 for sp in spans for u in units(si, sp)}
-                                    for h in results))
+        common = {u for si, spans in results[0].items() if si >= 0 for sp in spans for u in units(si, sp)}
+        for h in results[1:]:  # part by part, as in `eval`
+            if not common:
+                break
+            common = {u for si, spans in h.items() if si >= 0 for sp in spans for u in units(si, sp) if u in common}
         if not common:
             return {}
         return _collect(results, lambda si, spans: [sp for sp in spans if any(u in common for u in units(si, sp))])
@@ -987,6 +1007,21 @@ _NEEDS: dict[str, tuple[str, ...] | None] = {
     r"(?<![\d:/])((?:19|20)\d\d)[/–-](\d\d)(?![\d:/-])": ("/", "–", "-"),
     r"(?<=(?:19|20)\d\d-)((?:19|20)\d\d)(?![\d:/]|-\d\d-)": ("-",),
 }
+_ALWAYS = ("",)  # `_NEEDS` of a pattern it has no entry for: always run
+# Three letters that every month name holds, none of them "i" or "s" (re.I matches "ı" and "ſ" to those,
+# which lower to other letters): a sentence whose lower case holds none of them names no month, and
+# the case-blind search of all month names is not run (tests check both).
+_MONTH_STEMS = ("jan", "feb", "mar", "apr", "maj", "may", "jun", "jul", "aug", "ept", "okt", "oct", "nov", "dec")
+
+
+def _has_month(text: str) -> bool:
+    low = text.lower()
+    for stem in _MONTH_STEMS:
+        if stem in low:
+            return _MONTH.search(text) is not None
+    return False
+
+
 _COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "twelve": 12, "eighteen": 18, "twenty-four": 24, "thirty-six": 36,
                 "ett": 1, "en": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8,
@@ -1032,13 +1067,17 @@ def _dated(text: str) -> list[tuple[dt.date, bool]]:
     taken: list[tuple[int, int]] = []
     month: bool | None = None
     for pattern, kind in DATE_PATTERNS:
-        if pattern.pattern in _NEEDS:  # (a pattern that cannot match adds nothing: most dates are bare years)
-            needs = _NEEDS[pattern.pattern]
-            if needs is None:
-                month = _MONTH.search(text) is not None if month is None else month
-                if not month:
-                    continue
-            elif not any(c in text for c in needs):
+        # (a pattern that cannot match adds nothing: most dates are bare years)
+        needs = _NEEDS.get(pattern.pattern, _ALWAYS)
+        if needs is None:
+            month = _has_month(text) if month is None else month
+            if not month:
+                continue
+        elif needs is not _ALWAYS:
+            for c in needs:
+                if c in text:
+                    break
+            else:
                 continue
         for m in pattern.finditer(text):
             if any(s <= m.start() < e for s, e in taken):
