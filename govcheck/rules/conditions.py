@@ -281,10 +281,15 @@ class Context:
         starts, ends = self.index.offsets(si)
         relative = False  # inside "som/that/which ..." (a relative clause)
         rel_verb = -1  # after its negation: auxiliaries still allowed (>0), the verb seen (0), none (-1)
+        # the commas around a short aside ("obligations, if any, will be set out ...") split nothing
+        asides = {i for m in _ASIDE.finditer(text) for i in (m.start(), m.end() - 1)} if "," in text else set()
         for w, s, e in zip(self.index.words[si], starts, ends, strict=True):
             brk = _CLAUSE_BREAK.search(text, prev_end, s)
             if brk and w in _APPOSITIVE and text[prev_end:s].strip() == ",":
                 brk = None  # ", framför allt hur ...": the same clause, narrowed
+            in_aside = False
+            if brk and asides and brk.start() in asides and text[prev_end:s].strip() == ",":
+                brk, in_aside = None, True  # neither the comma nor the aside's "if"/"where" opens a clause
             end_of_relative = False
             if rel_verb == 0:
                 # "Samverkansproblem som gruppen inte kan lösa | lyfts till ledningsgruppen": the relative
@@ -294,7 +299,8 @@ class Context:
                 # a determiner where the verb should be: "barn som inte har en SIP" has an object, not a
                 # verb ending the clause - leave it whole
                 rel_verb = rel_verb - 1 if w in _AUXILIARIES else (-1 if w in _DETERMINERS else 0)
-            if brk or w in _CLAUSE_WORDS or end_of_relative or (w in _CONTRAST_NOT and prev in _AND_OR):
+            opens = w in _CLAUSE_WORDS and not in_aside
+            if brk or opens or end_of_relative or (w in _CONTRAST_NOT and prev in _AND_OR):
                 clause += 1
                 relative = w in _RELATIVES
             elif relative and w in _REL_NEGATIONS:
@@ -564,6 +570,12 @@ _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]")
 _BRACKET_TAIL = re.compile(r"[^()]*\)\W*$")  # the rest of a sentence is a bracket's end: ") ." or ")"
 # After a comma, words that name what the clause before it is about go on in that clause: "Ett par
 # frågor är inte färdigberedda, framför allt hur kostnaderna ska fördelas" defers the costs too
+# A short aside between commas that qualifies its clause without starting another: "if any", "where
+# applicable", "as needed", "i förekommande fall", "om möjligt"
+_ASIDE = re.compile(r"(?i),\s*(?:if\s+any|if\s+(?:needed|necessary|possible|required)|"
+                    r"where\s+(?:applicable|appropriate|relevant|possible|needed|necessary|required)|"
+                    r"as\s+(?:appropriate|needed|required|necessary)|"
+                    r"om\s+möjligt|vid\s+behov|i\s+förekommande\s+fall|om\s+sådana\s+finns|där\s+det\s+behövs)\s*,")
 _APPOSITIVE = frozenset({"framför", "särskilt", "exempelvis", "especially", "particularly", "notably", "including",
                          "inklusive"})
 # Words that open a condition: its own negation ("om ... inte fungerar") negates only the condition
