@@ -165,8 +165,21 @@ class Context:
                     for n in range(1, len(b.headings) + 1):
                         filled.add(b.headings[:n])
             # a long "heading" is text set large (a slide's statement), not a label: it says what it says
-            self._empty = frozenset(b.index for b in self.blocks if b.kind == "heading" and b.headings not in filled
-                                    and len(b.text.split()) <= 6)
+            empty = {b.index for b in self.blocks if b.kind == "heading" and b.headings not in filled
+                     and len(b.text.split()) <= 6}
+            # and a form's label whose value is blank: "| Målgrupp | |" states no group, as "Beslutad av:" with
+            # nothing after it names no body (a short label in the first column, every other cell of its row
+            # empty, below the header row)
+            rows: dict[tuple[int, int], list[Block]] = defaultdict(list)
+            for b in self.blocks:
+                if b.table:
+                    rows[(b.table[0], b.table[1])].append(b)
+            width = {t: max(c for _, c, _ in cells) + 1 for t, cells in self.table_cells().items()}
+            for (table, row), cells in rows.items():
+                if row and width.get(table, 1) > 1 and len(cells) == 1 and cells[0].table[2] == 0 \
+                        and len(cells[0].text.split()) <= 3 and not cells[0].text.rstrip().endswith((".", "!", "?")):
+                    empty.add(cells[0].index)
+            self._empty = frozenset(empty)
         return self._empty
 
     def unit_map(self, scope: str) -> _Units:
