@@ -256,7 +256,7 @@ class Context:
                 # Health Services shall—", "Regionen ska")
                 lead = b if b.kind == "paragraph" and (text.endswith((":", "?", "—", "–")) or (
                     len(text.split()) <= 4 and text[-1:] not in ".!?;," and ":" not in text) or (
-                    text.rsplit(None, 1)[-1].casefold() in _WAITING_MODALS)) else None
+                    text[-1:].isalpha() and text.rsplit(None, 1)[-1].casefold() in _WAITING_MODALS)) else None
             self._lead_ins = found
         return self._lead_ins
 
