@@ -170,15 +170,17 @@ class Context:
             # and a form's label whose value is blank: "| Målgrupp | |" states no group, as "Beslutad av:" with
             # nothing after it names no body (a short label in the first column, every other cell of its row
             # empty, below the header row)
-            rows: dict[tuple[int, int], list[Block]] = defaultdict(list)
-            for b in self.blocks:
-                if b.table:
-                    rows[(b.table[0], b.table[1])].append(b)
-            width = {t: max(c for _, c, _ in cells) + 1 for t, cells in self.table_cells().items()}
-            for (table, row), cells in rows.items():
-                if row and width.get(table, 1) > 1 and len(cells) == 1 and cells[0].table[2] == 0 \
-                        and len(cells[0].text.split()) <= 3 and not cells[0].text.rstrip().endswith((".", "!", "?")):
-                    empty.add(cells[0].index)
+            for cells in self.table_cells().values():
+                if max(c for _, c, _ in cells) == 0:
+                    continue  # one column: no value cell to be blank
+                rows: dict[int, list[tuple[int, int]]] = defaultdict(list)
+                for r, c, bi in cells:
+                    rows[r].append((c, bi))
+                for r, row in rows.items():
+                    label = self.blocks[row[0][1]]
+                    if r and len(row) == 1 and row[0][0] == 0 and len(label.text.split()) <= 3 \
+                            and not label.text.rstrip().endswith((".", "!", "?")):
+                        empty.add(label.index)
             self._empty = frozenset(empty)
         return self._empty
 
