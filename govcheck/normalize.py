@@ -194,7 +194,7 @@ def split_field_lines(blocks: list[Block]) -> list[Block]:
             out.append(b)
             continue
         fields: list[list[str]] = []
-        for ln, start in zip(lines, starts):
+        for ln, start in zip(lines, starts, strict=True):
             if start:
                 fields.append([ln])
             else:

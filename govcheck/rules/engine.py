@@ -64,7 +64,8 @@ def context(pack: Pack, doc: Document, index: Index, as_of: dt.date) -> Context:
 # "the Hospital Authority (HA)", "Foundation for Social Welfare Services (“FSWS”)", "NHS Rowanbridge
 # Trust (“the Trust”)", "... Services Organization ("BH-ASO")": a name of up to eight words, then its
 # short form in brackets
-_SHORT_FORM = (r"\(\s*(?:hereafter\s+|hereinafter\s+|nedan\s+)?[\"“”']?((?:[Tt]he\s+)?[A-ZÅÄÖ][\wÅÄÖåäö&]{1,15}(?:-[\wÅÄÖåäö]{1,7})?)"
+_SHORT_FORM = (r"\(\s*(?:hereafter\s+|hereinafter\s+|nedan\s+)?[\"“”']?"
+               r"((?:[Tt]he\s+)?[A-ZÅÄÖ][\wÅÄÖåäö&]{1,15}(?:-[\wÅÄÖåäö]{1,7})?)"
                r"[\"“”']?\s*\)")
 _DEFINITION = re.compile(
     r"((?:[A-ZÅÄÖ][\w'’&.-]*|of|for|and|the|och|för|i|&)(?:\s+(?:[A-ZÅÄÖ][\w'’&.-]*|of|for|and|the|och|för|i|&)){0,8})"
