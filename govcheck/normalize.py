@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from dataclasses import replace
 
 from govcheck.model import Block
 
@@ -167,8 +168,44 @@ def join_across_pages(blocks: list[Block]) -> list[Block]:
     return out
 
 
+# A document field on a line of its own: "Fastställd: 2023-11-20", "Document owner: Head of Service",
+# "Approved by:" (its value on the next line). The label is short and opens with a capital.
+_FIELD_LINE = re.compile(r"^[^\W\d_][\w ]{0,29}:(?:\s|$)")
+
+
+def split_field_lines(blocks: list[Block]) -> list[Block]:
+    """A paragraph of "Label: value" lines is a list of fields, one block each.
+
+    PDF and plain-text extractors keep a document's field list ("Fastställd: 2023-11-20 /
+    Giltig till: … / Dokumentägare: verksamhetschef") as one paragraph when no blank line parts the
+    lines, and a value wrapped onto a second line hides that they are fields. Read as one sentence,
+    the owner named in one field became the body that adopted the document in another. A line that is
+    no field continues the field above it (a wrapped value); the paragraph is split only when it opens
+    with a field and at least half of its lines are fields, so hard-wrapped prose stays whole.
+    """
+    out: list[Block] = []
+    for b in blocks:
+        if b.kind != "paragraph" or "\n" not in b.text or ":" not in b.text:
+            out.append(b)
+            continue
+        lines = [ln.strip() for ln in b.text.split("\n") if ln.strip()]
+        starts = [bool(_FIELD_LINE.match(ln)) and ln[0].isupper() for ln in lines]
+        if not starts or not starts[0] or sum(starts) < 2 or 2 * sum(starts) < len(lines):
+            out.append(b)
+            continue
+        fields: list[list[str]] = []
+        for ln, start in zip(lines, starts, strict=True):
+            if start:
+                fields.append([ln])
+            else:
+                fields[-1].append(ln)
+        out.extend(replace(b, text="\n".join(f)) for f in fields)
+    return out
+
+
 def normalise_blocks(blocks: list[Block]) -> list[Block]:
     """Clean every block, drop empty ones, mark furniture, fill heading paths and indices."""
+    blocks = split_field_lines(blocks)
     for b in blocks:
         b.text = clean_text(b.text)
     blocks = [b for b in blocks if b.text]

@@ -16,7 +16,7 @@ ABBREVIATIONS = frozenset(
     t.ex bl.a s.k kap m.m m.fl o.s.v osv resp jfr ca nr st enl d.v.s dvs fr.o.m t.o.m p.g.a pga
     f.d bl.a.  ang avd tel inkl exkl el etc m.a.o mfl a.a prop sfs sou ds dnr t.h ev kl obs bet
     e.g i.e cf vs no nos art arts para paras sec secs ch p pp ff fig dr mr mrs ms st approx dept govt
-    inc ltd co corp jr sr
+    inc ltd co corp jr sr pub
     c cap chap s ss r reg regs sch u.s u.s.c c.f.r stat ann rev minn mass conn tex wis mich cal colo ariz okla tenn
     """.split()
 )

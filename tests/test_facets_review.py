@@ -85,6 +85,24 @@ def test_a_clear_cell_is_not_flagged(tmp_path: Path) -> None:
     assert principals["review"] is False
 
 
+def test_a_met_whose_part_stands_only_in_the_recitals_is_flagged(tmp_path: Path) -> None:
+    # "WHEREAS, the school district provides counselling" says what a party is, not what the agreement
+    # gives it to do: the division of responsibility is met, but a person should see where it rests.
+    folder = write(tmp_path, "moa.md", "# Memorandum of Agreement\n\n## Recitals\n\n"
+                   "WHEREAS, the school district provides school-based counselling in its schools;\n\n"
+                   "## Responsibilities\n\nThe health authority is responsible for specialist assessment.\n")
+    principals = cell(scan(folder), "responsibility-principals")
+    assert principals["outcome"] == "met"
+    assert principals["review"] is True
+    assert any("background" in r and "Recitals" in r for r in principals["review_reasons"])
+    # the same duty stated among the responsibilities is no reason to look
+    (tmp_path / "b").mkdir()
+    clear = write(tmp_path / "b", "moa.md", "# Memorandum of Agreement\n\n## Responsibilities\n\n"
+                  "The school district provides school-based counselling in its schools. "
+                  "The health authority is responsible for specialist assessment.\n")
+    assert not any("background" in r for r in cell(scan(clear), "responsibility-principals")["review_reasons"])
+
+
 def test_a_pack_cannot_mark_an_undeclared_facet(tmp_path: Path) -> None:
     pack = (ROOT / "rules" / "child-youth-collaboration.yaml").read_text(encoding="utf-8")
     broken = pack.replace("          facet: how_often\n", "          facet: how_many\n", 1)

@@ -194,3 +194,33 @@ def test_a_wrapped_footer_field_keeps_its_review_date(tmp_path: Path) -> None:
     validity = cells(scan(folder))["leaflet.txt", "validity"]
     assert validity["outcome"] == "met", validity
     assert "Next review: August 2027" in quotes(validity).replace("\n", " ")
+
+
+def test_a_field_list_with_a_wrapped_value_is_read_field_by_field(tmp_path: Path) -> None:
+    """A routine's head "Gäller för: … (wrapped onto a second line) / Fastställd: 2023-11-20 / Dokumentägare:
+    Verksamhetschef …" with no blank lines between: read as one paragraph, the owner in one field became
+    the body that adopted the routine in another (decision-body met). Read field by field, a decision
+    with a date and no body is partial, and the blank "Beslutad av:" of a second file stays not_met."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "rutin.txt").write_text(
+        "Rutin: Unga som söker barnakuten efter självskada\n\n"
+        "Gäller för: Barnakuten, Västerhavs sjukhus, och Socialjouren Västerhav (gemensam för\n"
+        "Lövstads, Ängby och Norrås kommuner)\n"
+        "Fastställd: 2023-11-20\n"
+        "Giltig till och med: 2025-12-31\n"
+        "Dokumentägare: Verksamhetschef, barn- och ungdomsmedicin\n\n"
+        "Barnakuten ansvarar för den medicinska bedömningen. Socialjouren ansvarar för den sociala bedömningen.\n",
+        encoding="utf-8")
+    (folder / "plan.txt").write_text(
+        "Joint plan for school counselling and child mental health\n\n"
+        "The clinic and the school meet each term.\n\n"
+        "Approved by:\n"
+        "Date of approval:\n"
+        "Effective date: On approval\n"
+        "Review date: September 2028\n", encoding="utf-8")
+    report = cells(scan(folder))
+    decided = report["rutin.txt", "decision-body"]
+    assert decided["outcome"] == "partial", decided
+    assert "Fastställd: 2023-11-20" in quotes(decided)
+    assert report["plan.txt", "decision-body"]["outcome"] == "not_met", report["plan.txt", "decision-body"]

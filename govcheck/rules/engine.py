@@ -62,8 +62,10 @@ def context(pack: Pack, doc: Document, index: Index, as_of: dt.date) -> Context:
 
 
 # "the Hospital Authority (HA)", "Foundation for Social Welfare Services (“FSWS”)", "NHS Rowanbridge
-# Trust (“the Trust”)": a name of up to eight words, then its short form in brackets
-_SHORT_FORM = (r"\(\s*(?:hereafter\s+|hereinafter\s+|nedan\s+)?[\"“”']?((?:[Tt]he\s+)?[A-ZÅÄÖ][\wÅÄÖåäö&]{1,15})"
+# Trust (“the Trust”)", "... Services Organization ("BH-ASO")": a name of up to eight words, then its
+# short form in brackets
+_SHORT_FORM = (r"\(\s*(?:hereafter\s+|hereinafter\s+|nedan\s+)?[\"“”']?"
+               r"((?:[Tt]he\s+)?[A-ZÅÄÖ][\wÅÄÖåäö&]{1,15}(?:-[\wÅÄÖåäö]{1,7})?)"
                r"[\"“”']?\s*\)")
 _DEFINITION = re.compile(
     r"((?:[A-ZÅÄÖ][\w'’&.-]*|of|for|and|the|och|för|i|&)(?:\s+(?:[A-ZÅÄÖ][\w'’&.-]*|of|for|and|the|och|för|i|&)){0,8})"
@@ -269,6 +271,10 @@ _SAY = {
                            "{outcome} in only {n} of {total} cells",
                     "sv": "i dokument som regelpaketet inte var anpassat till bekräftade granskare kriteriets "
                           "{outcome} i bara {n} av {total} fall"},
+    "background": {"en": "met, though a part of it is shown only in the background (\"{section}\"), not in what "
+                          "the document arranges",
+                   "sv": "uppfyllt, fast en del visas bara i bakgrunden (\"{section}\"), inte i det dokumentet "
+                         "bestämmer"},
     "part": {"en": "not met, though a part of the criterion was found: {parts}",
              "sv": "ej uppfyllt, fast en del av kriteriet hittades: {parts}"},
     "ocr": {"en": "the quoted text was read by OCR with low confidence",
@@ -286,15 +292,31 @@ def _say(key: str, lang: str, **values: str) -> str:
     return template.format(**values)
 
 
+# Sections that tell why a document was written, not what it arranges: "Bakgrund", "Introduction",
+# "Foreword", a contract's recitals ("WHEREAS, ...").
+_BACKGROUND = re.compile(r"(?i)\b(?:bakgrund|inledning|förord|background|introduction|foreword|context|preamble|"
+                         r"recitals|whereas)")
+
+
 def _weak_basis(rule: Rule, result: RuleResult, lang: str) -> list[str]:
     """A `partial` that rests only on headings or table labels: on first contact with three new sets
     right about the cell being wrong 44 % of the time, against 10 % for an average cell. (A `met` at
     the fewest parts the criterion accepts was right 19 % of the time over nine sets, barely above an
     average cell, and is no longer a reason; nor is a `partial` with one part of several, at 16 %;
-    the facets still show both.)"""
+    the facets still show both.)
+
+    A `met` one of whose parts is shown only by a sentence in the background or the recitals: the
+    history of a problem ("det första steget till att söka hjälp") or what a party is in general
+    ("WHEREAS, the ESD provides services") read as the arrangement. On first contact with holdout39-40
+    5 of 15 such cells were wrong, against 9 % of all cells; on the 39 tuned sets 2 % of cells carry it."""
     if result.outcome == "partial" and result.evidence and all(
             e.kind in ("heading", "title", "table-cell", "header", "footer") for e in result.evidence):
         return [_say("labels", lang)]
+    if result.outcome == "met":
+        shown = [f.evidence for f in result.facets if f.found and f.evidence] or [result.evidence]
+        for evidence in shown:
+            if evidence and all(_BACKGROUND.search(e.section or "") for e in evidence):
+                return [_say("background", lang, section=evidence[0].section or "")]
     return []
 
 

@@ -1022,7 +1022,7 @@ class Index:
         self._words: dict[WordPattern, set[str]] = {}
         self._possible: set[int] | None = None
         self._utf8: tuple[bytes, list[int]] | None = None
-        self._aliases: list[tuple[int, Span, list[tuple[int, int]]]] | None = None
+        self._aliases: list[tuple[int, Span, list[tuple[int, int, int]]]] | None = None
         self._aliased: dict[str, dict[int, list[Span]]] = {}
 
     def _all_positions(self) -> None:
@@ -1086,28 +1086,36 @@ class Index:
             found = self._aliased[term.source] = self._with_aliases(self._find(term))
         return found
 
-    def _find_aliases(self) -> list[tuple[int, Span, list[tuple[int, int]]]]:
+    def _find_aliases(self) -> list[tuple[int, Span, list[tuple[int, int, int]]]]:
         """(sentence, token span of the spelled-out words, positions of the abbreviation elsewhere).
         An abbreviation the packs' words already know (SIP, BUP, CAMHS) keeps the meaning they give it."""
         defined = [d for d in abbreviations(self.sentences)
                    if self.lexicon is None or not self.lexicon.is_term(d[3])]
         if not defined:
             return []
-        wanted = {d[3] for d in defined}
-        where: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        # an abbreviation is one or more tokens: "BH-ASO" is read as "bh", "aso"
+        parts = {d[3]: tuple(TOKEN.findall(d[3])) for d in defined}
+        wanted = {p[0] for p in parts.values() if p}
+        where: dict[tuple[str, ...], list[tuple[int, int]]] = defaultdict(list)
         for sj, toks in enumerate(self.words):
             if not wanted.isdisjoint(toks):
                 for ti, w in enumerate(toks):
                     if w in wanted:
-                        where[w].append((sj, ti))
+                        for ps in parts.values():
+                            if ps and ps[0] == w and tuple(toks[ti:ti + len(ps)]) == ps:
+                                where[ps].append((sj, ti))
         out = []
         for si, start, end, abbr, own in defined:
+            ps = parts[abbr]
+            if not ps:
+                continue
             own_at = (si, self._char_span_to_tokens(si, own, own + len(abbr))[0])
             a, b = self._char_span_to_tokens(si, start, end)
             words = self.words[si]
             while b - 1 > a and (any(c.isdigit() for c in words[b - 1]) or words[b - 1] in _CORPORATE):
                 b -= 1  # "School District 12J", "Health Center, Inc.": the head stands before the code
-            at = [(sj, ti) for sj, ti in where[abbr] if (sj, ti) != own_at and not (sj == si and a <= ti < b)]
+            at = [(sj, ti, ti + len(ps)) for sj, ti in where[ps]
+                  if (sj, ti) != own_at and not (sj == si and a <= ti < b)]
             if at:
                 out.append((si, (a, b), at))
         return out
@@ -1119,8 +1127,8 @@ class Index:
         extra: dict[int, list[Span]] = defaultdict(list)
         for si, (a, b), at in self._aliases or ():
             if any(a <= x and y == b for x, y in hits.get(si, ())):
-                for sj, ti in at:
-                    extra[sj].append((ti, ti + 1))
+                for sj, ti, tj in at:
+                    extra[sj].append((ti, tj))
         if not extra:
             return hits
         merged = {si: list(spans) for si, spans in hits.items()}
