@@ -439,8 +439,9 @@ class Context:
                 if start < len(ids):
                     if self._condition_only(si, ids, start, cue_hits):
                         continue
-                    if window is None and self._closing_bracket(si, end):
-                        # "(TBD)" at the end of a sentence marks the whole sentence as not yet settled
+                    if window is None and (self._closing_bracket(si, end) or self._opening_bracket(si, start)):
+                        # "(TBD)" at the end of a sentence marks the whole sentence as not yet settled,
+                        # and so does a drafter's note that opens it ("[Drafting note: confirm whether ...]")
                         for clause in set(ids):
                             per.setdefault(clause, {}).setdefault(None, []).append((start, end))
                         continue
@@ -463,6 +464,12 @@ class Context:
                 found[clause] = entry
         self._cue_clauses[si] = found
         return found
+
+    def _opening_bracket(self, si: int, start: int) -> bool:
+        """Does a cue open the sentence just inside a bracket ("[Kommentar: ska målgruppen vara 0–17 år?")?
+        The bracket holds a note about the text, and the note runs past the colon that ends its first clause."""
+        first = self.index.sentences[si].lstrip()[:1]
+        return start == 0 and first != "" and first in "[("
 
     def _closing_bracket(self, si: int, end: int) -> bool:
         """Does a cue ending at token `end` stand in brackets that close the sentence ("... lämnar ett
