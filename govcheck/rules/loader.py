@@ -205,6 +205,25 @@ def _line_of(node: yaml.Node | None, parts: list[str | int]) -> int | None:
     return line
 
 
+def _no_duplicate_keys(path: Path, root: yaml.Node) -> None:
+    """A key given twice in one mapping: YAML keeps the last and drops the first without a word, so a
+    signal's second `en:` list would silently replace its first. Refused, with both lines."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in seen:
+                        raise RuleError(f"{path}:{key.start_mark.line + 1}: key {key.value!r} is given twice in one "
+                                        f"mapping (first on line {seen[key.value]}); YAML would keep only the last")
+                    seen[key.value] = key.start_mark.line + 1
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
 def _read_yaml(path: Path) -> tuple[object, yaml.Node | None]:
     try:
         size = path.stat().st_size
@@ -221,6 +240,8 @@ def _read_yaml(path: Path) -> tuple[object, yaml.Node | None]:
         loader = _PackLoader(text)
         try:
             node = loader.get_single_node()
+            if node is not None:
+                _no_duplicate_keys(path, node)
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
