@@ -96,11 +96,12 @@ def test_yaml_alias_bombs_are_refused(tmp_path: Path) -> None:
 def test_a_key_given_twice_is_refused_with_both_lines(tmp_path: Path) -> None:
     """A signal's second `en:` list would silently replace its first (YAML keeps the last key): the
     pack's author would lose terms without a word."""
-    path = write(tmp_path, MINIMAL.replace("  owner: {sv: [dokumentägare], en: [owner]}\n",
-                                           "  owner:\n    en: [owner]\n    sv: [dokumentägare]\n    en: [proprietor]\n"))
+    twice = "  owner:\n    en: [owner]\n    sv: [dokumentägare]\n    en: [proprietor]\n"
+    path = write(tmp_path, MINIMAL.replace("  owner: {sv: [dokumentägare], en: [owner]}\n", twice))
     proc = govcheck("rules", "validate", str(path))
     assert proc.returncode == 2
-    assert re.search(r"pack\.yaml:9: key 'en' is given twice in one mapping \(first on line 7\)", proc.stderr), proc.stderr
+    found = re.search(r"pack\.yaml:9: key 'en' is given twice in one mapping \(first on line 7\)", proc.stderr)
+    assert found, proc.stderr
 
 
 def test_yes_and_no_stay_words(tmp_path: Path) -> None:
