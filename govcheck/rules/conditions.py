@@ -36,7 +36,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import zip_longest
@@ -98,6 +98,7 @@ class Context:
     _lead_items: dict[int, list[object]] | None = None  # lead-in block -> the units it shares with its items
     _unit_maps: dict[str, _Units] = field(default_factory=dict)  # scope -> sentence -> its units
     _steps: tuple[dict[int, int], list[tuple[int, list[int]]]] | None = None  # see `_steps`
+    _asides: dict[int, list[int]] = field(default_factory=dict)  # sentence -> tokens inside asides
     # The context a variant was made from: what reads the same in every reading and is worked out on
     # first use (dates, steps, lead-ins, tables, empty headings) is asked of it, so that a variant made
     # before the base needed them does not work them out a second time.
@@ -110,7 +111,7 @@ class Context:
                         as_of=self.as_of, signals=self.signals, tables=self.tables, negation=self.negation,
                         reading=reading)
         for name in ("_clauses", "_agent_clauses", "_sections", "_merged", "_cue_clauses", "_polarity",
-                     "_finds", "_fixed", "_unit_maps"):
+                     "_finds", "_fixed", "_unit_maps", "_asides"):
             setattr(other, name, getattr(self, name))
         other._base = self._base or self
         other._cues, other._headings = self.cue_hits(), self._heading_index()
@@ -422,6 +423,20 @@ class Context:
             memo = self._polarity[id(spans)] = (spans, positive, negated)
         return memo[2] if want_negated else memo[1]
 
+    def aside_tokens(self, si: int) -> list[int]:
+        """Tokens inside the sentence's asides, ascending: a bracket, or an agent's channel between commas
+        (", through the District Medical Officer,", ", genom sin förvaltning,")."""
+        found = self._asides.get(si)
+        if found is None:
+            text = self.index.sentences[si]
+            spans = [m.span() for m in _ASIDE_SPAN.finditer(text)] if ("(" in text or "," in text) else []
+            found = []
+            if spans:
+                starts = self.index.offsets(si)[0]
+                found = [i for i, st in enumerate(starts) if any(a < st < b for a, b in spans)]
+            self._asides[si] = found
+        return found
+
     def clause_cues(self, si: int) -> dict[int, object] | None:
         """The sentence's negation cues by clause (see `_cue_clauses`); None when it has none."""
         found = self._cue_clauses.get(si, _UNKNOWN)
@@ -594,6 +609,10 @@ _BRACKET_TAIL = re.compile(r"[^()]*\)\W*$")  # the rest of a sentence is a brack
 # frågor är inte färdigberedda, framför allt hur kostnaderna ska fördelas" defers the costs too
 # A short aside between commas that qualifies its clause without starting another: "if any", "where
 # applicable", "as needed", "i förekommande fall", "om möjligt"
+# An aside a `within` distance does not count (Context.aside_tokens): a bracket, or an agent's channel
+# between commas.
+_ASIDE_SPAN = re.compile(r"\([^()]{1,80}\)|,\s*(?i:through|via|genom|acting\s+through|represented\s+by|by\s+way\s+of)"
+                         r"\b[^,;()]{1,80},")
 _ASIDE = re.compile(r"(?i),\s*(?:if\s+any|if\s+(?:needed|necessary|possible|required)|"
                     r"where\s+(?:applicable|appropriate|relevant|possible|needed|necessary|required)|"
                     r"as\s+(?:appropriate|needed|required|necessary)|"
@@ -897,7 +916,7 @@ class Together(Condition):
         out = _collect(results, lambda si, spans: spans if any(u in common for u in units[si]) else [])
         if within is not None and scope == "sentence":
             # a sentence holding every part keeps them close; parts met across a lead-in and its list do not
-            out = {si: sp for si, sp in out.items() if self._close(results, si)
+            out = {si: sp for si, sp in out.items() if self._close(ctx, results, si)
                    or any(isinstance(u, tuple) and u in common for u in units[si])}
         return out
 
@@ -931,9 +950,24 @@ class Together(Condition):
             return {}
         return _collect(results, lambda si, spans: [sp for sp in spans if any(u in common for u in units(si, sp))])
 
-    def _close(self, results: list[Hits], si: int) -> bool:
+    def _close(self, ctx: Context, results: list[Hits], si: int) -> bool:
+        """Are the parts within `within` words of the first part? Words of an aside between them are not
+        counted: in "The Ministry of Health, through the District Medical Officer, is responsible for ..."
+        the ministry stands as near its duty as without the aside."""
         first = results[0].get(si, [])
-        return any(all(any(abs(b[0] - a[0]) <= self.within for b in h.get(si, [])) for h in results[1:]) for a in first)
+        within = self.within
+        aside = ctx.aside_tokens(si)
+
+        def near(a: int, b: int) -> bool:
+            d = abs(b - a)
+            if d <= within:
+                return True
+            if not aside:
+                return False
+            lo, hi = (a, b) if a < b else (b, a)
+            return d - (bisect_left(aside, hi) - bisect_right(aside, lo)) <= within
+
+        return any(all(any(near(a[0], b[0]) for b in h.get(si, [])) for h in results[1:]) for a in first)
 
 
 def _collect(results: list[Hits], keep) -> Hits:
