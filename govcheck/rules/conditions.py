@@ -609,14 +609,14 @@ _BRACKET_TAIL = re.compile(r"[^()]*\)\W*$")  # the rest of a sentence is a brack
 # frågor är inte färdigberedda, framför allt hur kostnaderna ska fördelas" defers the costs too
 # A short aside between commas that qualifies its clause without starting another: "if any", "where
 # applicable", "as needed", "i förekommande fall", "om möjligt"
-# An aside a `within` distance does not count (Context.aside_tokens): a bracket, or an agent's channel
-# between commas.
-_ASIDE_SPAN = re.compile(r"\([^()]{1,80}\)|,\s*(?i:through|via|genom|acting\s+through|represented\s+by|by\s+way\s+of)"
-                         r"\b[^,;()]{1,80},")
 _ASIDE = re.compile(r"(?i),\s*(?:if\s+any|if\s+(?:needed|necessary|possible|required)|"
                     r"where\s+(?:applicable|appropriate|relevant|possible|needed|necessary|required)|"
                     r"as\s+(?:appropriate|needed|required|necessary)|"
                     r"om\s+möjligt|vid\s+behov|i\s+förekommande\s+fall|om\s+sådana\s+finns|där\s+det\s+behövs)\s*,")
+# An aside a `within` distance does not count (Context.aside_tokens): a bracket, or an agent's channel
+# between commas.
+_ASIDE_SPAN = re.compile(r"\([^()]{1,80}\)|,\s*(?i:through|via|genom|acting\s+through|represented\s+by|by\s+way\s+of)"
+                         r"\b[^,;()]{1,80},")
 _APPOSITIVE = frozenset({"framför", "särskilt", "exempelvis", "especially", "particularly", "notably", "including",
                          "inklusive"})
 # Words that open a condition: its own negation ("om ... inte fungerar") negates only the condition
