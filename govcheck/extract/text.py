@@ -202,10 +202,8 @@ def _plain(lines: list[str]) -> list[Block]:
             _NUMBERED.match(line) or line.startswith((" ", "\t")) for line in lines):
         # consecutive numbered lines, each item's wrapped lines indented under it: an ordered list
         return _list_items(lines)
-    if len(lines) > 1 and all(_LABEL_FIELD.match(line.strip()) and line.strip()[0].isupper() for line in lines):
-        # "Owner: X" / "Date: Y" on lines of their own; a lower-case "review: August 2027" continues
-        # the line above it ("... Next" wrapped), it is no field of its own
-        return [Block(text=line.strip(), kind="paragraph") for line in lines]
+    # "Owner: X" / "Date: Y" on lines of their own are split into fields for every format alike by
+    # normalize.split_field_lines
     return [Block(text="\n".join(lines), kind="paragraph")]
 
 
