@@ -181,7 +181,9 @@ def split_field_lines(blocks: list[Block]) -> list[Block]:
     lines, and a value wrapped onto a second line hides that they are fields. Read as one sentence,
     the owner named in one field became the body that adopted the document in another. A line that is
     no field continues the field above it (a wrapped value); the paragraph is split only when it opens
-    with a field and at least half of its lines are fields, so hard-wrapped prose stays whole.
+    with a field and at least half of its lines are fields, so hard-wrapped prose stays whole. One
+    opening line that is no field stands on its own ("Version 2.0, approved March 2025" over
+    "Document owner: ..."): the record of a decision above the owner's field is not the owner's.
     """
     out: list[Block] = []
     for b in blocks:
@@ -190,10 +192,12 @@ def split_field_lines(blocks: list[Block]) -> list[Block]:
             continue
         lines = [ln.strip() for ln in b.text.split("\n") if ln.strip()]
         starts = [bool(_FIELD_LINE.match(ln)) and ln[0].isupper() for ln in lines]
-        if not starts or not starts[0] or sum(starts) < 2 or 2 * sum(starts) < len(lines):
+        lead = 0 if not starts or starts[0] else 1  # one opening line that is no field
+        if sum(starts) < 2 or lead >= len(starts) or not starts[lead] or 2 * sum(starts) < len(lines) - lead:
             out.append(b)
             continue
-        fields: list[list[str]] = []
+        fields: list[list[str]] = [[lines[0]]] if lead else []
+        lines, starts = lines[lead:], starts[lead:]
         for ln, start in zip(lines, starts, strict=True):
             if start:
                 fields.append([ln])

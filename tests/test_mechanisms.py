@@ -224,3 +224,20 @@ def test_a_field_list_with_a_wrapped_value_is_read_field_by_field(tmp_path: Path
     assert decided["outcome"] == "partial", decided
     assert "Fastställd: 2023-11-20" in quotes(decided)
     assert report["plan.txt", "decision-body"]["outcome"] == "not_met", report["plan.txt", "decision-body"]
+
+
+def test_a_record_of_approval_over_an_owner_field_stands_apart(tmp_path: Path) -> None:
+    """"Version 2.0, approved March 2025" with "Document owner: Head of Children ..." on the next line (a
+    markdown hard break): read as one sentence the owner became the body that approved the pathway
+    (decision-body met). The opening line that is no field stands on its own: approved, by no one named."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "pathway.md").write_text(
+        "# Joint pathway for children's emotional wellbeing\n\n"
+        "Version 2.0, approved March 2025  \n"
+        "Document owner: Head of Children, Families and Justice  \n"
+        "Next review due: March 2027\n\n"
+        "The school nurse refers to CAMHS with the parents' consent.\n", encoding="utf-8")
+    decided = cells(scan(folder))["pathway.md", "decision-body"]
+    assert decided["outcome"] == "partial", decided
+    assert "Version 2.0, approved March 2025" in quotes(decided).split(" | "), decided
