@@ -9,6 +9,9 @@ holds when it has hits; the hits are the evidence. Conditions (one operator key 
                   positive; a heading's positive match is dropped when the text under it denies
                   the same terms ("Uppföljning" over "Ingen uppföljning görs")
         unless: SIGNAL | [SIGNAL, ...] drop sentences where one of these also matches ("ersattes av")
+        not_inside: SIGNAL | [SIGNAL, ...]  drop only the matches that lie inside a match of these: the
+                  party a task goes to ("remiss till BUP") is not the one that takes it on, while the
+                  subject of the same sentence ("Barnhälsovården ansvarar för ...") still counts
         in_section / outside_section: SIGNAL   the heading path must (not) match
         in_table: true | header | first_column   only sentences of table cells (a row read with its
                                        headers), of a table's first row, or of its first column
@@ -755,6 +758,7 @@ class Find(Condition):
     path: str = ""
     in_table: bool | str = False
     stated: bool = False
+    not_inside: tuple[str, ...] = ()
 
     def _terms(self, ctx: Context) -> list[Term]:
         if isinstance(self.terms, str):
@@ -768,7 +772,7 @@ class Find(Condition):
         # (On the 200-document sample 3,106 of 22,957 evaluations were such repeats.)
         terms = self._terms(ctx)
         key = (id(terms), self.polarity, self.unless, self.in_section, self.outside_section, self.in_table,
-               self.stated)
+               self.stated, self.not_inside)
         memo = ctx._finds.get(key)
         if memo is None or memo[0] is not terms:  # (the memo holds the list: its id stays its own)
             memo = ctx._finds[key] = (terms, self._eval(ctx, terms, self.polarity))
@@ -784,6 +788,11 @@ class Find(Condition):
             for name in (self.unless,) if isinstance(self.unless, str) else self.unless:
                 bad = ctx.merged(ctx.signals.get(name, _NO_TERMS))
                 hits = {si: sp for si, sp in hits.items() if si not in bad}
+        for name in self.not_inside:
+            outer = ctx.merged(ctx.signals.get(name, _NO_TERMS))
+            hits = {si: kept for si, sp in hits.items()
+                    if (kept := sp if si not in outer else
+                        [a for a in sp if not any(o[0] <= a[0] and a[1] <= o[1] for o in outer[si])])}
         if self.in_section or self.outside_section:
             hits = {si: sp for si, sp in hits.items() if self._section_ok(ctx, si)}
         if self.in_table:
@@ -1356,7 +1365,7 @@ def compile_condition(spec: object, path: str, signals: set[str], tables: set[st
 
 def _compile_op(spec: dict, op: str, path: str, signals: set[str], tables: set[str], langs: list[str]) -> Condition:
     allowed = {
-        "find": {"find", "polarity", "unless", "in_section", "outside_section", "in_table", "stated"},
+        "find": {"find", "polarity", "unless", "not_inside", "in_section", "outside_section", "in_table", "stated"},
         "together": {"together", "scope", "within"},
         "all": {"all"}, "any": {"any"}, "not": {"not"},
         "count": {"count", "at_least"},
@@ -1391,12 +1400,15 @@ def _compile_op(spec: dict, op: str, path: str, signals: set[str], tables: set[s
         if polarity not in ("positive", "any", "negated"):
             raise RuleError(f"{path}.polarity: must be positive, any or negated")
         unless = spec.get("unless")
+        inside = spec.get("not_inside")
+        inside = inside if isinstance(inside, list) else [inside] if inside else []
         return Find(terms, polarity,
                     tuple(signal_ref(u, "unless") or "" for u in unless) if isinstance(unless, list)
                     else signal_ref(unless, "unless"),
                     signal_ref(spec.get("in_section"), "in_section"),
                     signal_ref(spec.get("outside_section"), "outside_section"), path,
-                    in_table=_in_table(spec, path), stated=_flag(spec, "stated", path))
+                    in_table=_in_table(spec, path), stated=_flag(spec, "stated", path),
+                    not_inside=tuple(signal_ref(n, "not_inside") or "" for n in inside))
     if op == "together":
         scope = spec.get("scope", "sentence")
         if scope not in SCOPES:
