@@ -784,6 +784,7 @@ class Find(Condition):
             return {}
         empty = ctx.empty_headings()
         hits = {si: merged[si] for si in sorted(merged) if ctx.sentence_block[si] not in empty}  # document order
+        found = hits
         if self.unless:
             for name in (self.unless,) if isinstance(self.unless, str) else self.unless:
                 bad = ctx.merged(ctx.signals.get(name, _NO_TERMS))
@@ -809,7 +810,7 @@ class Find(Condition):
                 if ok:
                     kept[si] = ok
             if not want_negated:
-                kept = {si: sp for si, sp in kept.items() if not _denied_heading(ctx, si, hits, kept)}
+                kept = {si: sp for si, sp in kept.items() if not _denied_heading(ctx, si, found, kept)}
             hits = kept
         return hits
 
@@ -823,7 +824,9 @@ class Find(Condition):
 def _denied_heading(ctx: Context, si: int, found: Hits, positive: Hits) -> bool:
     """A heading is a label, not a claim: "Uppföljning" over "Ingen uppföljning görs" says no
     follow-up is done. A heading's match counts only when the text under it does not deny the same
-    terms (some match there, none of them positive)."""
+    terms (some match there, none of them positive). `found` holds the matches before `unless`: a
+    section whose every match is of what the find sets aside ("Uppföljning" over "Specialpedagogen
+    följer upp elevens anpassningar", one pupil's follow-up) labels that, not what the find asks."""
     block = ctx.blocks[ctx.sentence_block[si]]
     if block.kind != "heading":
         return False
