@@ -193,7 +193,7 @@ def split_field_lines(blocks: list[Block]) -> list[Block]:
         lines = [ln.strip() for ln in b.text.split("\n") if ln.strip()]
         starts = [bool(_FIELD_LINE.match(ln)) and ln[0].isupper() for ln in lines]
         lead = 0 if not starts or starts[0] else 1  # one opening line that is no field
-        if sum(starts) < 2 or lead >= len(starts) or not starts[lead] or 2 * sum(starts) < len(lines) - lead:
+        if sum(starts) < 2 or not starts[lead] or 2 * sum(starts) < len(lines) - lead:
             out.append(b)
             continue
         fields: list[list[str]] = [[lines[0]]] if lead else []

@@ -752,7 +752,7 @@ def merge(parts: list[Hits]) -> Hits:
 class Find(Condition):
     terms: dict[str, list[Term]] | str  # per language, or a signal name
     polarity: str = "positive"
-    unless: str | tuple[str, ...] | None = None
+    unless: tuple[str, ...] = ()
     in_section: str | None = None
     outside_section: str | None = None
     path: str = ""
@@ -785,15 +785,12 @@ class Find(Condition):
         empty = ctx.empty_headings()
         hits = {si: merged[si] for si in sorted(merged) if ctx.sentence_block[si] not in empty}  # document order
         found = hits
-        if self.unless:
-            for name in (self.unless,) if isinstance(self.unless, str) else self.unless:
-                bad = ctx.merged(ctx.signals.get(name, _NO_TERMS))
-                hits = {si: sp for si, sp in hits.items() if si not in bad}
+        for name in self.unless:
+            bad = ctx.merged(ctx.signals.get(name, _NO_TERMS))
+            hits = {si: sp for si, sp in hits.items() if si not in bad}
         for name in self.not_inside:
             outer = ctx.merged(ctx.signals.get(name, _NO_TERMS))
-            hits = {si: kept for si, sp in hits.items()
-                    if (kept := sp if si not in outer else
-                        [a for a in sp if not any(o[0] <= a[0] and a[1] <= o[1] for o in outer[si])])}
+            hits = {si: kept for si, sp in hits.items() if (kept := _outside(sp, outer.get(si)))}
         if self.in_section or self.outside_section:
             hits = {si: sp for si, sp in hits.items() if self._section_ok(ctx, si)}
         if self.in_table:
@@ -819,6 +816,13 @@ class Find(Condition):
         if self.in_section and (row is None or row not in ctx.section_rows(self.in_section)):
             return False
         return not (self.outside_section and row is not None and row in ctx.section_rows(self.outside_section))
+
+
+def _outside(spans: list[Span], outer: list[Span] | None) -> list[Span]:
+    """The spans that do not lie inside one of `outer` (a find's `not_inside`)."""
+    if not outer:
+        return spans
+    return [a for a in spans if not any(o[0] <= a[0] and a[1] <= o[1] for o in outer)]
 
 
 def _denied_heading(ctx: Context, si: int, found: Hits, positive: Hits) -> bool:
@@ -1402,16 +1406,16 @@ def _compile_op(spec: dict, op: str, path: str, signals: set[str], tables: set[s
         polarity = spec.get("polarity", "positive")
         if polarity not in ("positive", "any", "negated"):
             raise RuleError(f"{path}.polarity: must be positive, any or negated")
-        unless = spec.get("unless")
-        inside = spec.get("not_inside")
-        inside = inside if isinstance(inside, list) else [inside] if inside else []
-        return Find(terms, polarity,
-                    tuple(signal_ref(u, "unless") or "" for u in unless) if isinstance(unless, list)
-                    else signal_ref(unless, "unless"),
+        def signals_of(key: str) -> tuple[str, ...]:  # SIGNAL or [SIGNAL, ...]
+            value = spec.get(key)
+            names = value if isinstance(value, list) else [value] if value else []
+            return tuple(signal_ref(v, key) or "" for v in names)
+
+        return Find(terms, polarity, signals_of("unless"),
                     signal_ref(spec.get("in_section"), "in_section"),
                     signal_ref(spec.get("outside_section"), "outside_section"), path,
                     in_table=_in_table(spec, path), stated=_flag(spec, "stated", path),
-                    not_inside=tuple(signal_ref(n, "not_inside") or "" for n in inside))
+                    not_inside=signals_of("not_inside"))
     if op == "together":
         scope = spec.get("scope", "sentence")
         if scope not in SCOPES:
