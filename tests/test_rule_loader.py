@@ -52,13 +52,15 @@ def test_minimal_pack_loads(tmp_path: Path) -> None:
         (("      find: owner\n", "      sometimes: owner\n"), 12, "expected exactly one of"),
         (("      find: owner\n", "      find: owner\n      unless: [owner, nobody]\n"), 13, "signal 'nobody'"),
         (("      find: owner\n", "      find: owner\n      not_inside: nobody\n"), 13, "signal 'nobody'"),
+        (("      find: owner\n", "      find: owner\n      outside_section: [owner, nobody]\n"), 13, "signal 'nobody'"),
         (("      find: owner\n", "      find: owner\n      in_table: sometimes\n"), 13, "in_table: must be"),
         (("      find: owner\n", "      find: owner\n      stated: maybe\n"), 13, "stated: must be true or false"),
         (("      find: owner\n", "      sequence: 1\n"), 12, "a number of steps, 2 or more"),
         (("signals:\n", "aliases: [nobody]\nsignals:\n"), 5, "aliases[0]: undefined signal 'nobody'"),
     ],
     ids=["unknown-key", "undefined-signal", "bad-regex", "lookahead-not-linear", "bad-scope", "unknown-operator",
-         "undefined-unless-in-list", "undefined-not-inside", "bad-in-table", "bad-stated", "bad-sequence",
+         "undefined-unless-in-list", "undefined-not-inside", "undefined-outside-section-in-list",
+         "bad-in-table", "bad-stated", "bad-sequence",
          "undefined-alias"],
 )
 def test_errors_name_file_line_and_path(tmp_path: Path, edit: tuple[str, str], line: int, needle: str) -> None:

@@ -12,7 +12,8 @@ holds when it has hits; the hits are the evidence. Conditions (one operator key 
         not_inside: SIGNAL | [SIGNAL, ...]  drop only the matches that lie inside a match of these: the
                   party a task goes to ("remiss till BUP") is not the one that takes it on, while the
                   subject of the same sentence ("Barnhälsovården ansvarar för ...") still counts
-        in_section / outside_section: SIGNAL   the heading path must (not) match
+        in_section: SIGNAL             the heading path must match
+        outside_section: SIGNAL | [SIGNAL, ...]   the heading path must match none of these
         in_table: true | header | first_column   only sentences of table cells (a row read with its
                                        headers), of a table's first row, or of its first column
         stated: true                   only sentences of the text, not of headings, titles, running
@@ -754,7 +755,7 @@ class Find(Condition):
     polarity: str = "positive"
     unless: tuple[str, ...] = ()
     in_section: str | None = None
-    outside_section: str | None = None
+    outside_section: tuple[str, ...] = ()
     path: str = ""
     in_table: bool | str = False
     stated: bool = False
@@ -815,7 +816,7 @@ class Find(Condition):
         row = ctx.heading_row(si)
         if self.in_section and (row is None or row not in ctx.section_rows(self.in_section)):
             return False
-        return not (self.outside_section and row is not None and row in ctx.section_rows(self.outside_section))
+        return row is None or not any(row in ctx.section_rows(name) for name in self.outside_section)
 
 
 def _outside(spans: list[Span], outer: list[Span] | None) -> list[Span]:
@@ -1413,7 +1414,7 @@ def _compile_op(spec: dict, op: str, path: str, signals: set[str], tables: set[s
 
         return Find(terms, polarity, signals_of("unless"),
                     signal_ref(spec.get("in_section"), "in_section"),
-                    signal_ref(spec.get("outside_section"), "outside_section"), path,
+                    signals_of("outside_section"), path,
                     in_table=_in_table(spec, path), stated=_flag(spec, "stated", path),
                     not_inside=signals_of("not_inside"))
     if op == "together":

@@ -917,6 +917,8 @@ _ABBREV_MEANS = re.compile(
     r"[\"“”'‘’]([A-ZÅÄÖ][A-Za-zÅÄÖåäö]{1,7})[\"“”'‘’]\s+(?:means|refers\s+to|avser|betyder|står\s+för)\s+"
     r"(?:an?\s+|the\s+)?((?:[\w'’-]+\s+){0,8}[\w'’-]+)")
 _CORPORATE = frozenset("inc ltd llc plc lp ab co corp".split())
+# the word that introduces a name's number ("School District No. 27", "Skolområde nr 4"): part of the code
+_NUMBER_MARK = frozenset("no nr number nummer".split())
 _ABBREV_SKIP = frozenset("and of for the in on with to och för i på med av inom & -".split())
 # 'Cascade Falls School District 12J (the "District")', 'Riverside Community Health Center, Inc., a
 # federally qualified health center ("Riverside")': a short name defined in brackets for the words before
@@ -1112,8 +1114,9 @@ class Index:
             own_at = (si, self._char_span_to_tokens(si, own, own + len(abbr))[0])
             a, b = self._char_span_to_tokens(si, start, end)
             words = self.words[si]
-            while b - 1 > a and (any(c.isdigit() for c in words[b - 1]) or words[b - 1] in _CORPORATE):
-                b -= 1  # "School District 12J", "Health Center, Inc.": the head stands before the code
+            while b - 1 > a and (any(c.isdigit() for c in words[b - 1]) or words[b - 1] in _CORPORATE
+                                 or words[b - 1] in _NUMBER_MARK):
+                b -= 1  # "School District No. 12J", "Health Center, Inc.": the head stands before the code
             at = [(sj, ti, ti + len(ps)) for sj, ti in where[ps]
                   if (sj, ti) != own_at and not (sj == si and a <= ti < b)]
             if at:
