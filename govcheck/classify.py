@@ -50,7 +50,16 @@ def _words(text: str) -> list[str]:
 
 @lru_cache(maxsize=4096)
 def _phrase(phrase: str) -> tuple[str, ...]:
-    return tuple(_words(phrase))
+    """The phrase's words; "*plan" (one word) stays marked: only the head of a compound matches it."""
+    words = _words(phrase)
+    if len(words) == 1 and phrase.strip().startswith("*"):
+        return (COMPOUND + words[0],)
+    return tuple(words)
+
+
+# The mark of a type word that counts only as the head of a compound: "*plan" is "Krisplan", "Elevhälsoplan",
+# not the plain word "plan", which names the thing a "Rutin: samordnad individuell plan" is about
+COMPOUND = "*"
 
 
 def _match_at(words: list[str], i: int, phrase: tuple[str, ...]) -> bool:
@@ -60,6 +69,10 @@ def _match_at(words: list[str], i: int, phrase: tuple[str, ...]) -> bool:
     for k, part in enumerate(phrase):
         w = words[i + k]
         last = k == len(phrase) - 1
+        if part[:1] == COMPOUND:
+            head = part[1:]
+            at = w.rfind(head)
+            return at > 0 and len(w) - at - len(head) <= 3  # "krisplan", "elevhälsoplanen"; not "plan"
         if w == part or (w.startswith(part) and len(w) - len(part) <= 3):  # inflection: riktlinjer
             continue
         if last and len(phrase) == 1 and len(part) >= 4 and part in w and w.find(part) > 0:
@@ -76,9 +89,9 @@ def find_type(text: str, vocab: dict[str, list[str]]) -> tuple[int, str] | None:
     for doc_type, phrases in vocab.items():
         for phrase in phrases:
             parts = _phrase(phrase)
-            if not parts or any(part not in joined for part in parts):
+            if not parts or any(part.lstrip(COMPOUND) not in joined for part in parts):
                 continue  # every way of matching needs each part inside some word
-            first = parts[0]
+            first = parts[0].lstrip(COMPOUND)
             # (every way _match_at accepts a word has the phrase's first part inside it: the other
             # positions are passed over without a call)
             for i in range(len(words)):
@@ -107,7 +120,7 @@ def type_alternatives(
             continue
         phrases = [parts for parts in map(_phrase, langs.get(lang, [])) if parts]
         for words in words_of:
-            if any(parts[0] in words[i] and _match_at(words, i, parts)
+            if any(parts[0].lstrip(COMPOUND) in words[i] and _match_at(words, i, parts)
                    for parts in phrases for i in range(min(len(words), 4))):
                 found.append(doc_type)
                 break

@@ -25,6 +25,10 @@ def test_language_swedish_and_english() -> None:
         ("Riktlinje för samordnad individuell plan (SIP)", "sv", "guideline"),
         ("Samverkansrutin för SIP i Sjöhamn", "sv", "routine"),
         ("Handlingsplan för psykisk hälsa 2025", "sv", "action-plan"),
+        # a compound headed by "plan" is a plan; the plain word after a colon is what a routine is about
+        ("Krisplan för förskola och skola vid allvarliga händelser", "sv", "action-plan"),
+        ("Elevhälsoplanen 2026–2028", "sv", "action-plan"),
+        ("Rutin: samordnad individuell plan (SIP) mellan BUP och elevhälsan", "sv", "routine"),
         ("Uppdragsbeskrivning för samverkansgruppen", "sv", "mandate"),
         ("Joint Working Protocol between the Council and NHS Fife", "en", "agreement"),
         ("Child's Plan Guidance for Practitioners", "en", "guideline"),

@@ -715,6 +715,8 @@ def test_text_structure_from_layout(tmp_path):
         ("3. Syfte och mål", 1),
         ("5.1 Barnets rättigheter", 2),
         ("2.3.1 Kontaktvägar", 3),
+        ("§ 4 Mål", 1),
+        ("§ 12", None),
         ("Bakgrund", 1),
         ("Beslutad av:", None),
         ("Parterna ska följa upp överenskommelsen.", None),

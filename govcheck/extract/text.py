@@ -115,6 +115,8 @@ def read_text(path: Path, declared: str | None = None) -> tuple[str, str]:
 # --- structure from layout -------------------------------------------------------------------------------
 
 _NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){0,5})\.?\s+(?=\S)")
+# a section numbered as agreements and statutes do: "§ 4 Mål", "§ 12 Tvister"
+_SECTION_SIGN = re.compile(r"^\s*§\s*\d{1,3}[a-z]?\s+(?=\S)")
 _BULLET = re.compile(r"^\s*(?:[-*•–·▪◦]|\(?[0-9a-zA-Z]{1,2}\))\s+\S")
 _BULLET_GLYPH = re.compile(r"^\s*[-*•–·▪◦]\s+")
 _UNDERLINE = re.compile(r"^\s*(=+|-+)\s*$")
@@ -221,7 +223,7 @@ def _list_items(lines: list[str]) -> list[Block]:
 def heading_level(line: str) -> int | None:
     """Level of a stand-alone line that reads as a heading, or None.
 
-    "3. Syfte och mål" -> 1, "5.1 Barnets rättigheter" -> 2; an unnumbered short line that starts with a
+    "3. Syfte och mål" -> 1, "5.1 Barnets rättigheter" -> 2, "§ 4 Mål" -> 1; an unnumbered short line that starts with a
     capital and does not end like a sentence (or is a short question) -> 1. Dates, signatures' "Ort och
     datum" fields and bullets are not headings.
     """
@@ -238,6 +240,9 @@ def heading_level(line: str) -> int | None:
         if not rest[:1].isalpha():
             return None
         return min(m.group(1).count(".") + 1, 6)
+    m = _SECTION_SIGN.match(s)
+    if m:
+        return 1 if s[m.end() :][:1].isalpha() else None
     if not s[0].isalpha() or not s[0].isupper() or len(s.split()) > 12:
         return None
     if _LABEL_FIELD.match(s):
