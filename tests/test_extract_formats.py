@@ -717,6 +717,8 @@ def test_text_structure_from_layout(tmp_path):
         ("2.3.1 Kontaktvägar", 3),
         ("§ 4 Mål", 1),
         ("§ 12", None),
+        ("Version 1.2 – approved 12/09/2024", None),
+        ("Reviderad 2025-03-01", None),
         ("Bakgrund", 1),
         ("Beslutad av:", None),
         ("Parterna ska följa upp överenskommelsen.", None),

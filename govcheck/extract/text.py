@@ -128,6 +128,9 @@ _OPEN_ENDINGS = frozenset(
     "shall will must should may can to and or of for with by the a an that which".split()
 )
 _DATE_OR_NUMBER = re.compile(r"^[\d\s./:\-–§]+$")
+# a full numeric date makes a line a stamp ("Version 1.2 – approved 12/09/2024", "Reviderad 2025-03-01"), not
+# a heading: a heading that is empty above the next one would hide it from the rules
+_NUMERIC_DATE = re.compile(r"\b(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d|(?:19|20)\d\d-\d{1,2}-\d{1,2})\b")
 HEADING_MAX = 80
 _LABEL_FIELD = re.compile(r"^[^\W\d][\w ]{0,29}:\s+\S")
 TITLE_MAX = 300
@@ -244,6 +247,8 @@ def heading_level(line: str) -> int | None:
     if m:
         return 1 if s[m.end() :][:1].isalpha() else None
     if not s[0].isalpha() or not s[0].isupper() or len(s.split()) > 12:
+        return None
+    if _NUMERIC_DATE.search(s):
         return None
     if _LABEL_FIELD.match(s):
         return None  # "Owner: Head of Inclusion Services" is a field of the document, not a heading
