@@ -65,16 +65,36 @@ def test_every_graded_cell_says_whether_it_needs_review(tmp_path: Path) -> None:
         assert r["review"] == bool(r["review_reasons"])
 
 
-def test_a_cell_that_rests_on_its_scope_is_flagged_with_the_reason(tmp_path: Path) -> None:
-    # The region's and the municipality's responsibilities stand in one section but the
-    # municipality's party and its duty are in different sentences: partial, and a person should look.
+def test_a_not_met_that_a_wider_scope_would_raise_is_flagged_with_the_reason(tmp_path: Path) -> None:
+    # The decision and its date stand in two paragraphs of one section: not met as written, and a
+    # person should look, since read as one passage they record a decision.
+    folder = write(tmp_path, "rutin.md", "# Rutin\n\n## Beslut\n\nInnehållet är fastställt.\n\n"
+                   "Det skedde den 12 mars 2025.\n")
+    decision = cell(scan(folder), "decision-body")
+    assert decision["outcome"] == "not_met"
+    assert decision["review"] is True
+    assert any("samma avsnitt" in r for r in decision["review_reasons"])  # in the document's language
+
+
+def test_a_partial_that_a_wider_scope_would_raise_is_not_flagged_for_it(tmp_path: Path) -> None:
+    # The municipality's party and its duty stand in different sentences of one section: partial. On first
+    # contact with nine sets no partial flagged only for this was wrong, so it is no reason.
     folder = write(tmp_path, "avtal.md", "# Överenskommelse\n\n## Ansvar\n\n"
                    "Regionen ansvarar för barn- och ungdomspsykiatrin.\n\n"
                    "Kommunen har flera verksamheter i varje del av länet. Dessa ansvarar för stödet i vardagen.\n")
     principals = cell(scan(folder), "responsibility-principals")
     assert principals["outcome"] == "partial"
-    assert principals["review"] is True
-    assert any("samma avsnitt" in r for r in principals["review_reasons"])  # in the document's language
+    assert not any("samma avsnitt" in r for r in principals["review_reasons"])
+
+
+def test_a_met_whose_parts_stand_in_different_sentences_is_flagged(tmp_path: Path) -> None:
+    # Consent in one sentence, the channel in the next: met, but only read as one passage.
+    folder = write(tmp_path, "rutin.md", "# Rutin för överlämning\n\n## Arbetsgång\n\n"
+                   "Samtycke inhämtas från vårdnadshavarna. Uppgifterna skickas sedan via säker e-post till elevhälsan.\n")
+    transfer = cell(scan(folder), "information-transfer")
+    assert transfer["outcome"] == "met"
+    assert transfer["review"] is True
+    assert any("närmare varandra" in r for r in transfer["review_reasons"])
 
 
 def test_a_clear_cell_is_not_flagged(tmp_path: Path) -> None:

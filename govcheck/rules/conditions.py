@@ -55,9 +55,14 @@ SCOPES = ("clause", "sentence", "row", "block", "section", "document")
 READINGS: dict[str, dict[str, str]] = {
     # together: scope widened one step (clause -> row, sentence -> block, row and block -> section)
     "scope": {"en": "parts in the same section counted as together", "sv": "delar i samma avsnitt räknas som samlade"},
+    # together: scope narrowed one step (section -> block, block -> sentence, sentence and row -> clause)
+    "narrow": {"en": "its parts had to stand closer together (in one sentence, not one passage)",
+               "sv": "delarna måste stå närmare varandra (i en mening, inte ett stycke)"},
 }
 _WIDER = {"clause": "row", "sentence": "block", "row": "section", "block": "section", "section": "document",
           "document": "document"}
+_NARROWER = {"document": "section", "section": "block", "block": "sentence", "sentence": "clause", "row": "clause",
+             "clause": "clause"}
 LABEL_KINDS = frozenset({"heading", "title", "header", "footer"})  # blocks that label text, not state it
 
 
@@ -918,6 +923,8 @@ class Together(Condition):
         scope, within = self.scope, self.within
         if "scope" in ctx.reading:
             scope, within = _WIDER[scope], None
+        elif "narrow" in ctx.reading:
+            scope = _NARROWER[scope]
         if scope == "clause":
             return self._in_clause(ctx, results)
         units = ctx.unit_map(scope)
@@ -1028,7 +1035,7 @@ def readings_that_matter(cond: Condition | None) -> set[str]:
     while todo:
         c = todo.pop()
         if isinstance(c, Together):
-            out.add("scope")
+            out.update(("scope", "narrow"))
             break
         elif isinstance(c, Not):
             todo.append(c.part)
