@@ -90,7 +90,8 @@ def test_a_partial_that_a_wider_scope_would_raise_is_not_flagged_for_it(tmp_path
 def test_a_met_whose_parts_stand_in_different_sentences_is_flagged(tmp_path: Path) -> None:
     # Consent in one sentence, the channel in the next: met, but only read as one passage.
     folder = write(tmp_path, "rutin.md", "# Rutin för överlämning\n\n## Arbetsgång\n\n"
-                   "Samtycke inhämtas från vårdnadshavarna. Uppgifterna skickas sedan via säker e-post till elevhälsan.\n")
+                   "Samtycke inhämtas från vårdnadshavarna. "
+                   "Uppgifterna skickas sedan via säker e-post till elevhälsan.\n")
     transfer = cell(scan(folder), "information-transfer")
     assert transfer["outcome"] == "met"
     assert transfer["review"] is True
