@@ -57,18 +57,19 @@ def test_minimal_pack_loads(tmp_path: Path) -> None:
         (("      find: owner\n", "      find: owner\n      stated: maybe\n"), 13, "stated: must be true or false"),
         (("      find: owner\n", "      sequence: 1\n"), 12, "a number of steps, 2 or more"),
         (("signals:\n", "aliases: [nobody]\nsignals:\n"), 5, "aliases[0]: undefined signal 'nobody'"),
+        (("signals:\n", "planned: nobody\nsignals:\n"), 5, "planned: undefined signal 'nobody'"),
     ],
     ids=["unknown-key", "undefined-signal", "bad-regex", "lookahead-not-linear", "bad-scope", "unknown-operator",
          "undefined-unless-in-list", "undefined-not-inside", "undefined-outside-section-in-list",
          "bad-in-table", "bad-stated", "bad-sequence",
-         "undefined-alias"],
+         "undefined-alias", "undefined-planned"],
 )
 def test_errors_name_file_line_and_path(tmp_path: Path, edit: tuple[str, str], line: int, needle: str) -> None:
     path = write(tmp_path, MINIMAL.replace(*edit, 1))
     with pytest.raises(RuleError) as info:
         load_pack(path)
     message = str(info.value)
-    assert message.startswith(tuple(f"{path}:{line}: {where}" for where in ("rules[0]", "signals", "aliases"))), message
+    assert message.startswith(tuple(f"{path}:{line}: {where}" for where in ("rules[0]", "signals", "aliases", "planned"))), message
     assert needle in message
 
 

@@ -101,6 +101,7 @@ class Context:
     # A reading of the rules other than the pack's own (see READINGS): how the outcome would change
     # if a scope were widened. Review flags come from it.
     reading: frozenset[str] = frozenset()
+    planned: str | None = None  # the pack's signal of what is still to be made (Pack.planned), for review
     _empty: frozenset[int] | None = None
     _tables: dict[int, list[tuple[int, int, int]]] | None = None
     _lead_ins: dict[int, int] | None = None  # block of a list item -> block of the sentence that leads into it

@@ -118,6 +118,9 @@ class Pack:
     type_signals: dict[str, dict[str, dict[str, list[Term]]]] = field(default_factory=dict)
     # signals whose names a document may abbreviate: "the Hospital Authority (HA)" makes "HA" a party
     aliases: list[str] = field(default_factory=list)
+    # a signal of what is still to be made ("ska tas fram", "will be developed"): a met one of whose parts
+    # stands only in sentences that carry it is flagged for review
+    planned: str | None = None
 
     def terms(self, lang: str | None = None) -> list[Term]:
         """Every term of the pack, in every language: signals, statute tables and terms written into
@@ -316,6 +319,9 @@ def load_pack(path: Path) -> Pack:
     for i, name in enumerate(aliases):
         if name not in signals:
             raise fail(f"aliases[{i}]", f"undefined signal {name!r}")
+    planned = data.get("planned")
+    if planned is not None and planned not in signals:
+        raise fail("planned", f"undefined signal {planned!r}")
     rates = _base_rates(path, data.get("base_rates"), fail)
     negation = list(data.get("negation", []))
     for i, cue in enumerate(negation):
@@ -324,7 +330,7 @@ def load_pack(path: Path) -> Pack:
     pack = Pack(
         id=data["id"], version=str(data["version"]), title=data["title"], languages=langs, path=path,
         doc_types=data.get("doc_types", {}), signals=signals, negation=negation, tables=tables,
-        type_signals=type_signals, aliases=aliases,
+        type_signals=type_signals, aliases=aliases, planned=planned,
     )
     ids = {spec["id"] for spec in data["rules"]}
     for rid in rates:
