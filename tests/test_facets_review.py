@@ -178,12 +178,11 @@ def test_column_headers_label_their_cells_in_docx_and_html_tables(tmp_path: Path
 
 def test_a_met_whose_part_stands_only_in_a_sentence_about_what_is_still_to_be_made_is_flagged(
         tmp_path: Path) -> None:
-    # The municipality's services are named only in a sentence that leaves their division to a routine
-    # still to be written: met as the rule reads it, but a person should look.
+    # The municipality's part stands only in a sentence about a model still to be made: met as the rule
+    # reads it, but a person should look.
     folder = write(tmp_path, "uppdrag.md", "# Uppdrag\n\n## Ansvar\n\n"
                    "Regionen ansvarar för barn- och ungdomspsykiatrin.\n\n"
-                   "Hur ansvaret i övrigt ska fördelas mellan skolan och socialtjänsten ska beskrivas i den rutin "
-                   "som ska tas fram under året.\n")
+                   "Socialtjänsten kommer att ansvara för familjestödet i den modell som ska tas fram under året.\n")
     principals = cell(scan(folder), "responsibility-principals")
     assert principals["outcome"] == "met"
     assert principals["review"] is True
