@@ -69,7 +69,8 @@ def test_errors_name_file_line_and_path(tmp_path: Path, edit: tuple[str, str], l
     with pytest.raises(RuleError) as info:
         load_pack(path)
     message = str(info.value)
-    assert message.startswith(tuple(f"{path}:{line}: {where}" for where in ("rules[0]", "signals", "aliases", "planned"))), message
+    wheres = ("rules[0]", "signals", "aliases", "planned")
+    assert message.startswith(tuple(f"{path}:{line}: {where}" for where in wheres)), message
     assert needle in message
 
 

@@ -18,6 +18,7 @@ from govcheck.rules.terms import (
     _tokens,
     _trim_edges,
     _utf8_spans,
+    abbreviations,
     compile_term,
     stem_words,
     word_matches,
@@ -421,3 +422,26 @@ def test_every_pack_regex_is_found_through_the_trimmed_prefilter_as_without_it()
                 assert indexed.find(term) == plain.find(term), term.source
                 found += bool(plain.find(term))
         assert found >= 10  # (the examples hold matches of 32 Swedish and 22 English patterns)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "short", "name"),
+    [
+        # a common noun as the short name stands for the name it heads, also across commas and a number
+        ('Between the Idaho Department of Health and Welfare, Division of Behavioral Health, Region 3 ("the '
+         'Department"), and Owyhee Bend School District No. 418 ("the District").', "department",
+         "Idaho Department of Health and Welfare"),
+        ('Between the Idaho Department of Health and Welfare, Division of Behavioral Health, Region 3 ("the '
+         'Department"), and Owyhee Bend School District No. 418 ("the District").', "district",
+         "Owyhee Bend School District"),
+        ("A partnership with Blue Ridge Behavioral Health, the regional community mental health center operating "
+         "under KRS 210.370 (the Center), for school-based services.", "center",
+         "regional community mental health center"),
+        # a proper name keeps the description it is given
+        ('Between Riverside Community Health Center, Inc., a federally qualified health center ("Riverside") '
+         "and the school.", "riverside", "a federally qualified health center"),
+    ],
+)
+def test_a_defined_short_name_stands_for_the_name_it_heads(sentence: str, short: str, name: str) -> None:
+    found = {abbr: sentence[a:b] for _, a, b, abbr, _ in abbreviations([sentence])}
+    assert found[short] == name

@@ -924,8 +924,42 @@ _ABBREV_SKIP = frozenset("and of for the in on with to och för i på med av ino
 # federally qualified health center ("Riverside")': a short name defined in brackets for the words before
 _SHORT_NAME = re.compile(
     r"\(\s*(?:the\s+|hereafter\s+|hereinafter\s+|nedan\s+|härefter\s+)?(?:called\s+|kallad\s+|kallat\s+)?"
-    r"[\"“”'‘’]([A-ZÅÄÖ][\w&.-]{1,30})[\"“”'‘’]\s*\)")
+    r"[\"“”'‘’](?:[Tt]he\s+)?([A-ZÅÄÖ][\w&.-]{1,30})[\"“”'‘’]\s*\)"
+    # unquoted, with its article: "... mental health center operating under KRS 210.370 (the Center)"
+    r"|\(\s*[Tt]he\s+([A-Z][a-z]{2,30})\s*\)")
+# the segment of a sentence a name stands in: between commas, brackets or "between"/"and" of the parties
+_SEGMENT = re.compile(r"[^,;:()]+")
 _NAME_START = re.compile(r"(?:^|[,;:(]|\b(?:between|mellan)\b)[^,;:()]*$", re.IGNORECASE)
+
+
+def _head_segment(text: str, before: int, head: str) -> tuple[int, int] | None:
+    """(start, end) of the words of the last comma-free segment before `before` in which the word `head`
+    stands, cut after that word: the name a short form like "the Department" or "the Center" is the head of
+    ("the Idaho Department of Health and Welfare", "the regional community mental health center operating
+    under ..." -> "... mental health center"). None when the word is not there."""
+    want = head.lower()
+    for seg in reversed(list(_SEGMENT.finditer(text, 0, before))):
+        words = list(TOKEN.finditer(text, seg.start(), seg.end()))
+        last = max((i for i, w in enumerate(words) if w.group().lower() == want), default=None)
+        if last is not None:
+            # the name starts after the last word that introduces a party ("between", "with", "and") and its article
+            first = max((i + 1 for i in range(last) if words[i].group().lower() in _PARTY_LEAD), default=0)
+            while first < last and words[first].group().lower() in _LEAD_WORDS:
+                first += 1
+            if first == last:
+                return None  # the word opens the name: a proper name ("Riverside"), not the head of one
+            end = len(words) - 1 if last + 1 < len(words) and words[last + 1].group().lower() in _OF else last
+            return words[first].start(), words[end].end()
+    return None
+
+
+# a head's complement runs on: "Department of Health and Welfare", "Förvaltningen för barn och unga"
+_OF = frozenset("of for för".split())
+
+
+# words a name's segment may open with that are not part of the name ("Between the Idaho Department ...")
+_LEAD_WORDS = frozenset("between and the a an with mellan och".split())
+_PARTY_LEAD = frozenset("between and with mellan och med".split())
 
 
 def _initials_fit(words: list[str], letters: str) -> int:
@@ -964,11 +998,19 @@ def abbreviations(sentences: list[str]) -> list[tuple[int, int, int, str, int]]:
                 if n:
                     found.append((si, before[len(before) - n].start(), before[-1].end(), abbr.lower(), m.start(1)))
             for m in _SHORT_NAME.finditer(text):
+                short, at = (m.group(1), m.start(1)) if m.group(1) else (m.group(2), m.start(2))
                 lead = _NAME_START.search(text, 0, m.start())
                 start = lead.start() if lead else 0
                 words = list(TOKEN.finditer(text, start, m.start()))
+                named = [w.group().lower() for w in words if w.group().lower() not in _LEAD_WORDS]
+                if named[:1] != [short.lower()]:
+                    # a short name that is a common head noun ("the Department", "the Center", "the District") stands
+                    # for the name it heads, in the nearest segment before it that holds the word
+                    head = _head_segment(text, m.start(), short)
+                    if head is not None:
+                        words = list(TOKEN.finditer(text, *head))
                 if words:
-                    found.append((si, words[0].start(), words[-1].end(), m.group(1).lower(), m.start(1)))
+                    found.append((si, words[0].start(), words[-1].end(), short.lower(), at))
         if "mean" in text or "avser" in text or "betyder" in text or "står" in text:
             for m in _ABBREV_MEANS.finditer(text):
                 abbr = m.group(1)
