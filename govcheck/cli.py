@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import signal
 import sys
 import time
@@ -319,6 +320,10 @@ def scan_cmd(
     def warn(message: str) -> None:
         err.print(f"govcheck: warning: {message}", markup=False, soft_wrap=True)
 
+    # What start-up built lives until the scan ends (the packs alone are ~10^5 objects): out of the
+    # collector's generations, so that no full collection during the scan walks it again (~0.1 CPU s of
+    # this process on the 200-document bench; govcheck/gcpause.py says why results cannot change).
+    gc.freeze()
     outputs = [Output(f, Target(t)) for f, t in zip(formats, targets, strict=True)]
     scan_stats = ScanStats()
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
