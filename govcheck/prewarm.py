@@ -118,7 +118,7 @@ def take(payload: bytes) -> Any:
 
 
 def load_staged() -> None:
-    """In the fork server (called by `govcheck._forkserver`, imported there after `govcheck.scan`): read
+    """In the fork server (called by `govcheck._forkserver`, after it imported `govcheck.scan`): read
     the staged payload, build the lexicons, and move everything built into the GC's permanent generation:
     the workers' collections then never walk (or touch, and so copy) the pages they share with the
     server. Any failure leaves the workers to do it themselves: an exception here would stop the fork

@@ -492,7 +492,9 @@ def _context() -> mp.context.BaseContext:
     (fast restarts, and no fork of a parent with a progress-bar thread); spawn where unavailable."""
     if "forkserver" in mp.get_all_start_methods():
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["govcheck.scan", "govcheck._forkserver"])
+        # (govcheck._forkserver imports govcheck.scan itself, with the GC paused; the second name is
+        # there in case the first fails to import: the server then still has the workers' modules)
+        ctx.set_forkserver_preload(["govcheck._forkserver", "govcheck.scan"])
         return ctx
     return mp.get_context("spawn")
 

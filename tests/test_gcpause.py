@@ -39,3 +39,19 @@ def test_paused_restores_on_error() -> None:
 def test_load_packs_leaves_the_collector_on() -> None:
     load_packs(None)
     assert gc.isenabled()
+
+
+def test_the_fork_server_module_leaves_the_collector_on() -> None:
+    """Workers fork from the fork server and inherit its collector state: it must be on again once
+    govcheck._forkserver (imported there with the collector paused) is done."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    env.pop("_GOVCHECK_FORKSERVER_PAYLOAD", None)
+    out = subprocess.run([sys.executable, "-c", "import gc, govcheck._forkserver; print(gc.isenabled())"],
+                         capture_output=True, text=True, env=env, check=True).stdout
+    assert out.strip() == "True"
