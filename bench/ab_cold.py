@@ -89,13 +89,34 @@ def _share_helper(ref: Path) -> None:
     `git archive` has no build products, and without the helper the reference would read PDFs in
     Python, a quarter slower, which is not the change being measured. The same for the word index's
     helper (twelfth session): until the thirteenth session only the PDF helper was copied, so a
-    reference from 4d5a201 on ran the word index in Python."""
+    reference from 4d5a201 on ran the word index in Python. A reference whose source differs gets its own
+    build (`_compile`)."""
     for folder, name in ((Path("govcheck") / "extract" / "_pdf", "_native"), (Path("govcheck") / "rules", "_index")):
         source = ref / folder / f"{name}.c"
-        if not source.exists() or source.read_bytes() != (ROOT / folder / f"{name}.c").read_bytes():
+        if not source.exists():
+            continue
+        if source.read_bytes() != (ROOT / folder / f"{name}.c").read_bytes():
+            _compile(ref, folder / f"{name}.c")  # (sixteenth session: the reference's own helper, not none)
             continue
         for built in (ROOT / folder).glob(f"{name}*.so"):
             (ref / folder / built.name).write_bytes(built.read_bytes())
+
+
+def _compile(root: Path, source: Path) -> None:
+    """Build a helper of the reference code from its own source, as hatch_build.compile_native does
+    (same compiler flags; that module needs hatchling to import). When the change being measured is in
+    the helper's C, copying this worktree's build would give the reference the new code, and giving it
+    none would measure its pure-Python path instead."""
+    import shlex
+    import sysconfig
+
+    suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
+    target = root / source.with_name(source.stem + suffix)
+    cc = shlex.split(os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc")
+    includes = {sysconfig.get_paths()["include"], sysconfig.get_paths()["platinclude"]}
+    subprocess.run([*cc, "-O2", "-fPIC", "-shared", "-ffp-contract=off", "-fno-fast-math", "-std=c11",
+                    *(f"-I{p}" for p in sorted(includes)), str(root / source), "-o", str(target), "-lm"],
+                   check=True, capture_output=True, text=True, timeout=300)
 
 
 def main() -> None:

@@ -28,6 +28,8 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any
 
+from govcheck import gcpause
+
 _ENV = "_GOVCHECK_FORKSERVER_PAYLOAD"
 _FORMATS_ENV = "_GOVCHECK_FORKSERVER_FORMATS"
 # The libraries a format's reader imports on first use (lazily: a PDF-only scan need not load python-docx),
@@ -111,11 +113,12 @@ def take(payload: bytes) -> Any:
     payload (its lexicons are keyed by them), else unpickled here."""
     if _STAGED is not None and _STAGED[0] == payload:
         return _STAGED[1]
-    return pickle.loads(payload)
+    with gcpause.paused():
+        return pickle.loads(payload)
 
 
 def load_staged() -> None:
-    """In the fork server (called by `govcheck._forkserver`, imported there after `govcheck.scan`): read
+    """In the fork server (called by `govcheck._forkserver`, after it imported `govcheck.scan`): read
     the staged payload, build the lexicons, and move everything built into the GC's permanent generation:
     the workers' collections then never walk (or touch, and so copy) the pages they share with the
     server. Any failure leaves the workers to do it themselves: an exception here would stop the fork
@@ -128,8 +131,9 @@ def load_staged() -> None:
     import_readers(formats.split(","))
     with contextlib.suppress(Exception):
         data = Path(name).read_bytes()
-        objects = pickle.loads(data)
-        warm(objects[1])
+        with gcpause.paused():  # the packs and lexicons: long-lived objects, no garbage (govcheck/gcpause.py)
+            objects = pickle.loads(data)
+            warm(objects[1])
         _STAGED = (data, objects)
         gc.collect()
         gc.freeze()

@@ -255,3 +255,70 @@ def test_native_stats_matches_python(monkeypatch: pytest.MonkeyPatch) -> None:
     with_native = [outcome(p) for p in docs]
     monkeypatch.setattr(reader, "_native", lambda: None)
     assert [outcome(p) for p in docs] == with_native
+
+
+@needs_native
+def test_native_grids_match_python() -> None:
+    """`_native.grids` (what `page_grids` runs after its object walk) finds geometry._grids' tables on
+    made-up rules: clusters of vertical rules sharing tops, full-width and partial horizontal rules,
+    ties in every sort (0.0 and -0.0 among them: Python keeps the first of equal values), and None for a
+    rule that is not finite, which Python judges."""
+    import random
+
+    from govcheck.extract._pdf.geometry import _grids
+
+    rng = random.Random(15)
+    common = [0.0, -0.0, 1.0, 2.0, 3.0, 12.0, 14.0, 99.0, 100.0, 101.5, 200.0, 300.0]
+
+    def value() -> float:
+        return rng.choice(common) if rng.random() < 0.5 else round(rng.uniform(-5, 400), rng.choice([0, 1, 3]))
+
+    found = 0
+    for _ in range(20000):
+        vr = [(value(), value(), value()) for _ in range(rng.randint(0, 14))]
+        for x, y0, y1 in list(vr):
+            if rng.random() < 0.5:
+                vr.append((x + rng.choice([0.0, 1.0, 13.0, 20.0, 40.0, -0.0]), y0, y1 + rng.choice([0.0, -1.0, 0.5])))
+        hr = [(value(), value(), value()) for _ in range(rng.randint(0, 14))]
+        for x, y0, y1 in vr[:6]:
+            left, right = x - rng.choice([0.0, 2.0, 5.0]), x + rng.choice([20.0, 60.0, 200.0])
+            hr.append((left, right, y1 + rng.choice([0.0, 1.0, -2.0])))
+            hr.append((x - 1, x + 300, y0 + rng.choice([0.0, -0.0, 1.5])))
+        expected = _grids(list(hr), list(vr))
+        found += bool(expected)
+        assert repr(native.grids(hr, vr)) == repr(expected), (hr, vr)
+    assert found > 500  # the made-up rules draw tables often enough to test the grid code
+    assert native.grids([(float("nan"), 1.0, 2.0)], [(1.0, 2.0, 3.0)] * 3) is None
+    assert native.grids([], [(1.0, 2.0, float("inf"))] * 3) is None
+
+
+@needs_native
+def test_native_page_grids_match_objects_and_grids() -> None:
+    """`page_grids` gives what `objects` then geometry._grids give, on every page of the corpus PDFs."""
+    import pypdfium2 as pdfium
+
+    from govcheck.extract._pdf.geometry import _grids, _Transform
+
+    pages = with_grids = 0
+    for path in _pdfs():
+        try:
+            pdf = pdfium.PdfDocument(str(path))
+        except Exception:
+            continue
+        try:
+            for i in range(len(pdf)):
+                page = pdf[i]
+                try:
+                    left, bottom, right, top = page.get_bbox()
+                    xf = _Transform(left, bottom, right - left, top - bottom, page.get_rotation() % 360)
+                    at = (reader._address(page.raw), xf.left, xf.bottom, xf.w, xf.h, xf.rot)
+                    drawn, hr, vr = native.objects(*at)
+                    expected = (drawn, _grids(hr, vr))
+                    assert repr(native.page_grids(*at)) == repr(expected), (path.name, i)
+                    pages += 1
+                    with_grids += bool(expected[1])
+                finally:
+                    page.close()
+        finally:
+            pdf.close()
+    assert pages >= 100 and with_grids >= 10

@@ -16,6 +16,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from govcheck import gcpause
 from govcheck.model import RuleInfo
 from govcheck.rules.conditions import (
     Condition,
@@ -421,7 +422,8 @@ def _compile_rule(spec: dict, path: str, pack: Pack) -> Rule:
 def load_packs(names: list[str] | None) -> list[Pack]:
     """Packs by path or bundled id; the bundled default pack when none are named."""
     paths = [resolve_pack(n) for n in names] if names else [resolve_pack("child-youth-collaboration")]
-    packs = [load_pack(p) for p in paths]
+    with gcpause.paused():  # a pack is ~10^5 long-lived objects and no garbage (govcheck/gcpause.py)
+        packs = [load_pack(p) for p in paths]
     ids = [r.id for p in packs for r in p.rules]
     dup = {i for i in ids if ids.count(i) > 1}
     if dup:

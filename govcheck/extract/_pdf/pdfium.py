@@ -13,11 +13,12 @@ Speed (GeoTopo-komprimiert.pdf, 117 pages, this 2-core VM, median of 5 runs, ope
 plain `get_text_range()` 560 pages/s; this default path 245 pages/s (2.3x the plain cost).
 
 On upright pages the line pass (`geometry`), the building of the `_Line`s with their runs (`lines`:
-`segment`, and lines.py's `_make_line`/`_single_line`/`_append_line`) and the object walk (`objects`)
-run in `_native.c` when it was compiled at install: the same PDFium calls and float arithmetic without
-a ctypes round trip each, and the `_Line` objects made in C (bench/RESULTS.md, seventh and tenth
-sessions). The Python methods stay: they are the fallback, the reference the tests compare the helper
-against, and the path for rotated pages.
+`segment`, and lines.py's `_make_line`/`_single_line`/`_append_line`) and the object walk (`objects`;
+with geometry.py's `_grids` after it, `page_grids`) run in `_native.c` when it was compiled at install:
+the same PDFium calls and float arithmetic without a ctypes round trip each, the `_Line` objects made in
+C, the ruling lines never made Python objects (bench/RESULTS.md, seventh, tenth and sixteenth sessions).
+The Python methods stay: they are the fallback, the reference the tests compare the helper against, and
+the path for rotated pages.
 """
 
 from __future__ import annotations
@@ -144,7 +145,7 @@ _NATIVE_CALLS = (
     "FPDFPageObj_GetType", "FPDFPageObj_GetBounds", "FPDFPageObj_GetMatrix", "FPDFText_GetCharIndexFromTextIndex",
     "FPDFText_GetFontInfo",
 )
-_NATIVE_ABI = 6
+_NATIVE_ABI = 7
 _NATIVE: object | None = None  # the compiled helper once loaded; False when it is not there
 _NATIVE_TRIED = False
 
@@ -244,8 +245,7 @@ class _PdfiumReader:
                 geoms = self.geometry(tp, text, n_chars, xf)
                 result.lines = self.lines(tp, geoms, [])
                 if _aligned_gaps(self.gaps):
-                    result.drawn, hr, vr = self.objects(page.raw, xf)
-                    result.grids = _grids(hr, vr)
+                    result.drawn, result.grids = self.ruled(page.raw, xf)
                     if result.grids:
                         # Only the cuts depend on the table borders: the geometry is reused.
                         result.lines = self.lines(tp, geoms, _borders(result.grids))
@@ -256,6 +256,18 @@ class _PdfiumReader:
             page.close()
 
     # -- ruling lines ------------------------------------------------------------------------------
+
+    def ruled(self, page_raw, xf: _Transform) -> tuple[bool, list[tuple[list[float], list[float]]]]:
+        """(has drawn content, table grids): `objects`, then `_grids` of its rules. The helper does both
+        without making the rules Python objects (~185,000 tuples of three floats on the 200-document
+        sample, for `_grids` to sort and scan in Python); None from it means a rule that is not finite,
+        which Python judges."""
+        if self.native is not None:
+            got = self.native.page_grids(_address(page_raw), xf.left, xf.bottom, xf.w, xf.h, xf.rot)  # type: ignore[attr-defined]
+            if got[1] is not None:
+                return got
+        drawn, hr, vr = self.objects(page_raw, xf)
+        return drawn, _grids(hr, vr)
 
     def objects(self, page_raw, xf: _Transform):
         """(has drawn content, horizontal rules, vertical rules) from path objects, forms included."""
