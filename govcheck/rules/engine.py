@@ -173,7 +173,8 @@ _RANK = {"not_met": 0, "partial": 1, "met": 2}
 # Readings a cell is read under for review (conditions/READINGS). A `not_met` that a wider scope would raise
 # is flagged (first contact with holdout47-55: 7 of 13 such cells wrong); a `partial` that it would raise
 # is not (6 of 55 wrong, and none of the 31 it alone flagged). A `met` that a narrower scope would lower is
-# flagged (5 of 11 wrong).
+# flagged (5 of 11 wrong; on holdout56-59, scored after, 2 of 6). The narrow reading costs ~5.7 % of rule
+# instructions (bench/RESULTS.md, sixteenth session): keep it only if it keeps catching.
 LOOSER = ("scope",)
 STRICTER = ("narrow",)
 
@@ -244,7 +245,8 @@ def _rests_on_planned(rule: Rule, ctx: Context) -> bool:
     """Is one of the met's parts shown only by sentences that say it is still to be made ("En gemensam
     samtyckesblankett ska tas fram", "a shared referral portal will be developed")? The pack's `planned`
     signal names such sentences; the part's own match may stand outside the deferring clause, so the
-    condition counted it. On first contact with holdout47-55 all 4 mets with such a part were wrong."""
+    condition counted it. On first contact with holdout47-55 4 of the 6 mets it flagged were wrong; holdout56-59
+    gave it none to flag."""
     if not ctx.planned:
         return False
     planned = ctx.merged(ctx.signals.get(ctx.planned, []))
