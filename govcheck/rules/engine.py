@@ -155,12 +155,18 @@ def _facet_conditions(rule: Rule) -> list[Condition]:
     return entry[1]
 
 
-def facets_of(rule: Rule, ctx: Context, doc: Document) -> list[Facet]:
-    """The rule's checklist: each declared facet with whether its conditions in `met` hold and the
-    sentence that shows it. Conditions are memoised per document, so this re-reads no text."""
+def _facet_hits(rule: Rule, ctx: Context) -> dict[str, list[Hits]]:
+    """Facet id -> the hits of each condition that decides it (memoised per document)."""
     found: dict[str, list[Hits]] = {}
     for cond in _facet_conditions(rule):
         found.setdefault(cond.facet or "", []).append(cond(ctx))
+    return found
+
+
+def facets_of(rule: Rule, ctx: Context, doc: Document) -> list[Facet]:
+    """The rule's checklist: each declared facet with whether its conditions in `met` hold and the
+    sentence that shows it. Conditions are memoised per document, so this re-reads no text."""
+    found = _facet_hits(rule, ctx)
     out = []
     for fid in rule.info.facets:
         if fid in found:
@@ -252,10 +258,7 @@ def _rests_on_planned(rule: Rule, ctx: Context) -> bool:
     planned = ctx.merged(ctx.signals.get(ctx.planned, []))
     if not planned:
         return False
-    found: dict[str, list[Hits]] = {}
-    for cond in _facet_conditions(rule):
-        found.setdefault(cond.facet or "", []).append(cond(ctx))
-    for parts in found.values():
+    for parts in _facet_hits(rule, ctx).values():
         sentences = {si for hits in parts for si in hits if si >= 0}
         if sentences and sentences <= planned.keys():
             return True
