@@ -125,9 +125,10 @@ typedef struct {
     Py_ssize_t n, cap;
 } dbuf_t;
 
-static int dbuf_push4(dbuf_t *d, double a, double b, double c, double e) {
-    if (d->n + 4 > d->cap) {
-        Py_ssize_t cap = d->cap ? 2 * d->cap : 64;
+/* Room for k more values: the capacity doubles, from `first` (k is at most 4, `first` at least 48). */
+static int dbuf_reserve(dbuf_t *d, Py_ssize_t k, Py_ssize_t first) {
+    if (d->n + k > d->cap) {
+        Py_ssize_t cap = d->cap ? 2 * d->cap : first;
         double *v = PyMem_Realloc(d->v, (size_t)cap * sizeof(double));
         if (!v) {
             PyErr_NoMemory();
@@ -136,6 +137,12 @@ static int dbuf_push4(dbuf_t *d, double a, double b, double c, double e) {
         d->v = v;
         d->cap = cap;
     }
+    return 0;
+}
+
+static int dbuf_push4(dbuf_t *d, double a, double b, double c, double e) {
+    if (dbuf_reserve(d, 4, 64) < 0)
+        return -1;
     d->v[d->n++] = a;
     d->v[d->n++] = b;
     d->v[d->n++] = c;
@@ -144,16 +151,8 @@ static int dbuf_push4(dbuf_t *d, double a, double b, double c, double e) {
 }
 
 static int dbuf_push3(dbuf_t *d, double a, double b, double c) {
-    if (d->n + 3 > d->cap) {
-        Py_ssize_t cap = d->cap ? 2 * d->cap : 48;
-        double *v = PyMem_Realloc(d->v, (size_t)cap * sizeof(double));
-        if (!v) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        d->v = v;
-        d->cap = cap;
-    }
+    if (dbuf_reserve(d, 3, 48) < 0)
+        return -1;
     d->v[d->n++] = a;
     d->v[d->n++] = b;
     d->v[d->n++] = c;
