@@ -99,7 +99,7 @@ class Context:
     _polarity: dict[int, tuple[list[Span], list[Span], list[Span]]] = field(default_factory=dict)
     _finds: dict[object, tuple[object, Hits]] = field(default_factory=dict)
     # A reading of the rules other than the pack's own (see READINGS): how the outcome would change
-    # if a scope were widened. Review flags come from it.
+    # if a scope were widened or narrowed. Review flags come from it.
     reading: frozenset[str] = frozenset()
     planned: str | None = None  # the pack's signal of what is still to be made (Pack.planned), for review
     _empty: frozenset[int] | None = None
