@@ -21,6 +21,15 @@ ABBREVIATIONS = frozenset(
     """.split()
 )
 
+# A US state's abbreviation opens a statute's citation ("Miss. Code Ann. § 43-21-353", "Fla. Stat. § 39.201",
+# "Conn. Gen. Stat.", "Md. Code Ann., Educ. § 7-301"): no boundary when a citation's word follows. Only then:
+# "Ill.", "Miss.", "Del." or "Ind." may end a sentence, and "del." does in Swedish.
+_STATES = frozenset(
+    "ala alaska ariz ark cal colo conn del fla ga haw idaho ill ind iowa kan ky la me md mass mich minn miss mo "
+    "mont neb nev n.h n.j n.m n.y n.c n.d ohio okla or pa r.i s.c s.d tenn tex utah vt va wash w.va wis wyo d.c".split()
+)
+_CITATION_NEXT = re.compile(r"(?:Code|Stat|Stats|Gen|Rev|Comp|Admin|Ann|Educ|Laws|Acts|Const|Fam|Welf|Sess|Legis)\b")
+_CITATION_WORDS = frozenset("gen rev comp admin educ fam welf sess legis".split())
 _INITIALS = re.compile(r"(?:[a-zåäö]\.){1,4}[a-zåäö]")
 # A candidate boundary: terminal punctuation, optional closing quote/bracket, then space.
 _BOUNDARY = re.compile(r"[.!?…][\"'»”)\]]*\s+")
@@ -42,6 +51,16 @@ def _is_abbreviation(before: str) -> bool:
         return True
     # A numbered label opening the text ("3. Syfte", "Steg 2. BHV-sjuksköterskan ...") is no sentence.
     return word.isdigit() and len(word) <= 2 and len(before.split()) <= 2
+
+
+def _cites_state(before: str, text: str, at: int) -> bool:
+    """Does a statute's citation go on after this period: a state's abbreviation or a word of a citation
+    before the next word of one, "et seq." before a bracket?"""
+    parts = before.rsplit(None, 1)
+    word = parts[-1].casefold().lstrip("(\"'«“").rstrip(".") if parts else ""
+    if word == "seq":  # "§§ 41-19-31 et seq. ("the Center")": the bracket belongs to the sentence
+        return text.startswith("(", at)
+    return (word in _STATES or word in _CITATION_WORDS) and _CITATION_NEXT.match(text, at) is not None
 
 
 # A strip of fields ("Approved: October 2024 · Next review: September 2026 · Contact: ...") is one field
@@ -67,7 +86,7 @@ def _split(text: str) -> list[str]:
         if not nxt or not (nxt.isupper() or nxt.isdigit() or nxt in "\"'«“(§•–-"):
             continue
         before = text[start : m.start() + 1]
-        if text[m.start()] == "." and _is_abbreviation(before[:-1] + "."):
+        if text[m.start()] == "." and (_is_abbreviation(before[:-1] + ".") or _cites_state(before, text, end)):
             # "2 kap. 7 §" and "t.ex. BUP": only a real boundary if what follows is clearly new.
             continue
         sentence = text[start:end].strip()

@@ -53,3 +53,16 @@ def test_a_strip_of_label_fields_is_one_field_a_sentence() -> None:
     # a middle dot inside a text is no field separator
     assert split_sentences("Region Västersund · Barn och unga. Nästa mening.") == [
         "Region Västersund · Barn och unga.", "Nästa mening."]
+
+
+def test_a_us_statute_citation_does_not_end_the_sentence() -> None:
+    # the short name the parties define after the citation stays in the sentence that names the party
+    assert split_sentences(
+        'Piney Ridge, a mental health center operating under Miss. Code Ann. §§ 41-19-31 et seq. ("the Center"). '
+        "Reports follow Conn. Gen. Stat. § 17a-101. Then Fla. Stat. § 39.201 applies."
+    ) == [
+        'Piney Ridge, a mental health center operating under Miss. Code Ann. §§ 41-19-31 et seq. ("the Center").',
+        "Reports follow Conn. Gen. Stat. § 17a-101.", "Then Fla. Stat. § 39.201 applies."]
+    # a state's abbreviation, or "et seq.", before anything else still ends one
+    assert split_sentences("Most students will miss. Then we meet. See § 4 et seq. The Board acts.") == [
+        "Most students will miss.", "Then we meet.", "See § 4 et seq.", "The Board acts."]

@@ -55,14 +55,9 @@ SCOPES = ("clause", "sentence", "row", "block", "section", "document")
 READINGS: dict[str, dict[str, str]] = {
     # together: scope widened one step (clause -> row, sentence -> block, row and block -> section)
     "scope": {"en": "parts in the same section counted as together", "sv": "delar i samma avsnitt räknas som samlade"},
-    # together: scope narrowed one step (section -> block, block -> sentence, sentence and row -> clause)
-    "narrow": {"en": "its parts had to stand closer together (in one sentence, not one passage)",
-               "sv": "delarna måste stå närmare varandra (i en mening, inte ett stycke)"},
 }
 _WIDER = {"clause": "row", "sentence": "block", "row": "section", "block": "section", "section": "document",
           "document": "document"}
-_NARROWER = {"document": "section", "section": "block", "block": "sentence", "sentence": "clause", "row": "clause",
-             "clause": "clause"}
 LABEL_KINDS = frozenset({"heading", "title", "header", "footer"})  # blocks that label text, not state it
 
 
@@ -99,7 +94,7 @@ class Context:
     _polarity: dict[int, tuple[list[Span], list[Span], list[Span]]] = field(default_factory=dict)
     _finds: dict[object, tuple[object, Hits]] = field(default_factory=dict)
     # A reading of the rules other than the pack's own (see READINGS): how the outcome would change
-    # if a scope were widened or narrowed. Review flags come from it.
+    # if a scope were widened. Review flags come from it.
     reading: frozenset[str] = frozenset()
     planned: str | None = None  # the pack's signal of what is still to be made (Pack.planned), for review
     _empty: frozenset[int] | None = None
@@ -924,8 +919,6 @@ class Together(Condition):
         scope, within = self.scope, self.within
         if "scope" in ctx.reading:
             scope, within = _WIDER[scope], None
-        elif "narrow" in ctx.reading:
-            scope = _NARROWER[scope]
         if scope == "clause":
             return self._in_clause(ctx, results)
         units = ctx.unit_map(scope)
@@ -1036,7 +1029,7 @@ def readings_that_matter(cond: Condition | None) -> set[str]:
     while todo:
         c = todo.pop()
         if isinstance(c, Together):
-            out.update(("scope", "narrow"))
+            out.add("scope")
             break
         elif isinstance(c, Not):
             todo.append(c.part)
