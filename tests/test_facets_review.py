@@ -158,3 +158,18 @@ def test_a_met_whose_part_stands_only_in_a_sentence_about_what_is_still_to_be_ma
     assert principals["outcome"] == "met"
     assert principals["review"] is True
     assert any("ännu ska tas fram" in r for r in principals["review_reasons"])
+
+
+def test_a_plan_one_part_short_of_met_is_flagged(tmp_path: Path) -> None:
+    # Who convenes the SIP is said, when it is started is not: partial, one part short of met, and on first
+    # contact such cells were more often met by the auditors than not - so a person should look.
+    folder = write(tmp_path, "rutin.md", "# Rutin för samverkan\n\n## SIP\n\n"
+                   "Socialsekreteraren kallar till en samordnad individuell plan (SIP).\n")
+    plan = cell(scan(folder), "coordinated-plan")
+    assert plan["outcome"] == "partial"
+    assert [f["id"] for f in plan["facets"] if f["found"]] == ["convene"]
+    assert any("en av delarna" in r for r in plan["review_reasons"])
+    # with no part found the partial is not flagged for it
+    (tmp_path / "b").mkdir()
+    bare = write(tmp_path / "b", "rutin.md", "# Rutin för samverkan\n\nVid behov upprättas en SIP.\n")
+    assert not any("en av delarna" in r for r in cell(scan(bare), "coordinated-plan")["review_reasons"])

@@ -261,14 +261,18 @@ def _rests_on_planned(rule: Rule, ctx: Context) -> bool:
 
 def _pack_hints(rule: Rule, result: RuleResult, ctx: Context, lang: str) -> list[str]:
     """The reasons of the rule's own `review:` hints that hold for this outcome: a condition that holds
-    in the document, or (`at_minimum`, no condition) a met reached by no more facets than its count asks
-    for - one weak part less and it would not be met."""
+    in the document, or (`at_minimum`, no condition) an outcome at the edge of its count: a met reached by
+    no more facets than the count asks for (one weak part less and it would not be met), a partial one
+    facet short of met (one part missed and it would be met)."""
     out = []
     for outcomes, when, reason in rule.review:
         if result.outcome not in outcomes:
             continue
         if when is None:
-            holds = isinstance(rule.met, Count) and sum(f.found for f in result.facets) <= rule.met.at_least
+            found = sum(f.found for f in result.facets)
+            holds = isinstance(rule.met, Count) and (
+                found <= rule.met.at_least if result.outcome == "met"
+                else result.outcome == "partial" and found == rule.met.at_least - 1)
         else:
             holds = bool(when(ctx))
         if holds:
