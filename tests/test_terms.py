@@ -445,3 +445,12 @@ def test_every_pack_regex_is_found_through_the_trimmed_prefilter_as_without_it()
 def test_a_defined_short_name_stands_for_the_name_it_heads(sentence: str, short: str, name: str) -> None:
     found = {abbr: sentence[a:b] for _, a, b, abbr, _ in abbreviations([sentence])}
     assert found[short] == name
+
+
+def test_a_short_name_given_to_a_description_stands_for_its_head() -> None:
+    # the description's head is "clinic"; what follows it ("operating in Nevada") does not name the party
+    sentence = ('This MOU is entered into by the Silver Sage County School District ("the District"), and High Desert '
+                'Behavioral Health, Inc., a certified community behavioral health clinic operating in Nevada '
+                '("the Provider").')
+    spans = {abbr: sentence[a:b] for _, a, b, abbr, _ in abbreviations([sentence])}
+    assert spans["provider"] == "a certified community behavioral health clinic"

@@ -953,6 +953,12 @@ def _head_segment(text: str, before: int, head: str) -> tuple[int, int] | None:
     return None
 
 
+_ARTICLES = frozenset("a an en ett".split())
+# what follows a description's head noun and modifies it: "a ... clinic operating in Nevada", "a centre under contract"
+_POST_MODIFIER = frozenset("operating located based serving providing licensed funded contracted under in within that "
+                           "which who with for som med i inom enligt".split())
+
+
 # a head's complement runs on: "Department of Health and Welfare", "Förvaltningen för barn och unga"
 _OF = frozenset("of for för".split())
 
@@ -1007,6 +1013,12 @@ def abbreviations(sentences: list[str]) -> list[tuple[int, int, int, str, int]]:
                     # a short name that is a common head noun ("the Department", "the Center", "the District") stands
                     # for the name it heads, in the nearest segment before it that holds the word
                     head = _head_segment(text, m.start(), short)
+                    if head is None and words and words[0].group().lower() in _ARTICLES:
+                        # "..., a certified community behavioral health clinic operating in Nevada ("the Provider")":
+                        # the description's head stands before what modifies it
+                        cut = next((i for i, w in enumerate(words) if i >= 2 and w.group().lower() in _POST_MODIFIER),
+                                   len(words))
+                        words = words[:cut]
                     if head is not None:
                         words = list(TOKEN.finditer(text, *head))
                 if words:
