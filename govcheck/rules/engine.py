@@ -179,8 +179,8 @@ _RANK = {"not_met": 0, "partial": 1, "met": 2}
 # Readings a cell is read under for review (conditions/READINGS). A `not_met` that a wider scope would raise
 # is flagged (first contact with holdout47-55: 7 of 13 such cells wrong); a `partial` that it would raise
 # is not (6 of 55 wrong, and none of the 31 it alone flagged). A `met` that a narrower scope would lower was
-# flagged for a round and dropped: on first contact with holdout56-62 it flagged 12 cells, 5 wrong, and was
-# alone on none of them, for ~5.7 % of rule instructions (bench/RESULTS.md, sixteenth session).
+# flagged for a round and dropped: on first contact it flagged 6 cells of holdout56-59 (2 wrong, neither caught
+# by it alone) and 4 of holdout60-62 (none wrong), for ~5.7 % of rule instructions (bench/RESULTS.md, 16th session).
 LOOSER = ("scope",)
 
 
