@@ -126,6 +126,28 @@ def mark_running_furniture(blocks: list[Block]) -> list[Block]:
     return out
 
 
+_NUMBERED = re.compile(r"^(\d{1,2})[.)]\s+(\S.*)$")
+_HEADING_LIKE = re.compile(r"^[A-ZÅÄÖ][^.!?:;]{0,80}$")
+
+
+def promote_numbered_headings(blocks: list[Block]) -> None:
+    """A short numbered line that goes on with the sections' own numbering is the next section's heading: after
+    "7. Actions", "8. Monitoring and reporting" and "9. Approval" read as list items (a layout that set them like
+    the list before them) are headings, and an empty one claims nothing. A list that counts from 1 under a
+    heading is left alone: only the number after the last numbered heading's is taken."""
+    last: tuple[int, int] | None = None  # (number, level) of the last numbered heading
+    for b in blocks:
+        if b.kind == "heading":
+            m = _NUMBERED.match(b.text)
+            last = (int(m.group(1)), b.level or 1) if m else last
+        elif last is not None and b.kind in ("list-item", "paragraph") and not b.table:
+            m = _NUMBERED.match(b.text)
+            if (m and int(m.group(1)) == last[0] + 1 and len(m.group(2).split()) <= 8
+                    and _HEADING_LIKE.match(m.group(2))):
+                b.kind, b.level = "heading", last[1]
+                last = (last[0] + 1, last[1])
+
+
 def assign_headings(blocks: list[Block]) -> None:
     """Give each block the path of headings it sits under; the document title is the root."""
     stack: list[tuple[int, str]] = []
@@ -217,5 +239,6 @@ def normalise_blocks(blocks: list[Block]) -> list[Block]:
     blocks = join_across_pages(blocks)
     for i, b in enumerate(blocks):
         b.index = i
+    promote_numbered_headings(blocks)
     assign_headings(blocks)
     return blocks

@@ -62,3 +62,24 @@ def test_heading_paths_follow_levels_under_the_title() -> None:
     assert blocks[2].headings == ("Rutin", "1. Syfte")
     assert blocks[4].section == "1.1 Mål"
     assert blocks[6].headings == ("Rutin", "2. Ansvar")
+
+
+def test_numbered_lines_that_go_on_with_the_section_numbers_are_headings() -> None:
+    # "8. Monitoring and reporting" set like the list before it is the next section's heading, and empty
+    blocks = normalise_blocks([
+        Block("7. Actions", kind="heading", level=1),
+        Block("1. Train staff", kind="list-item"),
+        Block("2. Review the policy", kind="list-item"),
+        Block("8. Monitoring and reporting", kind="list-item"),
+        Block("9. Approval", kind="list-item"),
+        Block("This plan was approved by the Governance Group on 24 February 2026.", kind="paragraph"),
+    ])
+    assert [b.kind for b in blocks] == ["heading", "list-item", "list-item", "heading", "heading", "paragraph"]
+    assert blocks[5].headings == ("9. Approval",)
+    # a list counting from 1 under a heading stays a list, and a numbered sentence is no heading
+    blocks = normalise_blocks([
+        Block("2. Roles", kind="heading", level=1),
+        Block("1. The school calls the meeting.", kind="list-item"),
+        Block("3. The clinic assesses the child and writes to the school.", kind="list-item"),
+    ])
+    assert [b.kind for b in blocks] == ["heading", "list-item", "list-item"]

@@ -16,7 +16,7 @@ from govcheck.model import Extracted, Unreadable
 # Order matters for sniffing: binary signatures first, the text fallbacks last.
 PLUGINS: tuple[ModuleType, ...] = (pdf, docx, odt, html, markdown, text)
 BY_FORMAT: dict[str, ModuleType] = {p.FORMAT: p for p in PLUGINS}
-EXTRACTOR_VERSION = 10  # bump when an extractor, the normaliser or the segmenter changes its output (cache key)
+EXTRACTOR_VERSION = 11  # bump when an extractor, the normaliser or the segmenter changes its output (cache key)
 
 __all__ = ["BY_FORMAT", "PLUGINS", "ExtractOptions", "detect_format", "extract"]
 
