@@ -175,3 +175,33 @@ def test_a_forked_fork_server_gives_workers_a_fresh_interpreters_signal_handlers
                          capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "['default', 'ignore', 'interrupt']"
+
+
+_STREAMS_SCRIPT = """
+import sys
+sys.path.insert(0, {tests!r})
+import test_prewarm
+from govcheck import prewarm, scan
+payload = test_prewarm._payload()
+print("before the fork server", end="")  # buffered: stdout is a pipe, PYTHONUNBUFFERED unset
+ctx = scan._context()
+assert prewarm.stage(ctx, payload) is None
+parent, child = ctx.Pipe()
+proc = ctx.Process(target=test_prewarm.probe, args=(payload, child))
+proc.start()
+parent.recv()
+proc.join()
+print(" / after the worker")
+"""
+
+
+def test_a_forked_fork_server_does_not_write_the_scans_buffered_output_again() -> None:
+    """A worker flushes its standard streams when it ends: what the scan had buffered when it forked the
+    server must not come out a second time (the JSON report streams to stdout)."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    out = subprocess.run([sys.executable, "-c", _STREAMS_SCRIPT.format(tests=str(TESTS))], capture_output=True,
+                         text=True, cwd=ROOT, timeout=300, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "before the fork server / after the worker\n"
