@@ -205,3 +205,34 @@ def test_a_forked_fork_server_does_not_write_the_scans_buffered_output_again() -
                          text=True, cwd=ROOT, timeout=300, env=env)
     assert out.returncode == 0, out.stderr
     assert out.stdout == "before the fork server / after the worker\n"
+
+
+_THREAD_SCRIPT = """
+import sys, threading
+sys.path.insert(0, {tests!r})
+import test_prewarm
+from govcheck import prewarm, scan
+stop = threading.Event()
+threading.Thread(target=stop.wait, daemon=True).start()  # as a progress bar's refresh thread
+payload = test_prewarm._payload()
+ctx = scan._context()
+staged = prewarm.stage(ctx, payload)
+assert staged is not None and staged.exists(), "a fresh fork server, with the payload staged in a file"
+parent, child = ctx.Pipe()
+proc = ctx.Process(target=test_prewarm.probe, args=(payload, child))
+proc.start()
+print(parent.recv())
+proc.join()
+staged.unlink()
+stop.set()
+"""
+
+
+def test_a_scan_with_another_thread_starts_a_fresh_fork_server() -> None:
+    """Forking a process with other threads could hand the server a lock one of them holds: then the fork
+    server is a fresh interpreter that reads the staged payload, and its workers still start from its
+    lexicons."""
+    out = subprocess.run([sys.executable, "-c", _THREAD_SCRIPT.format(tests=str(TESTS))], capture_output=True,
+                         text=True, cwd=ROOT, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "(True, ['en', 'sv'], 'key')"
