@@ -14,6 +14,14 @@ objects when its payload is the staged one (`take`) - the lexicons are keyed by 
 pack objects, so it must use those very objects - and unpickles its own otherwise (a fork server
 started by an earlier scan of the same process, `spawn`): the same results either way, only slower.
 Nothing here changes a result: a lexicon built in another process answers the same.
+
+When the scanning process has a single thread (no progress bar), it does not start a fresh interpreter
+for the fork server at all: it forks the server from itself (`_fork_server`), which then has every
+module imported and the very pack objects the scan loaded, with their regexes compiled, and only builds
+the lexicons. The fresh server repeated what the scan had just done: start an interpreter, import
+govcheck (compiling its sources where no bytecode is written), unpickle the packs and compile their
+~650 RE2 regexes again (bench/RESULTS.md, seventeenth session). A fork of a process with other threads
+could inherit a lock one of them holds, so with a progress bar the fresh server is started as before.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ import contextlib
 import gc
 import os
 import pickle
+import signal
 import tempfile
 from collections.abc import Iterable
 from multiprocessing.context import BaseContext
@@ -59,12 +68,16 @@ def warm(packs: list, langs: Iterable[str] = LANGS) -> None:
         lexicon(packs, lang)
 
 
-def stage(ctx: BaseContext, payload: bytes, formats: Iterable[str | None] = ()) -> Path | None:
+def stage(ctx: BaseContext, payload: bytes, formats: Iterable[str | None] = (), objects: Any = None,
+          fork: bool = True) -> Path | None:
     """Start the fork server (if `ctx` has one and it is not running yet) with `payload` staged for it;
     returns the staging file, which the caller deletes when the scan ends (the fork server reads it
     before it serves its first fork, so no worker exists before it is read). None when there is
-    nothing to stage into (spawn, or a server already running). `formats`: those of the scan's
-    documents, whose readers' libraries the fork server imports (`READER_IMPORTS`)."""
+    nothing to stage into (spawn, or a server already running), or when the server was forked from
+    this process (`_fork_server`; with `fork`, the default): it has the payload's objects already.
+    `objects`: those `payload` is the pickle of, if the caller has them (the server forked from here
+    then uses them instead of unpickling the payload). `formats`: those of the scan's documents, whose
+    readers' libraries the fork server imports (`READER_IMPORTS`)."""
     if ctx.get_start_method() != "forkserver":
         return None
     from multiprocessing import forkserver
@@ -72,6 +85,9 @@ def stage(ctx: BaseContext, payload: bytes, formats: Iterable[str | None] = ()) 
     server = getattr(forkserver, "_forkserver", None)
     if server is None or getattr(server, "_forkserver_pid", None) is not None:
         return None  # (a running server was started by an earlier scan: its workers unpickle their own)
+    formats = sorted({f for f in formats if f in READER_IMPORTS})
+    if fork and isinstance(server, forkserver.ForkServer) and _fork_server(server, payload, formats, objects):
+        return None
     try:
         fd, name = tempfile.mkstemp(prefix="govcheck-payload-")
     except OSError:  # no writable temporary folder: the workers unpickle and build their own, as before
@@ -85,7 +101,7 @@ def stage(ctx: BaseContext, payload: bytes, formats: Iterable[str | None] = ()) 
             path.unlink(missing_ok=True)
             return None
         os.environ[_ENV] = name
-        os.environ[_FORMATS_ENV] = ",".join(sorted({f for f in formats if f in READER_IMPORTS}))
+        os.environ[_FORMATS_ENV] = ",".join(formats)
         try:
             forkserver.ensure_running()
         finally:
@@ -138,3 +154,88 @@ def load_staged() -> None:
         gc.collect()
         gc.freeze()
 
+
+
+# The handlers a fresh interpreter starts with, where they are not SIG_DFL (the others are)
+_FRESH_SIGNALS = {signal.SIGINT: signal.default_int_handler, signal.SIGPIPE: signal.SIG_IGN,
+                  signal.SIGXFSZ: signal.SIG_IGN}
+
+
+def _fork_server(server: Any, payload: bytes, formats: list[str], objects: Any) -> bool:
+    """Start the fork server as a fork of this process, as `multiprocessing.forkserver.ensure_running`
+    starts a fresh interpreter: the same listening socket, "alive" pipe and bookkeeping, so that
+    `ctx.Process` uses it as it would the fresh one. False (nothing started) when this process has
+    other threads, when the standard streams cannot be flushed, or when the fork fails.
+
+    The server forked here differs from a fresh one only in what it inherits: every module this
+    process imported, and its objects. So before the fork: the standard streams are flushed (a worker
+    flushes them when it ends, and must not write this process's buffered output a second time), and
+    garbage is collected (a file object left in a cycle must be closed here, not in a worker). In the
+    server: the signal handlers a fresh interpreter has (the scan's SIGTERM handler is the scan's), the
+    staged objects, and it never returns: `os._exit`, no exit handler of this process runs there."""
+    import socket
+    import sys
+    import threading
+    from multiprocessing import connection, resource_tracker, util
+
+    if threading.active_count() != 1:
+        return False
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except (OSError, ValueError):
+        return False
+    gc.collect()
+    with server._lock:
+        resource_tracker.ensure_running()
+        if server._forkserver_pid is not None:
+            return False
+        with socket.socket(socket.AF_UNIX) as listener:
+            address = connection.arbitrary_address("AF_UNIX")
+            listener.bind(address)
+            if not util.is_abstract_socket_namespace(address):
+                os.chmod(address, 0o600)
+            listener.listen()
+            alive_r, alive_w = os.pipe()
+            try:
+                pid = os.fork()
+            except OSError:
+                os.close(alive_r)
+                os.close(alive_w)
+                return False
+            if pid == 0:  # the fork server
+                try:
+                    os.close(alive_w)
+                    server._lock = threading.Lock()  # (held here: this copy of it would never be released)
+                    _serve_forked(listener.fileno(), alive_r, payload, formats, objects)
+                finally:
+                    os._exit(0)
+            os.close(alive_r)
+        server._forkserver_address = address
+        server._forkserver_alive_fd = alive_w
+        server._forkserver_pid = pid
+    return True
+
+
+def _serve_forked(listener_fd: int, alive_r: int, payload: bytes, formats: list[str], objects: Any) -> None:
+    """The forked fork server: stage the objects (unpickled from the payload if not given), build the
+    lexicons, collect and freeze as `load_staged` does, then serve forks until the scan is gone."""
+    global _STAGED
+    from multiprocessing import forkserver
+
+    for signum in signal.valid_signals():
+        fresh = _FRESH_SIGNALS.get(signum, signal.SIG_DFL)
+        with contextlib.suppress(OSError, ValueError, RuntimeError):
+            current = signal.getsignal(signum)
+            if current is not None and current != fresh:
+                signal.signal(signum, fresh)
+    import_readers(formats)
+    with contextlib.suppress(Exception):
+        with gcpause.paused():
+            staged = objects if objects is not None else pickle.loads(payload)
+            warm(staged[1])
+        _STAGED = (payload, staged)
+        gc.collect()
+        gc.freeze()
+    forkserver.main(listener_fd, alive_r, [])

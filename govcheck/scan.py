@@ -679,7 +679,7 @@ def _run_isolated(
     def start() -> _Worker:
         stats.workers_started += 1
         if not staged:  # (only when a document needs a worker: a warm scan builds nothing)
-            staged.append(prewarm.stage(ctx, payload, {s.format for s in sources}))
+            staged.append(prewarm.stage(ctx, payload, {s.format for s in sources}, (options, packs, packs_key)))
         return _Worker(ctx, payload, slots)
 
     # Dispatch at most this far ahead of the next result to yield: bounded buffering behind a slow file.

@@ -198,6 +198,14 @@ class Context:
             found = self._unit_maps[scope] = _Units(self, scope)
         return found
 
+    def release(self) -> None:
+        """Drop the unit maps, which refer back to this context (`_Units.ctx`): without that cycle the
+        document's index, blocks and memos are freed by reference counting when the last context goes,
+        not left for the cyclic collector to walk and free (2,400-19,000 objects a document on the
+        benchmark sample; bench/RESULTS.md, seventeenth session). Only when no condition will be
+        evaluated again in this context or its variants: they share the maps."""
+        self._unit_maps.clear()
+
     def units(self, si: int, scope: str) -> list[object]:
         """The units a sentence belongs to. A table's header cell ("Ansvarig", "Målvärde") labels
         its whole column: in `row` scope it belongs to every row of its table, in `block` scope to

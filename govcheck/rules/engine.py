@@ -397,4 +397,5 @@ def evaluate(packs: list[Pack], doc: Document, as_of: dt.date) -> list[RuleResul
         ctx = context(pack, doc, index, as_of)
         readings = Readings(ctx)
         results.extend(judge(rule, ctx, doc, readings) for rule in pack.rules)
+        ctx.release()  # (no cycle left: the document's objects are freed as soon as they are dropped)
     return results
