@@ -35,14 +35,20 @@ _INITIALS = re.compile(r"(?:[a-zåäö]\.){1,4}[a-zåäö]")
 _BOUNDARY = re.compile(r"[.!?…][\"'»”)\]]*\s+")
 
 
-def _is_abbreviation(before: str) -> bool:
+def _last_word(before: str) -> tuple[str, str]:
+    """The last token of the text before a period, and that token folded, without its opening quote or
+    bracket and its periods ("(Miss." -> "miss"); two empty strings when there is none."""
     # rsplit, not a regex anchored at $: "(\S+)$" is quadratic on a long run without spaces.
     parts = before.rsplit(None, 1)
     if not parts:
+        return "", ""
+    return parts[-1], parts[-1].casefold().lstrip("(\"'«“").rstrip(".")
+
+
+def _is_abbreviation(before: str) -> bool:
+    last, word = _last_word(before)
+    if not last:
         return False
-    last = parts[-1]
-    word = last.casefold().lstrip("(\"'«“")
-    word = word.rstrip(".")
     if word in ABBREVIATIONS or _INITIALS.fullmatch(word):
         return True  # ("R.S.O. 1990", "S.O. 2017": a statute's initials, however many)
     # An initial ("A. Andersson") or a list label opening the text ("3. Syfte") does not end a
@@ -56,8 +62,7 @@ def _is_abbreviation(before: str) -> bool:
 def _cites_state(before: str, text: str, at: int) -> bool:
     """Does a statute's citation go on after this period: a state's abbreviation or a word of a citation
     before the next word of one, "et seq." before a bracket?"""
-    parts = before.rsplit(None, 1)
-    word = parts[-1].casefold().lstrip("(\"'«“").rstrip(".") if parts else ""
+    word = _last_word(before)[1]
     if word == "seq":  # "§§ 41-19-31 et seq. ("the Center")": the bracket belongs to the sentence
         return text.startswith("(", at)
     return (word in _STATES or word in _CITATION_WORDS) and _CITATION_NEXT.match(text, at) is not None

@@ -477,7 +477,7 @@ class Context:
                         # a cue without a window covers its clause, and every clause its own words run over:
                         # "Vem som ska vara familjens kontaktperson ... ska arbetsgruppen föreslå" defers the
                         # relative clause it holds as much as the main one
-                        for clause in set(ids[start:min(end, len(ids))]) | {ids[start]}:
+                        for clause in set(ids[start:end]):
                             per.setdefault(clause, {}).setdefault(None, []).append((start, end))
                         continue
                     per.setdefault(ids[start], {}).setdefault(window, []).append((start, end))

@@ -325,8 +325,6 @@ def _say(key: str, lang: str, **values: str) -> str:
     return template.format(**values)
 
 
-# Sections that tell why a document was written, not what it arranges: "Bakgrund", "Introduction",
-# "Foreword", a contract's recitals ("WHEREAS, ...").
 def _weak_basis(rule: Rule, result: RuleResult, lang: str) -> list[str]:
     """A `partial` that rests only on headings or table labels: on first contact with three new sets
     right about the cell being wrong 44 % of the time, against 10 % for an average cell. (A `met` at

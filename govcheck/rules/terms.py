@@ -953,12 +953,6 @@ def _head_segment(text: str, before: int, head: str) -> tuple[int, int] | None:
     return None
 
 
-_ARTICLES = frozenset("a an en ett".split())
-# what follows a description's head noun and modifies it: "a ... clinic operating in Nevada", "a centre under contract"
-_POST_MODIFIER = frozenset("operating located based serving providing licensed funded contracted under in within that "
-                           "which who with for som med i inom enligt".split())
-
-
 # a head's complement runs on: "Department of Health and Welfare", "Förvaltningen för barn och unga"
 _OF = frozenset("of for för".split())
 
@@ -966,6 +960,11 @@ _OF = frozenset("of for för".split())
 # words a name's segment may open with that are not part of the name ("Between the Idaho Department ...")
 _LEAD_WORDS = frozenset("between and the a an with mellan och".split())
 _PARTY_LEAD = frozenset("between and with mellan och med".split())
+# a description given a short name opens with an article, and its head stands before what modifies it:
+# "a ... clinic operating in Nevada", "a centre under contract"
+_ARTICLES = frozenset("a an en ett".split())
+_POST_MODIFIER = frozenset("operating located based serving providing licensed funded contracted under in within that "
+                           "which who with for som med i inom enligt".split())
 
 
 def _initials_fit(words: list[str], letters: str) -> int:
@@ -1013,14 +1012,14 @@ def abbreviations(sentences: list[str]) -> list[tuple[int, int, int, str, int]]:
                     # a short name that is a common head noun ("the Department", "the Center", "the District") stands
                     # for the name it heads, in the nearest segment before it that holds the word
                     head = _head_segment(text, m.start(), short)
-                    if head is None and words and words[0].group().lower() in _ARTICLES:
+                    if head is not None:
+                        words = list(TOKEN.finditer(text, *head))
+                    elif words and words[0].group().lower() in _ARTICLES:
                         # "..., a certified community behavioral health clinic operating in Nevada ("the Provider")":
                         # the description's head stands before what modifies it
                         cut = next((i for i, w in enumerate(words) if i >= 2 and w.group().lower() in _POST_MODIFIER),
                                    len(words))
                         words = words[:cut]
-                    if head is not None:
-                        words = list(TOKEN.finditer(text, *head))
                 if words:
                     found.append((si, words[0].start(), words[-1].end(), short.lower(), at))
         if "mean" in text or "avser" in text or "betyder" in text or "står" in text:
