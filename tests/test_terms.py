@@ -198,6 +198,8 @@ def test_dates_with_a_day_are_the_same_whether_or_not_years_and_months_count() -
         ("Valid for three years from 1 April 2025.", ["2025-04-01", "2028-04-01"]),  # a period's end
         ("Avtalet löper på två år från 2024-02-29.", ["2024-02-29", "2026-02-28"]),  # no 29 Feb in 2026
         ("SFS 2010/800 och dnr 2025-03", ["2025-12-31"]),  # no year in an SFS number; a month, not a span
+        ("Gäller för sommarlovet 2026.", ["2026-08-31"]),  # a summer ends with August, not the year
+        ("Valid for the spring term 2027 and 2028", ["2027-06-30", "2028-12-31"]),  # a season, then a bare year
     ],
 )
 def test_dates_in_the_forms_documents_write_them(text: str, dates: list[str]) -> None:

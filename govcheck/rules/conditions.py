@@ -1088,6 +1088,9 @@ DATE_PATTERNS = [
     # a financial or school year, "2025/26" or "2025-26": it ends in the second year (taken at mid-year,
     # between the end of a financial year in March or June and of a school year in August)
     (re.compile(r"(?<![\d:/])((?:19|20)\d\d)[/–-](\d\d)(?![\d:/-])"), "span"),
+    # a season of a year ends before the year does: "Gäller för sommarlovet 2026" has passed in December 2026
+    (re.compile(r"\b(sommarlovet|sommaren|sommar|summer|våren|vårterminen|spring)"
+                r"(?:\s+(?:term|holidays?|holiday\s+period))?\s+((?:19|20)\d\d)\b", re.I), "season"),
     # A bare year, but not an SFS number (2001:453), a case number (2024/0934) or part of a date.
     (re.compile(r"(?<![\d:/-])((?:19|20)\d\d)(?![\d:/]|-\d\d-)"), "y"),
     # the end of a range of years written with a hyphen, "2024-2026"
@@ -1096,6 +1099,9 @@ DATE_PATTERNS = [
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# The last day of a season (by its first three letters): a summer holiday ends with August, a spring
+# term with June.
+_SEASON_END = {"som": (8, 31), "sum": (8, 31), "vår": (6, 30), "spr": (6, 30)}
 # What a date pattern cannot match without: one of some characters, or (None) a month name. Keyed by
 # the pattern's source: a pattern edited or added later has no entry and is always run.
 _MONTH = re.compile(_MONTH_RE, re.I)
@@ -1198,6 +1204,8 @@ def _dated(text: str) -> list[tuple[dt.date, bool]]:
                     if second != (first + 1) % 100:
                         continue  # "2025-03" is a month, "2010/800" no year at all
                     d = dt.date(first + 1, 6, 30)
+                elif kind == "season":
+                    d = dt.date(int(m[2]), *_SEASON_END[m[1].lower()[:3]])
                 elif kind == "my":
                     y, mo = int(m[2]), MONTHS[m[1].lower()]
                     d = (dt.date(y + (mo == 12), mo % 12 + 1, 1) - dt.timedelta(days=1))
@@ -1206,7 +1214,7 @@ def _dated(text: str) -> list[tuple[dt.date, bool]]:
             except ValueError:
                 continue
             taken.append((m.start(), m.end()))
-            out.append((d, kind not in ("my", "y", "span")))
+            out.append((d, kind not in ("my", "y", "span", "season")))
     if out:
         out += _period_ends(text, out)
     return out
