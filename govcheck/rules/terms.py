@@ -847,10 +847,14 @@ def _line_form(pattern: str) -> str | None:
                 end = found
                 out.append(pattern[k:end])
             k = end
-        else:
-            out.append(c)
-            k += 1
+        else:  # a run of characters that are neither: copied at once
+            end = _PLAIN_RUN.match(pattern, k).end()  # type: ignore[union-attr]
+            out.append(pattern[k:end])
+            k = end
     return "".join(out)
+
+
+_PLAIN_RUN = re.compile(r"[^\\\[]+")
 
 
 def _anchored(pattern: str) -> bool:
