@@ -8,6 +8,8 @@
     python bench/rules_steps.py run DOCS.pickle --none      # start-up only: load the packs and documents
     python bench/rules_steps.py run DOCS.pickle --prewarm   # lexicons built before the pass, as a scan's
                                                             # fork server builds them (twelfth session)
+    python bench/rules_steps.py prefilter DOCS.pickle       # the regex prefilter alone: CPU s of a cold
+                                                            # then warm pass (eighteenth session)
 
 Why: in a scan, rule evaluation is a few seconds among a minute of extraction, and its share moves with
 the machine's load. Here the documents are read once, so a pass is only `engine.evaluate` (with the
@@ -149,6 +151,33 @@ def timing(path: Path, passes: int, prewarm: bool = False) -> None:
         print(f"pass {k + 1}: {time.process_time() - t0:.3f} s CPU")
 
 
+def prefilter(path: Path, passes: int) -> None:
+    """CPU seconds of the regex prefilter alone (`Index._regexes_live`, the RE2 sets over each
+    document's text) over every document, pass after pass in one process with the lexicons prebuilt
+    as a scan's fork server builds them: the first pass builds the sets' DFA states as a cold worker
+    does, the later ones find them built. Also how the first pass's seconds fall over the documents
+    in fifths (a worker reads ~100 of the sample's documents), and how many (document, regex) pairs
+    pass: a pair that passes and finds nothing costs one search."""
+    from govcheck.rules import engine
+
+    packs, docs = _load(path, prewarm=True)
+    indexes = [engine.build_index(doc, packs) for doc in docs]
+    indexes = [ix for ix in indexes if ix.lexicon is not None and ix.sentences]
+    for ix in indexes:
+        ix.joined()
+    for k in range(passes):
+        spent = []
+        for ix in indexes:
+            ix._possible = None
+            t0 = time.process_time()
+            ix._regexes_live()
+            spent.append(time.process_time() - t0)
+        n = len(spent)
+        fifths = ", ".join(f"{sum(spent[f * n // 5:(f + 1) * n // 5]):.3f}" for f in range(5))
+        print(f"pass {k + 1}: {sum(spent):.3f} s CPU (by fifths of the documents: {fifths}); "
+              f"{sum(len(ix._possible) for ix in indexes)} (document, regex) pairs pass")
+
+
 def profile(path: Path, sort: str, limit: int) -> None:
     packs, docs = _load(path)
     prof = cProfile.Profile()
@@ -164,7 +193,7 @@ def main() -> None:
     p = sub.add_parser("prep")
     p.add_argument("out", type=Path)
     p.add_argument("folders", type=Path, nargs="+")
-    for name in ("dump", "time", "profile", "run"):
+    for name in ("dump", "time", "profile", "run", "prefilter"):
         p = sub.add_parser(name)
         p.add_argument("docs", type=Path)
         p.add_argument("--passes", type=int, default=3)
@@ -182,6 +211,8 @@ def main() -> None:
         timing(args.docs, args.passes, args.prewarm)
     elif args.cmd == "profile":
         profile(args.docs, args.sort, args.limit)
+    elif args.cmd == "prefilter":
+        prefilter(args.docs, args.passes)
     else:
         packs, docs = _load(args.docs, args.prewarm)
         if not args.none:

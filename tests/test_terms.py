@@ -13,6 +13,7 @@ from govcheck.rules.terms import (
     Index,
     Lexicon,
     _for_re2,
+    _line_form,
     _loose_repeats,
     _native,
     _tokens,
@@ -379,6 +380,44 @@ def test_a_prefilter_without_broad_ends_never_rules_out_a_match(pattern: str, te
     search without the prefilter."""
     term = compile_term("re:" + pattern, "sv")
     assert Index(texts, "sv", Lexicon("sv", [term])).find(term) == Index(texts, "sv").find(term)
+
+
+@pytest.mark.parametrize(("pattern", "line"), [
+    (r"vill\s+(?:\S+\s+)*?att", r"vill[\t\f\r ]+(?:\S+[\t\f\r ]+)*?att"),
+    (r"(?i)\b(?:a|b)[^.;]*?\d\W\D", r"(?i)\b(?:a|b)[^.;\n]*?\d[^\w\n][^\d\n]"),
+    (r"[\s,]x[^\s]y[^\W\d]", r"[\t\f\r ,]x[^\s\n]y[^\W\d\n]"), (r"(?m)^a$", r"(?m)^a$"),
+    (r"[]a-z\x{C0}-\x{24F}]\.\x{2019}", r"[]a-z\x{C0}-\x{24F}]\.\x{2019}"), (r"[^]a]", r"[^]a\n]"),
+    # what it does not follow, or what can match a line break as it is: no line form
+    (r"a\nb", None), (r"a\x0ab", None), (r"a\x{A}", None), (r"(?s)a.b", None), (r"(?is:a.b)", None),
+    (r"\pLa", None), (r"\Qa\E", None), (r"a\Cb", None), (r"a\012", None), (r"[\x00-\x7f]", None),
+    (r"[\t-\r]", None), (r"[[:space:]]", None), (r"[a\W]", None), ("a\nb", None), (r"[a", None),
+])
+def test_prefilter_line_forms_cannot_match_a_line_break(pattern: str, line: str | None) -> None:
+    assert _line_form(pattern) == line
+
+
+_LINE_PATTERNS = [r"vill\s+(?:\S+\s+)*?att", r"(?i)[^.;]*?ö\W+\d", r"(?m)^\s*å\D*$", r"a\s*b\b", r"[\sx]+y"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(pattern=st.sampled_from(_LINE_PATTERNS),
+       texts=st.lists(st.text(alphabet="villatöåxyb1 .;\t\n", max_size=24), max_size=4))
+def test_a_prefilter_of_line_forms_never_rules_out_a_match(pattern: str, texts: list[str]) -> None:
+    """Where no sentence holds a line break the sets hold forms that cannot match one; where one does,
+    the sets of the forms as they are: either way the hits are those of a search without the prefilter."""
+    term = compile_term("re:" + pattern, "sv")
+    assert Index(texts, "sv", Lexicon("sv", [term])).find(term) == Index(texts, "sv").find(term)
+
+
+def test_the_prefilter_reads_each_distinct_sentence_once_and_the_other_sets_for_line_breaks() -> None:
+    term = compile_term(r"re:vill\s+(?:\S+\s+){0,3}?att", "sv")
+    lexicon = Lexicon("sv", [term])
+    single = Index(["Vi vill", "att", "Vi vill", "Vi vill nu att"], "sv", lexicon)
+    assert single.find(term) == Index(single.sentences, "sv").find(term) == {3: [(1, 4)]}
+    assert lexicon._crossing_sets is None  # (no sentence with a line break: not built)
+    broken = Index(["Vi vill\natt", "inget"], "sv", lexicon)
+    assert broken.find(term) == Index(broken.sentences, "sv").find(term) == {0: [(1, 3)]}
+    assert lexicon._crossing_sets
 
 
 def test_statute_citations_found_through_the_lexicon_are_those_of_a_find_per_term() -> None:

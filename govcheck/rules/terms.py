@@ -245,6 +245,8 @@ class Lexicon:
         self._memo: dict[str, tuple[int, ...]] = {}
         self._regex_ids: dict[str, int] = {}
         self.regex_sets: list[tuple[object, int]] = []  # (RE2 set, id of its first pattern)
+        self._set_forms: list[str] = []  # each set pattern's form, in id order (`_crossing`)
+        self._crossing_sets: list[tuple[object, int]] | None = None
         self._terms = list(terms)  # kept alive: `term_pids` is keyed by their ids
         self.term_pids: dict[int, tuple[int, ...]] = {}  # id(term) -> its word patterns
         # word pattern -> ids of the terms of one word that is it; and -> (id, all its patterns) of the
@@ -298,7 +300,12 @@ class Lexicon:
         on 132 documents. Since the sets hold the patterns without their broad ends (`_trim_edges`)
         their DFAs stay small in larger sets: over the 200-document sample's texts (600 patterns) sets
         of 24 took 0.23-0.25 s cold and 0.09-0.10 s warm against 0.25-0.26 s and 0.18-0.20 s for sets
-        of 8, for ~5 MB more memory."""
+        of 8, for ~5 MB more memory.
+
+        Two families of the same patterns in the same order (so a set's match ids are the same in
+        both): `regex_sets` holds each form rewritten so that it cannot match a line break
+        (`_line_form`), for documents none of whose sentences holds one (nearly all); the forms as
+        they are, for the rest, are compiled the first time such a document comes (`_crossing_sets`)."""
         # An anchored pattern stands in the set in its multiline form (`_multiline`), which matches
         # wherever the pattern matches in some sentence of the joined text, and more: a prefilter may
         # let a pattern through that then finds nothing, never the other way round. For the same
@@ -315,22 +322,46 @@ class Lexicon:
         patterns = sorted(searched)
         ids: dict[str, int] = {}
         sets: list[tuple[object, int]] = []
-        opts = _re2_options()
-        opts.max_mem = 64 << 20
         try:
             for first in range(0, len(patterns), _SET_SIZE):
-                rset = re2.Set.SearchSet(opts)
+                rset = _new_set()
                 for p in patterns[first:first + _SET_SIZE]:
-                    ids[p] = first + _add(rset, searched[p])
+                    ids[p] = first + _add(rset, searched[p], line=True)
                 rset.Compile()
                 sets.append((rset, first))
         except re2.error:  # type: ignore[attr-defined]
             return  # no prefilter: every regex is searched
         self._regex_ids, self.regex_sets = ids, sets
+        self._set_forms = [searched[p] for p in patterns]
 
-    def possible(self, text: bytes) -> set[int]:
-        """Ids of the regexes that match somewhere in the text (UTF-8: encoded once by the caller)."""
-        return {first + i for rset, first in self.regex_sets for i in rset.Match(text) or ()}  # type: ignore[attr-defined]
+    def _crossing(self) -> list[tuple[object, int]] | None:
+        """The sets of the forms as they are (not `_line_form`), for a text some sentence of which
+        holds a line break; built on first use (none of the 200-document sample's documents needs
+        them). None if RE2 refuses them: then every regex is searched."""
+        if self._crossing_sets is None:
+            forms, sets = self._set_forms, []
+            try:
+                for first in range(0, len(forms), _SET_SIZE):
+                    rset = _new_set()
+                    for k, form in enumerate(forms[first:first + _SET_SIZE]):
+                        if _add(rset, form) != k:  # (the ids must be those of `regex_sets`)
+                            raise re2.error("set ids out of step")  # type: ignore[attr-defined]
+                    rset.Compile()
+                    sets.append((rset, first))
+            except re2.error:  # type: ignore[attr-defined]
+                sets = []
+            self._crossing_sets = sets
+        return self._crossing_sets or None
+
+    def possible(self, text: bytes, line_breaks: bool = False) -> set[int] | None:
+        """Ids of the regexes that match somewhere in the text (UTF-8: encoded once by the caller), or
+        None when no set can tell (then every regex is searched). The caller passes sentences joined
+        with "\\n", each whole, and says whether some sentence holds a line break of its own: without
+        one the sets of line-free forms serve (a true hit never crosses a sentence's end)."""
+        sets = self._crossing() if line_breaks else self.regex_sets
+        if sets is None:
+            return None
+        return {first + i for rset, first in sets for i in rset.Match(text) or ()}  # type: ignore[attr-defined]
 
     def live_terms(self, by_pattern: dict[int, list[str]]) -> set[int]:
         """Ids of the word terms every word of which is among a document's matched patterns."""
@@ -677,15 +708,153 @@ def _content_free(forms: list[str]) -> set[str]:
         return set()
 
 
-def _add(rset, pattern: str) -> int:
-    """Add a pattern to a prefilter set in its loosened form, or as it is if that form is refused."""
+def _new_set():
+    opts = _re2_options()
+    opts.max_mem = 64 << 20
+    return re2.Set.SearchSet(opts)
+
+
+def _add(rset, pattern: str, line: bool = False) -> int:
+    """Add a pattern to a prefilter set in its loosened form, or as it is if that form is refused;
+    with `line`, in its `_line_form` where there is one and RE2 takes it."""
     loose = _loose_repeats(pattern)
+    if line and (form := _line_form(loose)) is not None:
+        try:
+            return rset.Add(form)
+        except re2.error:  # type: ignore[attr-defined]
+            pass
     if loose != pattern:
         try:
             return rset.Add(loose)
         except re2.error:  # type: ignore[attr-defined]
             pass
     return rset.Add(pattern)
+
+
+# RE2 syntax `_line_form` follows: a hex escape; the escapes it copies as they are (outside a class:
+# assertions, escaped punctuation; in a class also); flags that let "." match a line break.
+_HEX_ESCAPE = re.compile(r"\\x(?:\{([0-9A-Fa-f]+)\}|([0-9A-Fa-f]{2}))")
+_DOT_ALL = re.compile(r"\(\?[a-zA-Z-]*s")
+_KEPT_ESCAPES = frozenset("dwSbBAzftrv")  # \\d \\w \\S, assertions, controls other than \\n
+_CLASS_ESCAPES = frozenset("dwSftrv")
+_NEGATED_ESCAPES = _CLASS_ESCAPES | frozenset("WD")  # (a negated class gets "\\n" added to it)
+
+
+def _escape_end(pattern: str, at: int, kept: frozenset[str]) -> int | None:
+    """Where the escape at `at` ends, if it is one `_line_form` may copy as it is (no line break in
+    what it matches: not \\n, \\s, \\W, \\D, \\p, an octal or a hex line break, \\C, \\Q); else None."""
+    if (m := _HEX_ESCAPE.match(pattern, at)) is not None:
+        return m.end() if int(m[1] or m[2], 16) != 10 else None
+    if at + 1 >= len(pattern):
+        return None
+    c = pattern[at + 1]
+    if c.isascii() and c.isalnum():
+        return at + 2 if c in kept else None
+    return at + 2 if c.isascii() else None  # escaped punctuation
+
+
+_CONTROL_ESCAPES = {"t": 9, "v": 11, "f": 12, "r": 13}
+
+
+def _covers_line_break(items: list[str]) -> bool:
+    """Whether a class's items (characters and escapes, "-" an item of its own) hold a range that
+    takes in "\\n" ("[\\x00-\\x7f]", "[\\t-\\r]"); an endpoint this cannot read counts as one."""
+    for k in range(1, len(items) - 1):
+        if items[k] != "-":
+            continue
+        low, high = (_code_point(items[k - 1]), _code_point(items[k + 1]))
+        if low is None or high is None or low <= 10 <= high:
+            return True
+    return False
+
+
+def _code_point(item: str) -> int | None:
+    if len(item) == 1:
+        return ord(item)
+    if (m := _HEX_ESCAPE.fullmatch(item)) is not None:
+        return int(m[1] or m[2], 16)
+    if len(item) == 2 and item[1] in _CONTROL_ESCAPES:
+        return _CONTROL_ESCAPES[item[1]]
+    if len(item) == 2 and item[1].isascii() and not item[1].isalnum():
+        return ord(item[1])
+    return None
+
+
+@lru_cache(maxsize=4096)  # (the two lexicons share many forms)
+def _line_form(pattern: str) -> str | None:
+    """The prefilter form rewritten so that it cannot match a line break, or None where this reader
+    does not follow its syntax: \\s -> [\\t\\f\\r ] (RE2's \\s is those and \\n), \\W -> [^\\w\\n],
+    \\D -> [^\\d\\n], a negated class [^...] -> [^...\\n], \\s inside a class -> \\t\\f\\r and a space.
+
+    Why: a set's DFA state is the set of its patterns' threads alive at a byte. A form with a broad
+    gap ("vill\\s+(?:\\S+\\s+)*?att", "[^.;]*?") kept its thread alive across sentence ends to the end
+    of the document, so a state carried every gap opened so far, in the order the document opened
+    them: new states in every document, built again in every worker. Sentences are joined with
+    "\\n"; a form that cannot match one lets each thread die at its sentence's end.
+
+    Sound for a text none of whose sentences holds a line break of its own (`Index._regexes_live`
+    asks for the other sets otherwise): every hit of a regex lies inside one sentence (see
+    `Index._regex_matches`), so the form as it was matched somewhere inside that sentence; on text
+    without a line break the rewritten form matches exactly where it did (only the classes changed,
+    and only at "\\n"; assertions are kept and still see the "\\n" around the sentence)."""
+    if _DOT_ALL.search(pattern) is not None or "\n" in pattern:
+        return None
+    out: list[str] = []
+    k, n = 0, len(pattern)
+    while k < n:
+        c = pattern[k]
+        if c == "[":
+            j = k + 1
+            negated = j < n and pattern[j] == "^"
+            j += negated
+            items: list[str] = []
+            while True:
+                if j >= n or pattern[j] == "[":  # unclosed, or a POSIX class / nested "["
+                    return None
+                if pattern[j] == "]" and items:
+                    j += 1
+                    break
+                if pattern[j] == "\\":
+                    if pattern.startswith("\\s", j):
+                        items.append("\\s" if negated else "\\t\\f\\r ")
+                        j += 2
+                        continue
+                    end = _escape_end(pattern, j, _NEGATED_ESCAPES if negated else _CLASS_ESCAPES)
+                    if end is None:
+                        return None
+                else:
+                    end = j + 1
+                items.append(pattern[j:end])
+                j = end
+            if not negated and _covers_line_break(items):
+                return None
+            out.append("[^" + "".join(items) + "\\n]" if negated else "[" + "".join(items) + "]")
+            k = j
+        elif c == "\\":
+            if pattern.startswith("\\s", k):
+                out.append("[\\t\\f\\r ]")
+                end = k + 2
+            elif pattern.startswith("\\W", k):
+                out.append("[^\\w\\n]")
+                end = k + 2
+            elif pattern.startswith("\\D", k):
+                out.append("[^\\d\\n]")
+                end = k + 2
+            else:
+                found = _escape_end(pattern, k, _KEPT_ESCAPES)
+                if found is None:
+                    return None
+                end = found
+                out.append(pattern[k:end])
+            k = end
+        else:  # a run of characters that are neither: copied at once
+            end = _PLAIN_RUN.match(pattern, k).end()  # type: ignore[union-attr]
+            out.append(pattern[k:end])
+            k = end
+    return "".join(out)
+
+
+_PLAIN_RUN = re.compile(r"[^\\\[]+")
 
 
 def _anchored(pattern: str) -> bool:
@@ -1359,13 +1528,25 @@ class Index:
     def _regexes_live(self) -> None:
         """Run the prefilter and put the regexes that can match into the live set: a regex term the
         document cannot match is then skipped by `find_many` like an absent word (~37,000 `find`
-        calls on the 200-document sample that each looked the pattern up to return nothing)."""
+        calls on the 200-document sample that each looked the pattern up to return nothing).
+
+        The sets read each distinct sentence once (a hit lies inside one sentence; repeated headers
+        and footers were ~13 % of the sample's bytes), and the sets of line-free forms serve unless
+        some sentence holds a line break of its own (`Lexicon.possible`)."""
         lex = self.lexicon
         if lex is None or not lex.regex_sets:
             self._possible = set()
             return
-        self._possible = lex.possible(self.utf8()[0]) if self.sentences else set()
-        self._search.update(_regex_tid(rid) for rid in self._possible)
+        if not self.sentences:
+            self._possible = set()
+            return
+        distinct = list(dict.fromkeys(self.sentences))
+        text = "\n".join(distinct)
+        found = lex.possible(text.encode(), line_breaks=text.count("\n") != len(distinct) - 1)
+        if found is None:  # no set can tell: every regex of the prefilter may match
+            found = set(lex._regex_ids.values())
+        self._possible = found
+        self._search.update(_regex_tid(rid) for rid in found)
 
     def _may_match(self, regex) -> bool:
         """False when the lexicon's regex set shows the pattern matches nowhere in the document."""
