@@ -353,14 +353,14 @@ class Lexicon:
             self._crossing_sets = sets
         return self._crossing_sets or None
 
-    def possible(self, text: bytes, line_breaks: bool = False) -> set[int] | None:
-        """Ids of the regexes that match somewhere in the text (UTF-8: encoded once by the caller), or
-        None when no set can tell (then every regex is searched). The caller passes sentences joined
-        with "\\n", each whole, and says whether some sentence holds a line break of its own: without
-        one the sets of line-free forms serve (a true hit never crosses a sentence's end)."""
+    def possible(self, text: bytes, line_breaks: bool = False) -> set[int]:
+        """Ids of the regexes that match somewhere in the text (UTF-8: encoded once by the caller); all
+        of the prefilter's ids when no set can tell (then every regex is searched). The caller passes
+        sentences joined with "\\n", each whole, and says whether some sentence holds a line break of
+        its own: without one the sets of line-free forms serve (a true hit never crosses a sentence's end)."""
         sets = self._crossing() if line_breaks else self.regex_sets
         if sets is None:
-            return None
+            return set(self._regex_ids.values())
         return {first + i for rset, first in sets for i in rset.Match(text) or ()}  # type: ignore[attr-defined]
 
     def live_terms(self, by_pattern: dict[int, list[str]]) -> set[int]:
@@ -1542,11 +1542,8 @@ class Index:
             return
         distinct = list(dict.fromkeys(self.sentences))
         text = "\n".join(distinct)
-        found = lex.possible(text.encode(), line_breaks=text.count("\n") != len(distinct) - 1)
-        if found is None:  # no set can tell: every regex of the prefilter may match
-            found = set(lex._regex_ids.values())
-        self._possible = found
-        self._search.update(_regex_tid(rid) for rid in found)
+        self._possible = lex.possible(text.encode(), line_breaks=text.count("\n") != len(distinct) - 1)
+        self._search.update(_regex_tid(rid) for rid in self._possible)
 
     def _may_match(self, regex) -> bool:
         """False when the lexicon's regex set shows the pattern matches nowhere in the document."""
