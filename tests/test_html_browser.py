@@ -8,6 +8,7 @@ Chromium or chromedriver is missing: CI installs them with `make system-deps`.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -250,6 +251,13 @@ def test_review_mode_keeps_verdicts_across_a_reload_until_cleared(driver: webdri
     def pending(rule: str) -> bool:
         return bool(cell(rule).find_elements(By.CSS_SELECTOR, ".pending"))
 
+    def stored(report: Path) -> int:
+        """How many drafts this browser keeps for `report`, read from the page now open (any report)."""
+        digest = re.search(r'data-report="([^"]*)"', report.read_text(encoding="utf-8")).group(1)
+        return driver.execute_script(
+            "const s = JSON.parse(localStorage.getItem(arguments[0]) || 'null');"
+            "return s ? s.changes.length : 0;", "govcheck-review:" + digest)
+
     def banner() -> str:
         element = driver.find_element(By.ID, "drafts")
         return element.text if element.is_displayed() else ""
@@ -303,10 +311,13 @@ def test_review_mode_keeps_verdicts_across_a_reload_until_cleared(driver: webdri
 
     # A verdict chosen on this version of the document does not come back on an edited one
     judge("has-author", "not_met", "Sam is named, but not as the author.")
+    driver.refresh()  # kept by the browser for this version of the document...
+    assert pending("has-author") and "for this report: 1." in banner()
     doc.write_text(PARTIAL_TEXT + "Edited after the review.\n", encoding="utf-8")
     third = html("report3.html")
     driver.get(third.as_uri())
-    assert banner() == "" and not pending("has-author")
-    driver.get(second.as_uri())  # ...and is still there for the version it was chosen on
+    assert banner() == "" and not pending("has-author")  # ...not shown on the edited one...
+    assert stored(second) == 1, driver.execute_script("return Object.keys(localStorage)")
+    driver.get(second.as_uri())  # ...and still there for the version it was chosen on
     assert pending("has-author") and "for this report: 1." in banner()
     assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []
