@@ -7,6 +7,9 @@ test shows exactly what it feeds the extractor.
 from __future__ import annotations
 
 import io
+import json
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -813,3 +816,34 @@ def test_plain_text_caps_headings_and_label_fields() -> None:
     assert ("paragraph", "Owner: Head of Inclusion") in kinds
     assert ("heading", "RESPONSIBILITIES") in kinds
     assert ("list-item", "The school refers.") in kinds and ("list-item", "CAMHS assesses.") in kinds
+
+
+TAB_TABLE = (
+    "Missing children protocol\n\n"
+    "3. Who does what\n\n"
+    "Agency\tResponsibility\n"
+    "Leeds City Council\tArranges the return interview and tells the parents.\n"
+    "Leeds Community Healthcare NHS Trust\tOffers a health assessment after each episode.\n\n"
+    "\tThis indented line\tis prose with tabs, not a table.\n"
+    "and it goes on here.\n"
+)
+
+
+def test_text_tab_separated_table_is_read_as_table(tmp_path):
+    """Word's and spreadsheets' "save as text" keep a table as tab-separated lines: each row is read with its
+    header, so the party in the first column is assigned the task beside it, as in the DOCX original."""
+    path = tmp_path / "protocol.txt"
+    path.write_text(TAB_TABLE, encoding="utf-8")
+    ex = text_ext.extract(path, OPTS)
+    assert_well_formed(ex)
+    cells = [(b.table, b.text) for b in kinds(ex, "table-cell")]
+    assert cells[:2] == [((0, 0, 0), "Agency"), ((0, 0, 1), "Responsibility")]
+    assert ((0, 2, 0), "Leeds Community Healthcare NHS Trust") in cells and len(cells) == 6
+    assert kinds(ex, "paragraph")[-1].text.startswith("\tThis indented line")  # tab-indented prose stays prose
+
+    proc = subprocess.run([sys.executable, "-m", "govcheck", "scan", str(path), "--format", "json", "--no-config",
+                           "--no-cache", "--lang", "en"], capture_output=True, text=True, timeout=120)
+    result = next(r for r in json.loads(proc.stdout)["documents"][0]["results"]
+                  if r["rule"] == "responsibility-principals")
+    assert result["outcome"] == "met", result
+    assert {e.get("kind") for e in result["evidence"]} == {"table-cell"}

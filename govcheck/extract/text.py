@@ -152,8 +152,15 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
 def parse_plain(text: str) -> list[Block]:
     """Paragraphs at blank lines; headings by numbering, underline or a short unpunctuated line alone."""
     blocks: list[Block] = []
+    tables = 0
     for para in _paragraphs(text.replace("\f", "\n\n")):
-        blocks.extend(_classify(para))
+        rows = _tab_rows(para)
+        if rows:
+            blocks.extend(Block(text=cell, kind="table-cell", table=(tables, r, c))
+                          for r, row in enumerate(rows) for c, cell in enumerate(row) if cell)
+            tables += 1
+        else:
+            blocks.extend(_classify(para))
     for i, block in enumerate(blocks):
         block.index = i
     return blocks
@@ -172,6 +179,19 @@ def _paragraphs(text: str) -> list[list[str]]:
     if current:
         paras.append(current)
     return paras
+
+
+def _tab_rows(lines: list[str]) -> list[list[str]] | None:
+    """A table saved as text: Word's and spreadsheets' "text" export puts a tab between a row's cells and a
+    line break after it. Read as a table only when every line of the paragraph has the same number of
+    cells (two or more) and the first row has no empty cell, so tab-indented prose stays prose."""
+    if len(lines) < 2 or not all("\t" in line for line in lines):
+        return None
+    rows = [[cell.strip() for cell in line.strip("\n").split("\t")] for line in lines]
+    width = len(rows[0])
+    if width < 2 or any(len(row) != width for row in rows) or not all(rows[0]):
+        return None
+    return rows
 
 
 def _classify(lines: list[str]) -> list[Block]:
