@@ -74,6 +74,15 @@ _DEFINITION = re.compile(
 _BRACKETED = re.compile(_SHORT_FORM)
 
 
+def _looks_short(short: str, around: str) -> bool:
+    """A bracketed word is a short form when quoted, an acronym (two capitals or more: "HA", "ALNCo") or "the X";
+    an unquoted capitalised word is the name's qualifier, mostly a place: "Ministry of Education (Southern)",
+    "Oranga Tamariki (Invercargill)" name no party "Southern" or "Invercargill"."""
+    if any(q in around[:3] for q in "\"“”'"):
+        return True
+    return short.lower().startswith("the ") or sum(c.isupper() for c in short) >= 2
+
+
 def defined_aliases(index: Index, signals: dict[str, list[Term]], names: list[str]) -> dict[str, list[Term]]:
     """Short names a document defines for what a signal already matches: in "the Hospital Authority
     (HA) is responsible for …" the pack knows "hospital authority", and from there on "HA" is the same
@@ -89,6 +98,8 @@ def defined_aliases(index: Index, signals: dict[str, list[Term]], names: list[st
             continue
         for m in _DEFINITION.finditer(text):
             short = m.group(2)
+            if not _looks_short(short, m.group(0)[m.start(2) - m.start(0) - 1:]):
+                continue
             for name in names:
                 if (name, short) in seen:
                     continue
