@@ -184,8 +184,10 @@ class Context:
                     rows[r].append((c, bi))
                 for r, row in rows.items():
                     label = self.blocks[row[0][1]]
+                    # (a label that carries its value after a colon is filled: "| Fastställd: 2024-03-11 | |")
                     if r and len(row) == 1 and row[0][0] == 0 and len(label.text.split()) <= 3 \
-                            and not label.text.rstrip().endswith((".", "!", "?")):
+                            and not label.text.rstrip().endswith((".", "!", "?")) \
+                            and not re.search(r":\s*\S", label.text):
                         empty.add(label.index)
             self._empty = frozenset(empty)
         return self._empty
