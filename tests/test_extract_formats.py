@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import govcheck
 
 from govcheck.extract import ExtractOptions, detect_format
 from govcheck.extract import docx as docx_ext
@@ -841,8 +840,7 @@ def test_text_tab_separated_table_is_read_as_table(tmp_path):
     assert ((0, 2, 0), "Leeds Community Healthcare NHS Trust") in cells and len(cells) == 6
     assert kinds(ex, "paragraph")[-1].text.startswith("\tThis indented line")  # tab-indented prose stays prose
 
-    proc = subprocess.run([sys.executable, "-m", "govcheck", "scan", str(path), "--format", "json", "--no-config",
-                           "--no-cache", "--lang", "en"], capture_output=True, text=True, timeout=120)
+    proc = govcheck("scan", str(path), "--format", "json", "--no-config", "--no-cache", "--lang", "en", timeout=120)
     result = next(r for r in json.loads(proc.stdout)["documents"][0]["results"]
                   if r["rule"] == "responsibility-principals")
     assert result["outcome"] == "met", result

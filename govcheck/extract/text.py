@@ -187,7 +187,7 @@ def _tab_rows(lines: list[str]) -> list[list[str]] | None:
     cells (two or more) and the first row has no empty cell, so tab-indented prose stays prose."""
     if len(lines) < 2 or not all("\t" in line for line in lines):
         return None
-    rows = [[cell.strip() for cell in line.strip("\n").split("\t")] for line in lines]
+    rows = [[cell.strip() for cell in line.split("\t")] for line in lines]
     width = len(rows[0])
     if width < 2 or any(len(row) != width for row in rows) or not all(rows[0]):
         return None

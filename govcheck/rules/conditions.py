@@ -187,7 +187,7 @@ class Context:
                     # (a label that carries its value after a colon is filled: "| Fastställd: 2024-03-11 | |")
                     if r and len(row) == 1 and row[0][0] == 0 and len(label.text.split()) <= 3 \
                             and not label.text.rstrip().endswith((".", "!", "?")) \
-                            and not re.search(r":\s*\S", label.text):
+                            and not _FILLED_FIELD.search(label.text):
                         empty.add(label.index)
             self._empty = frozenset(empty)
         return self._empty
@@ -625,6 +625,8 @@ def _negated_in(entry: object, span: Span) -> bool:
     return False
 
 
+# "Label: value" in one cell: a form field filled in where it is named ("| Fastställd: 2024-03-11 | |")
+_FILLED_FIELD = re.compile(r":\s*\S")
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]")
 _BRACKET_TAIL = re.compile(r"[^()]*\)\W*$")  # the rest of a sentence is a bracket's end: ") ." or ")"
 # After a comma, words that name what the clause before it is about go on in that clause: "Ett par
