@@ -60,6 +60,8 @@ def _phrase(phrase: str) -> tuple[str, ...]:
 # The mark of a type word that counts only as the head of a compound: "*plan" is "Krisplan", "Elevhälsoplan",
 # not the plain word "plan", which names the thing a "Rutin: samordnad individuell plan" is about
 COMPOUND = "*"
+# What may follow the head of a compound: the Swedish endings of a noun (planen, planer, planerna, plans)
+_COMPOUND_ENDINGS = frozenset(("", "s", "en", "ens", "er", "ers", "erna", "ernas", "et", "ets", "na"))
 
 
 def _match_at(words: list[str], i: int, phrase: tuple[str, ...]) -> bool:
@@ -72,7 +74,9 @@ def _match_at(words: list[str], i: int, phrase: tuple[str, ...]) -> bool:
         if part[:1] == COMPOUND:
             head = part[1:]
             at = w.rfind(head)
-            return at > 0 and len(w) - at - len(head) <= 3  # "krisplan", "elevhälsoplanen"; not "plan"
+            # "krisplan", "elevhälsoplanen"; not "plan" alone, and not a word that only holds the
+            # letters ("transplant": what follows the head is no Swedish ending)
+            return at > 0 and w[at + len(head):] in _COMPOUND_ENDINGS
         if w == part or (w.startswith(part) and len(w) - len(part) <= 3):  # inflection: riktlinjer
             continue
         if last and len(phrase) == 1 and len(part) >= 4 and part in w and w.find(part) > 0:

@@ -241,3 +241,23 @@ def test_a_record_of_approval_over_an_owner_field_stands_apart(tmp_path: Path) -
     decided = cells(scan(folder))["pathway.md", "decision-body"]
     assert decided["outcome"] == "partial", decided
     assert "Version 2.0, approved March 2025" in quotes(decided).split(" | "), decided
+
+
+def test_a_pdf_question_set_as_a_heading_heads_its_section(tmp_path: Path) -> None:
+    """A programme whose scope stands under a bold question ("Vem gäller programmet?") and a lead-in
+    whose list of kinds follows ("Vårdnadshavare till barn ... som" / "- är döva eller hörselskadade"):
+    the PDF reader took a line ending in "?" for a sentence, so the scope had no heading, and the
+    target group, delimited by the kinds listed under it, read as only loosely named (partial), while
+    the same text as Markdown read met."""
+    from govcheck.extract import ExtractOptions, extract
+
+    source = Path(__file__).parent / "holdout116" / "docs" / "h116-03.pdf"
+    blocks = extract(source, "pdf", ExtractOptions()).blocks
+    question = next(b for b in blocks if b.text == "Vem gäller programmet?")
+    assert question.kind == "heading", question
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / source.name).write_bytes(source.read_bytes())
+    group = cells(scan(folder))[(source.name, "target-group")]
+    assert group["outcome"] == "met", quotes(group)
+    assert "Vårdnadshavare till barn i förskola och skola i kommunen som" in quotes(group)

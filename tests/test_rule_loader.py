@@ -163,3 +163,16 @@ def test_a_review_hint_at_the_minimum_needs_a_counted_met(tmp_path: Path) -> Non
 """
     with pytest.raises(RuleError, match=r"pack.yaml:\d+: rules\[0\]\.review\[0\]\.at_minimum"):
         load_pack(write(tmp_path, text))
+
+
+def test_a_review_hint_without_a_facet_names_a_declared_facet(tmp_path: Path) -> None:
+    # "without_facet" flags an outcome reached without one of the rule's facets; a facet the rule does not
+    # declare is a typo that would flag every cell, and the pack is refused with the hint's path
+    text = MINIMAL + """\
+    review:
+      - outcome: [met]
+        without_facet: convener
+        reason: {sv: Kontrollera., en: Check.}
+"""
+    with pytest.raises(RuleError, match=r"pack.yaml:\d+: rules\[0\]\.review\[0\]\.without_facet"):
+        load_pack(write(tmp_path, text))

@@ -1145,6 +1145,15 @@ _DURATION = re.compile(
     + "|".join(sorted(_COUNT_WORDS, key=len, reverse=True))
     + r")\s+(years?|months?|år|månader)\b(?=[^.;]{0,80}?\b(?:from|starting|commencing|beginning|från|fr\.\s?o\.\s?m\.|"
     r"räknat\s+från|efter|after)\b)", re.I)
+# The same period after its start: "commences on 1 February 2026 and remains in effect for three years",
+# "gäller från och med 2025-01-01 och i tre år". The start cue must stand before the period.
+_DURATION_AFTER_START = re.compile(
+    r"\b(?:for|i|på|under|period\s+of|perioden?\s+om)\s+(?:a\s+period\s+of\s+)?(\d{1,2}|"
+    + "|".join(sorted(_COUNT_WORDS, key=len, reverse=True))
+    + r")\s+(years?|months?|år|månader)\b", re.I)
+_START_CUE = re.compile(
+    r"\b(?:commenc\w*|starts?|starting|begins?|beginning|takes?\s+effect|effective\s+(?:from|on)|from|"
+    r"gäller\s+från|från\s+och\s+med|fr\.\s?o\.\s?m\.|träder\s+i\s+kraft|börjar\s+gälla)\b", re.I)
 
 
 # "three years from that date", "två år från undertecknandet": a period whose start an earlier sentence gave.
@@ -1230,7 +1239,9 @@ def _period_ends(text: str, found: list[tuple[dt.date, bool]]) -> list[tuple[dt.
     in its sentence ("three years from that date") is left alone."""
     m = _DURATION.search(text)
     if not m:
-        return []
+        m = _DURATION_AFTER_START.search(text)
+        if not m or not _START_CUE.search(text, 0, m.start()):
+            return []
     n = int(m[1]) if m[1].isdigit() else _COUNT_WORDS[m[1].lower()]
     months = n * 12 if m[2].lower().startswith(("year", "år")) else n
     start, with_day = min(found)

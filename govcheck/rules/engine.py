@@ -274,12 +274,15 @@ def _pack_hints(rule: Rule, result: RuleResult, ctx: Context, lang: str) -> list
     """The reasons of the rule's own `review:` hints that hold for this outcome: a condition that holds
     in the document, or (`at_minimum`, no condition) an outcome at the edge of its count: a met reached by
     no more facets than the count asks for (one weak part less and it would not be met), a partial one
-    facet short of met (one part missed and it would be met)."""
+    facet short of met (one part missed and it would be met), or (`without_facet`) an outcome reached
+    without a facet the criterion leans on."""
     out = []
     for outcomes, when, reason in rule.review:
         if result.outcome not in outcomes:
             continue
-        if when is None:
+        if isinstance(when, str):
+            holds = not any(f.found for f in result.facets if f.id == when)
+        elif when is None:
             found = sum(f.found for f in result.facets)
             holds = isinstance(rule.met, Count) and (
                 found <= rule.met.at_least if result.outcome == "met"

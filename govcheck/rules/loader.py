@@ -57,7 +57,9 @@ class Rule:
     looked_for: dict[str, str]
     # cells a person should check: (outcomes the hint applies to, condition, reason per language)
     # (outcomes, condition or None for "met at the count's minimum", reason)
-    review: list[tuple[frozenset[str], Condition | None, dict[str, str]]] = field(default_factory=list)
+    # (outcomes, when, reason): `when` is a condition, None for `at_minimum`, or the id of a facet whose
+    # absence is the hint (`without_facet`)
+    review: list[tuple[frozenset[str], Condition | str | None, dict[str, str]]] = field(default_factory=list)
     # how often auditors gave each outcome, per document type ("*": all types), and when an outcome
     # counts as rare (`BaseRates`); None when the pack has no base rates
     base_rates: BaseRates | None = None
@@ -402,6 +404,14 @@ def _compile_rule(spec: dict, path: str, pack: Pack) -> Rule:
                                 f"(declared: {', '.join(sorted(declared)) or 'none'})")
     hints = []
     for i, hint in enumerate(spec.get("review", [])):
+        if "without_facet" in hint:
+            # no condition: the outcome was reached without this facet (a coordinated plan "met" on when it
+            # starts and how it closes, with no one who convenes it)
+            if hint["without_facet"] not in declared:
+                raise RuleError(f"{path}.review[{i}].without_facet: {hint['without_facet']!r} is not declared in "
+                                f"the rule's facets (declared: {', '.join(sorted(declared)) or 'none'})")
+            hints.append((frozenset(hint["outcome"]), str(hint["without_facet"]), hint["reason"]))
+            continue
         if hint.get("at_minimum"):
             # no condition: the engine checks the met count's facets (engine.review_of)
             if not isinstance(cond_of["met"], Count):
