@@ -176,3 +176,23 @@ def test_a_review_hint_without_a_facet_names_a_declared_facet(tmp_path: Path) ->
 """
     with pytest.raises(RuleError, match=r"pack.yaml:\d+: rules\[0\]\.review\[0\]\.without_facet"):
         load_pack(write(tmp_path, text))
+
+
+def test_a_type_s_edit_of_a_signal_takes_out_only_terms_the_signal_has(tmp_path: Path) -> None:
+    # doc_type_signals may take terms out of a signal and put others in, instead of copying its whole list;
+    # a term to take out that the signal does not hold (renamed or dropped since) is refused by its path
+    # rather than silently kept, and an edit that holds applies in documents of that type only
+    edited = MINIMAL.replace("rules:\n", """\
+doc_type_signals:
+  routine:
+    owner:
+      remove: {sv: [dokumentägare]}
+      add: {sv: [rutinägare]}
+rules:
+""")
+    pack = load_pack(write(tmp_path, edited))
+    terms = {t.source for t in pack.type_signals["routine"]["owner"]["sv"]}
+    assert terms == {"rutinägare"}, terms
+    stale = edited.replace("remove: {sv: [dokumentägare]}", "remove: {sv: [ägare]}")
+    with pytest.raises(RuleError, match=r"pack.yaml:\d+: doc_type_signals\.routine\.owner\.remove\.sv"):
+        load_pack(write(tmp_path, stale))

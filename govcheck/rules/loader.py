@@ -312,6 +312,11 @@ def load_pack(path: Path) -> Pack:
         for name, spec in sigs.items():
             if name not in signals:
                 raise fail(f"doc_type_signals.{doc_type}.{name}", f"undefined signal {name!r}")
+            if isinstance(spec, dict) and ("remove" in spec or "add" in spec):
+                # the signal's own terms with some taken out or put in: the sense that differs in this type of
+                # document is said once, and what is added to the signal later reaches this type too (a copy of
+                # the whole list drifted: it missed half of what the signal learned after it was made)
+                spec = _edited_terms(data["signals"][name], spec, f"doc_type_signals.{doc_type}.{name}", fail)
             try:
                 type_signals.setdefault(doc_type, {})[name] = compile_terms(
                     spec, f"doc_type_signals.{doc_type}.{name}", langs)
@@ -427,6 +432,25 @@ def _compile_rule(spec: dict, path: str, pack: Pack) -> Rule:
         forbid=cond_of["forbid"], evidence=cond_of["evidence"], applies_to=spec.get("applies_to"),
         examples=spec.get("examples", []), looked_for=spec.get("looked_for", spec["description"]),
     )
+
+
+def _edited_terms(base: object, edit: dict, where: str, fail) -> dict[str, list]:
+    """A signal's terms per language, with `remove` taken out and `add` put in. A term to remove that the
+    signal does not hold is an error: the edit would otherwise outlive the term it was written against."""
+    if not isinstance(base, dict):
+        raise fail(where, "remove/add needs a signal whose terms are given per language")
+    unknown = set(edit) - {"remove", "add"}
+    if unknown:
+        raise fail(where, f"unknown key(s) {sorted(unknown)} (allowed: add, remove)")
+    out = {lang: list(terms) for lang, terms in base.items()}
+    for lang, terms in (edit.get("remove") or {}).items():
+        for term in terms:
+            if term not in out.get(lang, []):
+                raise fail(f"{where}.remove.{lang}", f"{term!r} is not a term of the signal")
+            out[lang].remove(term)
+    for lang, terms in (edit.get("add") or {}).items():
+        out.setdefault(lang, []).extend(terms)
+    return out
 
 
 def load_packs(names: list[str] | None) -> list[Pack]:
