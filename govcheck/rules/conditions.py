@@ -452,6 +452,14 @@ class Context:
             self._asides[si] = found
         return found
 
+    def _number_sign(self, si: int, start: int, end: int) -> bool:
+        """"No." before a number is the number sign ("School District No. 67 is responsible", "Act No. 9"),
+        not the negation "no": it negated the responsibility the sentence states."""
+        if end - start != 1 or self.index.words[si][start].casefold() != "no":
+            return False
+        text = self.index.sentences[si]
+        return _NUMBER_SIGN.match(text, self.index.offsets(si)[1][start]) is not None
+
     def clause_cues(self, si: int) -> dict[int, object] | None:
         """The sentence's negation cues by clause (see `_cue_clauses`); None when it has none."""
         found = self._cue_clauses.get(si, _UNKNOWN)
@@ -467,7 +475,7 @@ class Context:
                 ids = self.clause_ids(si)
             for start, end in spans:
                 if start < len(ids):
-                    if self._condition_only(si, ids, start, cue_hits):
+                    if self._condition_only(si, ids, start, cue_hits) or self._number_sign(si, start, end):
                         continue
                     if window is None and (self._closing_bracket(si, end) or self._opening_bracket(si, start)):
                         # "(TBD)" at the end of a sentence marks the whole sentence as not yet settled,
@@ -627,6 +635,7 @@ def _negated_in(entry: object, span: Span) -> bool:
 
 # "Label: value" in one cell: a form field filled in where it is named ("| Fastställd: 2024-03-11 | |")
 _FILLED_FIELD = re.compile(r":\s*\S")
+_NUMBER_SIGN = re.compile(r"\.\s*\d")  # right after "No": "No. 67"
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]")
 _BRACKET_TAIL = re.compile(r"[^()]*\)\W*$")  # the rest of a sentence is a bracket's end: ") ." or ")"
 # After a comma, words that name what the clause before it is about go on in that clause: "Ett par
