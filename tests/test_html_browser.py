@@ -258,6 +258,26 @@ def test_review_mode_keeps_verdicts_across_a_reload_until_cleared(driver: webdri
             "const s = JSON.parse(localStorage.getItem(arguments[0]) || 'null');"
             "return s ? s.changes.length : 0;", "govcheck-review:" + digest)
 
+    blank = tmp_path / "blank.html"  # a page of the same (file://) origin that keeps nothing itself
+    blank.write_text("<!doctype html><title>blank</title>", encoding="utf-8")
+
+    def settle(report: Path, want: int) -> None:
+        """Chromium hands a page's localStorage writes to its storage process asynchronously; under load a
+        reload that raced them read the storage as it was before the save (seen twice: once in CI, once on a
+        busy machine). Wait until another tab of the origin sees `want` drafts for `report`, as a reload will."""
+        here = driver.current_window_handle
+        driver.switch_to.new_window("tab")
+        try:
+            deadline = time.monotonic() + 10
+            driver.get(blank.as_uri())
+            while stored(report) != want and time.monotonic() < deadline:
+                time.sleep(0.2)
+                driver.get(blank.as_uri())
+            assert stored(report) == want, driver.execute_script("return Object.keys(localStorage)")
+        finally:
+            driver.close()
+            driver.switch_to.window(here)
+
     def banner() -> str:
         element = driver.find_element(By.ID, "drafts")
         return element.text if element.is_displayed() else ""
@@ -268,6 +288,7 @@ def test_review_mode_keeps_verdicts_across_a_reload_until_cleared(driver: webdri
     judge("has-owner", "met", "Sam signs as owner in the approval block.")
     assert "Verdicts chosen in this browser for this report: 1." in banner()
 
+    settle(first, 1)
     driver.refresh()  # the tab reloaded (or closed and opened again): nothing is lost
     assert pending("has-owner") and "for this report: 1." in banner()
     driver.find_element(By.ID, "review-mode").click()
@@ -305,12 +326,14 @@ def test_review_mode_keeps_verdicts_across_a_reload_until_cleared(driver: webdri
     driver.find_element(By.ID, "clear-drafts").click()
     driver.switch_to.alert.accept()
     assert banner() == "" and not pending("has-author")
+    settle(second, 0)
     driver.refresh()
     assert banner() == "" and not pending("has-author")
     assert driver.find_element(By.CSS_SELECTOR, "#export .v-count").get_attribute("textContent") == "1"
 
     # A verdict chosen on this version of the document does not come back on an edited one
     judge("has-author", "not_met", "Sam is named, but not as the author.")
+    settle(second, 1)
     driver.refresh()  # kept by the browser for this version of the document...
     assert pending("has-author") and "for this report: 1." in banner()
     doc.write_text(PARTIAL_TEXT + "Edited after the review.\n", encoding="utf-8")
