@@ -1149,17 +1149,15 @@ _COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
 # A period counted from a start: "valid for three years from 1 April 2025", "gäller i två år från och
 # med 2025-01-01", "for a period of 24 months from the date of signature (3 March 2025)". The period's
 # end is the date the sentence means, though it is not written.
+_PERIOD = (r"\b(?:for|i|på|under|period\s+of|perioden?\s+om)\s+(?:a\s+period\s+of\s+)?(\d{1,2}|"
+           + "|".join(sorted(_COUNT_WORDS, key=len, reverse=True))
+           + r")\s+(years?|months?|år|månader)\b")
 _DURATION = re.compile(
-    r"\b(?:for|i|på|under|period\s+of|perioden?\s+om)\s+(?:a\s+period\s+of\s+)?(\d{1,2}|"
-    + "|".join(sorted(_COUNT_WORDS, key=len, reverse=True))
-    + r")\s+(years?|months?|år|månader)\b(?=[^.;]{0,80}?\b(?:from|starting|commencing|beginning|från|fr\.\s?o\.\s?m\.|"
+    _PERIOD + r"(?=[^.;]{0,80}?\b(?:from|starting|commencing|beginning|från|fr\.\s?o\.\s?m\.|"
     r"räknat\s+från|efter|after)\b)", re.I)
 # The same period after its start: "commences on 1 February 2026 and remains in effect for three years",
 # "gäller från och med 2025-01-01 och i tre år". The start cue must stand before the period.
-_DURATION_AFTER_START = re.compile(
-    r"\b(?:for|i|på|under|period\s+of|perioden?\s+om)\s+(?:a\s+period\s+of\s+)?(\d{1,2}|"
-    + "|".join(sorted(_COUNT_WORDS, key=len, reverse=True))
-    + r")\s+(years?|months?|år|månader)\b", re.I)
+_DURATION_AFTER_START = re.compile(_PERIOD, re.I)
 _START_CUE = re.compile(
     r"\b(?:commenc\w*|starts?|starting|begins?|beginning|takes?\s+effect|effective\s+(?:from|on)|from|"
     r"gäller\s+från|från\s+och\s+med|fr\.\s?o\.\s?m\.|träder\s+i\s+kraft|börjar\s+gälla)\b", re.I)

@@ -402,19 +402,22 @@ def _compile_rule(spec: dict, path: str, pack: Pack) -> Rule:
     )
     cond_of = {key: cond(key) for key in ("met", "partial", "forbid", "evidence")}
     declared = set(info.facets)
+
+    def undeclared(where: str, facet: object) -> RuleError:
+        return RuleError(f"{where}: {facet!r} is not declared in the rule's facets "
+                         f"(declared: {', '.join(sorted(declared)) or 'none'})")
+
     for key in ("met", "partial"):
         for c in facet_conditions(cond_of.get(key)):
             if c.facet not in declared:
-                raise RuleError(f"{c.path}.facet: {c.facet!r} is not declared in the rule's facets "
-                                f"(declared: {', '.join(sorted(declared)) or 'none'})")
+                raise undeclared(f"{c.path}.facet", c.facet)
     hints = []
     for i, hint in enumerate(spec.get("review", [])):
         if "without_facet" in hint:
             # no condition: the outcome was reached without this facet (a coordinated plan "met" on when it
             # starts and how it closes, with no one who convenes it)
             if hint["without_facet"] not in declared:
-                raise RuleError(f"{path}.review[{i}].without_facet: {hint['without_facet']!r} is not declared in "
-                                f"the rule's facets (declared: {', '.join(sorted(declared)) or 'none'})")
+                raise undeclared(f"{path}.review[{i}].without_facet", hint["without_facet"])
             hints.append((frozenset(hint["outcome"]), str(hint["without_facet"]), hint["reason"]))
             continue
         if hint.get("at_minimum"):
@@ -439,9 +442,7 @@ def _edited_terms(base: object, edit: dict, where: str, fail) -> dict[str, list]
     signal does not hold is an error: the edit would otherwise outlive the term it was written against."""
     if not isinstance(base, dict):
         raise fail(where, "remove/add needs a signal whose terms are given per language")
-    unknown = set(edit) - {"remove", "add"}
-    if unknown:
-        raise fail(where, f"unknown key(s) {sorted(unknown)} (allowed: add, remove)")
+    # (other keys than remove/add are refused by the pack schema before this is read)
     out = {lang: list(terms) for lang, terms in base.items()}
     for lang, terms in (edit.get("remove") or {}).items():
         for term in terms:

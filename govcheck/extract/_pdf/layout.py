@@ -244,8 +244,9 @@ def _heading_candidate(g: _Group, stats: _Stats) -> tuple[bool, int | None]:
     if len(text) > 200 or not any(map(str.isalpha, text)):
         return False, None
     # (a short question set larger or bold heads its answer, as in the text formats: "Vem gäller programmet?")
-    question = text.rstrip().endswith("?") and len(text.split()) <= 8
-    if (text.rstrip().endswith((".", ",", ";", ":", "!", "?")) and not question) or _TOC_LINE.search(text):
+    end = text.rstrip()[-1:]
+    question = end == "?" and len(text.split()) <= 8
+    if (end in (".", ",", ";", ":", "!", "?") and not question) or _TOC_LINE.search(text):
         return False, None
     m = _NUMBERED_HEADING.match(text)
     numbered = m is not None and m.group(2)[:1].isupper() and not re.match(r"^\d{4}\b", text)
