@@ -90,6 +90,8 @@ def _quiet_when_reader_leaves() -> Iterator[None]:
         silence_stdout()  # nothing more to write, and the interpreter's own flush must not fail again
         raise typer.Exit(EXIT_READER_GONE) from None
     except OSError as exc:  # a full disk behind standard output (`> /dev/full`): the tool failed, exit 2
+        if exc.filename is not None:  # a named file failed (a broken install's schema): not standard output
+            raise
         silence_stdout()
         raise fail(f"cannot write to standard output: {exc.strerror or exc}") from None
 
