@@ -28,6 +28,9 @@ holds when it has hits; the hits are the evidence. Conditions (one operator key 
     date: on_or_after_as_of | before_as_of | any      sentences carrying such a date
     sequence: N            N or more numbered steps in a row ("1. …", "2) …", "Steg 3 …", or items of a
                            numbered list whose format draws the number: Block.number): an ordered procedure
+      in_section: SIGNAL   only steps under a heading the signal matches - and there also paragraphs
+                           numbered "5.1 …", "5.2 …" (a procedure section's numbered paragraphs are its
+                           steps; elsewhere they are an agreement's clauses)
     statute: TABLE  status: repealed | in_force | any  unless: SIGNAL
                            citations of the pack's statute table, judged at --as-of
 
@@ -102,7 +105,7 @@ class Context:
     _lead_ins: dict[int, int] | None = None  # block of a list item -> block of the sentence that leads into it
     _lead_items: dict[int, list[object]] | None = None  # lead-in block -> the units it shares with its items
     _unit_maps: dict[str, _Units] = field(default_factory=dict)  # scope -> sentence -> its units
-    _steps: tuple[dict[int, int], list[tuple[int, list[int]]]] | None = None  # see `_steps`
+    _steps: tuple[dict[int, int], list[tuple[int, list[int], bool]]] | None = None  # see `_steps`
     _asides: dict[int, list[int]] = field(default_factory=dict)  # sentence -> tokens inside asides
     # The context a variant was made from: what reads the same in every reading and is worked out on
     # first use (dates, steps, lead-ins, tables, empty headings) is asked of it, so that a variant made
@@ -1287,9 +1290,15 @@ class Sequence(Condition):
 
     at_least: int
     path: str = ""
+    in_section: str | None = None
 
     def eval(self, ctx: Context) -> Hits:
         first, steps = _steps(ctx)
+        if self.in_section:
+            rows = ctx.section_rows(self.in_section)
+            steps = [(index, numbers, sub) for index, numbers, sub in steps if ctx.heading_row(first[index]) in rows]
+        else:
+            steps = [step for step in steps if not step[2]]
         out: Hits = {}
         run: list[int] = []
         expected = 1
@@ -1299,7 +1308,7 @@ class Sequence(Condition):
                 for bi in run:
                     out[first[bi]] = [(0, len(ctx.index.words[first[bi]]))]
 
-        for index, numbers in steps:
+        for index, numbers, _sub in steps:
             if numbers[0] != expected:
                 close()
                 run, expected = [], 1
@@ -1311,9 +1320,10 @@ class Sequence(Condition):
         return dict(sorted(out.items()))
 
 
-def _steps(ctx: Context) -> tuple[dict[int, int], list[tuple[int, list[int]]]]:
-    """(block -> its first sentence; the blocks that are numbered steps, with their numbers, in
-    document order), read once per document for every `sequence` of every rule."""
+def _steps(ctx: Context) -> tuple[dict[int, int], list[tuple[int, list[int], bool]]]:
+    """(block -> its first sentence; the blocks that are numbered steps, with their numbers and
+    whether they are numbered as a section's paragraphs ("5.2 …"), in document order), read once per
+    document for every `sequence` of every rule."""
     if ctx._base is not None:
         return _steps(ctx._base)
     if ctx._steps is None:
@@ -1321,12 +1331,13 @@ def _steps(ctx: Context) -> tuple[dict[int, int], list[tuple[int, list[int]]]]:
         # C-level pass instead of a setdefault per sentence)
         blocks_of = ctx.sentence_block
         first: dict[int, int] = dict(zip(reversed(blocks_of), range(len(blocks_of) - 1, -1, -1), strict=True))
-        steps: list[tuple[int, list[int]]] = []
+        steps: list[tuple[int, list[int], bool]] = []
         for b in ctx.blocks:
             if b.index not in first or b.kind in ("header", "footer", "title"):
                 continue
             if b.kind == "heading" and not _STEP_HEADING.match(b.text):
                 continue
+            sub = None
             if b.number is not None and b.kind != "heading":
                 numbers = [b.number]
             else:
@@ -1335,16 +1346,20 @@ def _steps(ctx: Context) -> tuple[dict[int, int], list[tuple[int, list[int]]]]:
                     continue
                 if head in "Ss" and not _DIGIT.search(b.text):  # "Steg 3": a step has its number
                     continue
-                numbers = [int(m.group(1)) for m in _STEP.finditer(b.text)]
+                sub = _SUBSTEP.match(b.text)
+                # "5.1 …", "5.2 …": a numbered section's paragraphs are its steps, counted by their second number
+                numbers = [int(sub.group(1))] if sub else [int(m.group(1)) for m in _STEP.finditer(b.text)]
             if not numbers or numbers != list(range(numbers[0], numbers[0] + len(numbers))):
                 continue
-            steps.append((b.index, numbers))
+            steps.append((b.index, numbers, sub is not None))
         ctx._steps = (first, steps)
     return ctx._steps
 
 
 _STEP_HEADING = re.compile(r"\s*(?:[Ss]teg|[Ss]tep)\s+\d")
 _DIGIT = re.compile(r"\d")
+# "5.1 ", "5.2. " opening a paragraph: the steps of section 5 (a heading's own number is skipped above)
+_SUBSTEP = re.compile(r"\s*\d{1,2}\.(\d{1,2})\.?\s")
 # "1. ", "2) ", "Steg 3", "Step 4" at the start of a block or after "; " / ". " inside it
 _STEP = re.compile(r"(?:^|(?<=[;.]\s))\s*(?:(?:[Ss]teg|[Ss]tep)\s+)?(\d{1,2})(?:[.):]|\s+[-–])\s")
 
@@ -1424,7 +1439,7 @@ def _compile_op(spec: dict, op: str, path: str, signals: set[str], tables: set[s
         "all": {"all"}, "any": {"any"}, "not": {"not"},
         "count": {"count", "at_least"},
         "date": {"date"},
-        "sequence": {"sequence"},
+        "sequence": {"sequence", "in_section"},
         "statute": {"statute", "status", "unless"},
     }[op] | {"facet"}
     unknown = set(spec) - allowed
@@ -1487,7 +1502,7 @@ def _compile_op(spec: dict, op: str, path: str, signals: set[str], tables: set[s
         n = spec["sequence"]
         if not isinstance(n, int) or isinstance(n, bool) or n < 2:
             raise RuleError(f"{path}.sequence: a number of steps, 2 or more")
-        return Sequence(n, path)
+        return Sequence(n, path, signal_ref(spec.get("in_section"), "in_section"))
     if op == "date":
         rel = spec["date"]
         if rel not in ("on_or_after_as_of", "before_as_of", "any", "exact"):
