@@ -1104,6 +1104,10 @@ DATE_PATTERNS = [
     # a financial or school year, "2025/26" or "2025-26": it ends in the second year (taken at mid-year,
     # between the end of a financial year in March or June and of a school year in August)
     (re.compile(r"(?<![\d:/])((?:19|20)\d\d)[/–-](\d\d)(?![\d:/-])"), "span"),
+    # ... and a school year written with both years in full: "at the end of the 2025–2026 school year", "läsåret
+    # 2025/2026" (a plan's "2024–2026" runs to the end of its last year: only a school year ends at mid-year)
+    (re.compile(r"(?<![\d:/])((?:19|20)\d\d)\s*[/–-]\s*((?:19|20)\d\d)\s+(?:school|academic)\s+years?\b", re.I), "years"),
+    (re.compile(r"\bläsår(?:et)?\s+((?:19|20)\d\d)\s*[/–-]\s*((?:19|20)\d\d)\b", re.I), "years"),
     # a season of a year ends before the year does: "Gäller för sommarlovet 2026" has passed in December 2026
     (re.compile(r"\b(sommarlovet|sommaren|sommar|summer|våren|vårterminen|spring)"
                 r"(?:\s+(?:term|holidays?|holiday\s+period))?\s+((?:19|20)\d\d)\b", re.I), "season"),
@@ -1128,6 +1132,8 @@ _NEEDS: dict[str, tuple[str, ...] | None] = {
     rf"\b({_MONTH_RE})\s+((?:19|20)\d\d)\b": None,
     r"(?<![\d.])(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d\d)\b": (".", "/"),
     r"(?<![\d:/])((?:19|20)\d\d)[/–-](\d\d)(?![\d:/-])": ("/", "–", "-"),
+    r"(?<![\d:/])((?:19|20)\d\d)\s*[/–-]\s*((?:19|20)\d\d)\s+(?:school|academic)\s+years?\b": ("chool", "cademic", "CHOOL", "CADEMIC"),
+    r"\bläsår(?:et)?\s+((?:19|20)\d\d)\s*[/–-]\s*((?:19|20)\d\d)\b": ("läsår", "Läsår", "LÄSÅR"),
     r"(?<=(?:19|20)\d\d-)((?:19|20)\d\d)(?![\d:/]|-\d\d-)": ("-",),
 }
 _ALWAYS = ("",)  # `_NEEDS` of a pattern it has no entry for: always run
@@ -1227,6 +1233,11 @@ def _dated(text: str) -> list[tuple[dt.date, bool]]:
                     if second != (first + 1) % 100:
                         continue  # "2025-03" is a month, "2010/800" no year at all
                     d = dt.date(first + 1, 6, 30)
+                elif kind == "years":
+                    first, second = int(m[1]), int(m[2])
+                    if second != first + 1:
+                        continue
+                    d = dt.date(second, 6, 30)
                 elif kind == "season":
                     d = dt.date(int(m[2]), *_SEASON_END[m[1].lower()[:3]])
                 elif kind == "my":
@@ -1237,7 +1248,7 @@ def _dated(text: str) -> list[tuple[dt.date, bool]]:
             except ValueError:
                 continue
             taken.append((m.start(), m.end()))
-            out.append((d, kind not in ("my", "y", "span", "season")))
+            out.append((d, kind not in ("my", "y", "span", "years", "season")))
     if out:
         out += _period_ends(text, out)
     return out
