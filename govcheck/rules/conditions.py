@@ -1093,6 +1093,8 @@ MONTHS = {
     "october": 10,
 }
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+_SCHOOL_YEARS = r"(?<![\d:/])((?:19|20)\d\d)\s*[/–-]\s*((?:19|20)\d\d)\s+(?:school|academic)\s+years?\b"
+_LASAR = r"\bläsår(?:et)?\s+((?:19|20)\d\d)\s*[/–-]\s*((?:19|20)\d\d)\b"
 DATE_PATTERNS = [
     (re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b"), "ymd"),
     (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\s+((?:19|20)\d\d)\b", re.I), "dmy"),
@@ -1106,8 +1108,8 @@ DATE_PATTERNS = [
     (re.compile(r"(?<![\d:/])((?:19|20)\d\d)[/–-](\d\d)(?![\d:/-])"), "span"),
     # ... and a school year written with both years in full: "at the end of the 2025–2026 school year", "läsåret
     # 2025/2026" (a plan's "2024–2026" runs to the end of its last year: only a school year ends at mid-year)
-    (re.compile(r"(?<![\d:/])((?:19|20)\d\d)\s*[/–-]\s*((?:19|20)\d\d)\s+(?:school|academic)\s+years?\b", re.I), "years"),
-    (re.compile(r"\bläsår(?:et)?\s+((?:19|20)\d\d)\s*[/–-]\s*((?:19|20)\d\d)\b", re.I), "years"),
+    (re.compile(_SCHOOL_YEARS, re.I), "years"),
+    (re.compile(_LASAR, re.I), "years"),
     # a season of a year ends before the year does: "Gäller för sommarlovet 2026" has passed in December 2026
     (re.compile(r"\b(sommarlovet|sommaren|sommar|summer|våren|vårterminen|spring)"
                 r"(?:\s+(?:term|holidays?|holiday\s+period))?\s+((?:19|20)\d\d)\b", re.I), "season"),
@@ -1132,8 +1134,8 @@ _NEEDS: dict[str, tuple[str, ...] | None] = {
     rf"\b({_MONTH_RE})\s+((?:19|20)\d\d)\b": None,
     r"(?<![\d.])(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d\d)\b": (".", "/"),
     r"(?<![\d:/])((?:19|20)\d\d)[/–-](\d\d)(?![\d:/-])": ("/", "–", "-"),
-    r"(?<![\d:/])((?:19|20)\d\d)\s*[/–-]\s*((?:19|20)\d\d)\s+(?:school|academic)\s+years?\b": ("chool", "cademic", "CHOOL", "CADEMIC"),
-    r"\bläsår(?:et)?\s+((?:19|20)\d\d)\s*[/–-]\s*((?:19|20)\d\d)\b": ("läsår", "Läsår", "LÄSÅR"),
+    _SCHOOL_YEARS: ("chool", "cademic", "CHOOL", "CADEMIC"),
+    _LASAR: ("läsår", "Läsår", "LÄSÅR"),
     r"(?<=(?:19|20)\d\d-)((?:19|20)\d\d)(?![\d:/]|-\d\d-)": ("-",),
 }
 _ALWAYS = ("",)  # `_NEEDS` of a pattern it has no entry for: always run
