@@ -131,6 +131,10 @@ def type_alternatives(
     return tuple(found)
 
 
+# A title's part before its colon that is a type's name, not a programme's: "Memorandum of Understanding" (4 words)
+_TYPE_HEAD_WORDS = 4
+
+
 def classify_type(
     title: str | None, blocks: list[Block], vocab: dict[str, dict[str, list[str]]], lang: str
 ) -> str | None:
@@ -140,9 +144,13 @@ def classify_type(
     if title:
         text = title[:_TITLE_CHARS]
         # "School Mental Health Programme: Action Plan 2026-27": what follows the colon says what the
-        # document is; what precedes it names the programme or body it belongs to
-        _, colon, tail = text.partition(":")
-        hit = (find_type(tail, by_type) if colon else None) or find_type(text, by_type)
+        # document is; what precedes it names the programme or body it belongs to - unless what precedes
+        # it opens with a type and is no more than a type's name ("Memorandum of Understanding: Ward
+        # Teacher Program for ...", "Procedure: Students with a Feeding Tube"): then the tail is its subject
+        head, colon, tail = text.partition(":")
+        lead = find_type(head, by_type) if colon and len(_words(head)) <= _TYPE_HEAD_WORDS else None
+        hit = (lead if lead and lead[0] == 0 else None) or (find_type(tail, by_type) if colon else None) \
+            or find_type(text, by_type)
         if hit:
             return hit[1]
     # Only the first words of a block count, and find_type costs words x phrases: a text file with no line

@@ -37,6 +37,12 @@ def test_language_swedish_and_english() -> None:
         # a word that only holds the letters of a compound head is none: "transplant" is no "*plan"
         ("Memorandum of Understanding: school attendance for children with a kidney transplant", "en",
          "agreement"),
+        # a type's name before the colon is the type; what follows is its subject, type words and all
+        ("Memorandum of Understanding: Ward Teacher Program for School Students on the Children's Ward", "en",
+         "agreement"),
+        ("Procedure: Students with a Nasogastric Feeding Tube at School", "en", "routine"),
+        # a programme's name before the colon is not: the document is what follows
+        ("School Mental Health Programme: Action Plan 2026-27", "en", "action-plan"),
     ],
 )
 def test_type_from_title(title: str, lang: str, expected: str, vocab: dict) -> None:
