@@ -1108,8 +1108,8 @@ DATE_PATTERNS = [
     (re.compile(r"(?<![\d:/])((?:19|20)\d\d)[/–-](\d\d)(?![\d:/-])"), "span"),
     # ... and a school year written with both years in full: "at the end of the 2025–2026 school year", "läsåret
     # 2025/2026" (a plan's "2024–2026" runs to the end of its last year: only a school year ends at mid-year)
-    (re.compile(_SCHOOL_YEARS, re.I), "years"),
-    (re.compile(_LASAR, re.I), "years"),
+    (re.compile(_SCHOOL_YEARS, re.I), "span"),
+    (re.compile(_LASAR, re.I), "span"),
     # a season of a year ends before the year does: "Gäller för sommarlovet 2026" has passed in December 2026
     (re.compile(r"\b(sommarlovet|sommaren|sommar|summer|våren|vårterminen|spring)"
                 r"(?:\s+(?:term|holidays?|holiday\s+period))?\s+((?:19|20)\d\d)\b", re.I), "season"),
@@ -1231,15 +1231,11 @@ def _dated(text: str) -> list[tuple[dt.date, bool]]:
                     a, b = int(m[1]), int(m[2])
                     d = dt.date(int(m[3]), a, b) if b > 12 else dt.date(int(m[3]), b, a)
                 elif kind == "span":
+                    # the second year in two digits ("2025/26") or in full ("2025–2026 school year")
                     first, second = int(m[1]), int(m[2])
-                    if second != (first + 1) % 100:
+                    if second != (first + 1) % (100 if len(m[2]) == 2 else 10_000):
                         continue  # "2025-03" is a month, "2010/800" no year at all
                     d = dt.date(first + 1, 6, 30)
-                elif kind == "years":
-                    first, second = int(m[1]), int(m[2])
-                    if second != first + 1:
-                        continue
-                    d = dt.date(second, 6, 30)
                 elif kind == "season":
                     d = dt.date(int(m[2]), *_SEASON_END[m[1].lower()[:3]])
                 elif kind == "my":
@@ -1250,7 +1246,7 @@ def _dated(text: str) -> list[tuple[dt.date, bool]]:
             except ValueError:
                 continue
             taken.append((m.start(), m.end()))
-            out.append((d, kind not in ("my", "y", "span", "years", "season")))
+            out.append((d, kind not in ("my", "y", "span", "season")))
     if out:
         out += _period_ends(text, out)
     return out
