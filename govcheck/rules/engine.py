@@ -115,7 +115,9 @@ def defined_aliases(index: Index, signals: dict[str, list[Term]], names: list[st
                 seen.add((name, short))
                 words = short.split()
                 the = words[0].lower() == "the"
-                pattern = (r"\b[Tt]he\s+" if the else r"\b") + r"\s+".join(map(re.escape, words[the:])) + r"\b"
+                # (not inside a reference code: "HR-SSDEC-07" is a number, not the council)
+                pattern = (r"(?:^|[^\w-])" + (r"[Tt]he\s+" if the else "") + r"\s+".join(map(re.escape, words[the:]))
+                           + r"(?:[^\w-]|$)")
                 found.setdefault(name, []).append(compile_term("re:" + pattern, index.lang))
     return found
 

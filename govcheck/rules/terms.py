@@ -1340,10 +1340,24 @@ class Index:
                                  or words[b - 1] in _NUMBER_MARK):
                 b -= 1  # "School District No. 12J", "Health Center, Inc.": the head stands before the code
             at = [(sj, ti, ti + len(ps)) for sj, ti in where[ps]
-                  if (sj, ti) != own_at and not (sj == si and a <= ti < b)]
+                  if (sj, ti) != own_at and not (sj == si and a <= ti < b)
+                  and not self._inside_code(sj, ti, ti + len(ps))]
             if at:
                 out.append((si, (a, b), at))
         return out
+
+    def _inside_code(self, si: int, ti: int, tj: int) -> bool:
+        """Whether tokens ti..tj stand inside a reference code with digits ("HR-SSDEC-07", "SSDEC/2024/3"):
+        there the letters are part of a number, not the body the abbreviation names."""
+        text = self.sentences[si]
+        starts, ends = self.offsets(si)
+        a, b = starts[ti], ends[tj - 1]
+        while a > 0 and not text[a - 1].isspace():
+            a -= 1
+        while b < len(text) and not text[b].isspace():
+            b += 1
+        chunk = text[a:starts[ti]] + text[ends[tj - 1]:b]
+        return any(c.isdigit() for c in chunk) and any(c in "-/" for c in chunk)
 
     def _with_aliases(self, hits: dict[int, list[Span]]) -> dict[int, list[Span]]:
         """The term's hits, and the abbreviation's positions where the term matches the spelled-out
