@@ -173,9 +173,10 @@ class Context:
                 if b.kind not in LABEL_KINDS and b.headings:
                     for n in range(1, len(b.headings) + 1):
                         filled.add(b.headings[:n])
-            # a long "heading" is text set large (a slide's statement), not a label: it says what it says
+            # a long "heading" is text set large (a slide's statement), not a label: it says what it says; so does a
+            # label with its value after a colon ("Aim 1: Fewer school days lost", "Mål 2: Ingen väntar")
             empty = {b.index for b in self.blocks if b.kind == "heading" and b.headings not in filled
-                     and len(b.text.split()) <= 6}
+                     and len(b.text.split()) <= 6 and not _LABELLED_HEADING.search(b.text)}
             # and a form's label whose value is blank: "| Målgrupp | |" states no group, as "Beslutad av:" with
             # nothing after it names no body (a short label in the first column, every other cell of its row
             # empty, below the header row)
@@ -638,6 +639,7 @@ def _negated_in(entry: object, span: Span) -> bool:
 
 # "Label: value" in one cell: a form field filled in where it is named ("| Fastställd: 2024-03-11 | |")
 _FILLED_FIELD = re.compile(r":\s*\S")
+_LABELLED_HEADING = re.compile(r":\s*\S+\s+\S")  # a heading's label, a colon and at least two words of value
 _NUMBER_SIGN = re.compile(r"\.\s*\d")  # right after "No": "No. 67"
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]")
 _BRACKET_TAIL = re.compile(r"[^()]*\)\W*$")  # the rest of a sentence is a bracket's end: ") ." or ")"
