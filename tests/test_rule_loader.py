@@ -58,18 +58,21 @@ def test_minimal_pack_loads(tmp_path: Path) -> None:
         (("      find: owner\n", "      sequence: 1\n"), 12, "a number of steps, 2 or more"),
         (("signals:\n", "aliases: [nobody]\nsignals:\n"), 5, "aliases[0]: undefined signal 'nobody'"),
         (("signals:\n", "planned: nobody\nsignals:\n"), 5, "planned: undefined signal 'nobody'"),
+        (("      find: owner\n", "      find: owner\n      outside_column: nobody\n"), 13, "signal 'nobody'"),
+        (("signals:\n", "negation: [{signal: owner, not_inside: nobody}]\nsignals:\n"), 5,
+         "negation[0].not_inside: undefined signal 'nobody'"),
     ],
     ids=["unknown-key", "undefined-signal", "bad-regex", "lookahead-not-linear", "bad-scope", "unknown-operator",
          "undefined-unless-in-list", "undefined-not-inside", "undefined-outside-section-in-list",
          "bad-in-table", "bad-stated", "bad-sequence",
-         "undefined-alias", "undefined-planned"],
+         "undefined-alias", "undefined-planned", "undefined-outside-column", "undefined-negation-exemption"],
 )
 def test_errors_name_file_line_and_path(tmp_path: Path, edit: tuple[str, str], line: int, needle: str) -> None:
     path = write(tmp_path, MINIMAL.replace(*edit, 1))
     with pytest.raises(RuleError) as info:
         load_pack(path)
     message = str(info.value)
-    wheres = ("rules[0]", "signals", "aliases", "planned")
+    wheres = ("rules[0]", "signals", "aliases", "planned", "negation")
     assert message.startswith(tuple(f"{path}:{line}: {where}" for where in wheres)), message
     assert needle in message
 

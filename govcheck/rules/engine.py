@@ -54,7 +54,8 @@ def context(pack: Pack, doc: Document, index: Index, as_of: dt.date) -> Context:
     signals = pack.signals_for(doc.lang, doc.doc_type)
     for name, terms in defined_aliases(index, signals, pack.aliases).items():
         signals[name] = signals[name] + terms  # a new list: the pack's own stays as it is
-    negation = [(signals.get(cue["signal"], []), cue.get("window")) for cue in pack.negation]
+    negation = [(signals.get(cue["signal"], []), cue.get("window"), signals.get(cue.get("not_inside") or "", []))
+                for cue in pack.negation]
     return Context(
         index=index, blocks=doc.blocks, sentence_block=[s.block for s in doc.sentences], as_of=as_of,
         signals=signals, tables=pack.tables, negation=negation, planned=pack.planned,

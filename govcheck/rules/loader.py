@@ -335,6 +335,8 @@ def load_pack(path: Path) -> Pack:
     for i, cue in enumerate(negation):
         if cue["signal"] not in signals:
             raise fail(f"negation[{i}].signal", f"undefined signal {cue['signal']!r}")
+        if cue.get("not_inside") is not None and cue["not_inside"] not in signals:
+            raise fail(f"negation[{i}].not_inside", f"undefined signal {cue['not_inside']!r}")
     pack = Pack(
         id=data["id"], version=str(data["version"]), title=data["title"], languages=langs, path=path,
         doc_types=data.get("doc_types", {}), signals=signals, negation=negation, tables=tables,
