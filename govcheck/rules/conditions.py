@@ -843,7 +843,9 @@ class Find(Condition):
             hits = {si: sp for si, sp in hits.items() if (t := ctx.blocks[ctx.sentence_block[si]].table)
                     and (axis is None or t[axis] == 0)}
         if self.outside_column:
-            hits = {si: sp for si, sp in hits.items() if not self._in_named_column(ctx, si)}
+            named = self._named_columns(ctx)
+            hits = {si: sp for si, sp in hits.items() if not ((t := ctx.blocks[ctx.sentence_block[si]].table)
+                                                               and t[1] and (t[0], t[2]) in named)}
         if self.stated:
             hits = {si: sp for si, sp in hits.items() if ctx.blocks[ctx.sentence_block[si]].kind not in LABEL_KINDS}
         if polarity != "any":
@@ -858,16 +860,10 @@ class Find(Condition):
             hits = kept
         return hits
 
-    def _in_named_column(self, ctx: Context, si: int) -> bool:
-        """Whether the sentence is a body cell of a table column whose header matches `outside_column`."""
-        t = ctx.blocks[ctx.sentence_block[si]].table
-        if not t or t[1] == 0:
-            return False
-        header = next((bi for r, c, bi in ctx.table_cells().get(t[0], ()) if r == 0 and c == t[2]), None)
-        if header is None:
-            return False
-        return any(ctx.sentence_block[sj] == header for name in self.outside_column
-                   for sj in ctx.merged(ctx.signals.get(name, _NO_TERMS)))
+    def _named_columns(self, ctx: Context) -> set[tuple[int, int]]:
+        """(table, column) of the header cells `outside_column` matches: their body cells are left out."""
+        return {(t[0], t[2]) for name in self.outside_column for sj in ctx.merged(ctx.signals.get(name, _NO_TERMS))
+                if (t := ctx.blocks[ctx.sentence_block[sj]].table) and t[1] == 0}
 
     def _section_ok(self, ctx: Context, si: int) -> bool:
         row = ctx.heading_row(si)
