@@ -663,7 +663,7 @@ _ASIDE = re.compile(r"(?i),\s*(?:if\s+any|if\s+(?:needed|necessary|possible|requ
 # An aside a `within` distance does not count (Context.aside_tokens): a bracket, or an agent's channel
 # between commas.
 _ASIDE_SPAN = re.compile(r"\([^()]{1,80}\)|,\s*(?i:through|via|genom|acting\s+through|represented\s+by|by\s+way\s+of)"
-                         r"\b[^,;()]{1,80},")
+                         r"\b[^,;()]{1,120},")
 _APPOSITIVE = frozenset({"framför", "särskilt", "exempelvis", "especially", "particularly", "notably", "including",
                          "inklusive"})
 # Words that open a condition: its own negation ("om ... inte fungerar") negates only the condition
@@ -698,9 +698,9 @@ _AUXILIARIES = frozenset({"kan", "kunde", "ska", "skall", "har", "hade", "kunnat
                           "is", "are", "was", "were", "can", "could", "has", "have", "had", "will", "would"})
 # Subordinators that are as often prepositions ("before each meeting", "until the review")
 _ALSO_PREPOSITIONS = frozenset({"before", "until"})
-# "sent through the portal and not by email", "via Linka och inte med e-post": a contrastive "and
-# not" negates what follows it, not what came before.
-_CONTRAST_NOT = frozenset({"not", "inte", "ej"})
+# "sent through the portal and not by email", "via Linka och inte med e-post", "med säker digital post och
+# aldrig med vanlig e-post": a contrastive "and not" / "and never" negates what follows it, not what came before.
+_CONTRAST_NOT = frozenset({"not", "never", "inte", "ej", "aldrig"})
 _AND_OR = frozenset({"and", "or", "och", "eller"})
 # After ", and"/", och": a verb in the present tense whose object follows ("records the conversation",
 # "skickar den vidare") goes on with the main clause's subject; a noun there starts a clause of its own
