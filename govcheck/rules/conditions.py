@@ -143,9 +143,16 @@ class Context:
         if self._headings is None:
             rows: dict[tuple[str, ...], int] = {}
             texts: list[str] = []
+            # The document's title, when one heading stands over all the others, is left out of the paths below
+            # it: it names the document's topic, not the section's ("Student Attendance, Respiratory Health"
+            # makes no section one about who attends; "Överenskommelse om hänvisning av barnfamiljer" none a
+            # list of references)
+            roots = {b.headings[0] for b in self.blocks if b.headings}
+            title = next(iter(roots)) if len(roots) == 1 else None
             for b in self.blocks:
                 if b.headings and b.headings not in rows:
-                    text = " / ".join(b.headings)
+                    path = b.headings[1:] if title is not None and len(b.headings) > 1 else b.headings
+                    text = " / ".join(path)
                     if text:
                         rows[b.headings] = len(texts)
                         texts.append(text)
