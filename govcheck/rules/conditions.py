@@ -185,9 +185,11 @@ class Context:
                     for n in range(1, len(b.headings) + 1):
                         filled.add(b.headings[:n])
             # a long "heading" is text set large (a slide's statement), not a label: it says what it says; so does a
-            # label with its value after a colon ("Aim 1: Fewer school days lost", "Mål 2: Ingen väntar")
+            # label with its value after a colon ("Aim 1: Fewer school days lost", "Mål 2: Ingen väntar"), and a heading
+            # written as a clause ("Tamariki are seen early")
             empty = {b.index for b in self.blocks if b.kind == "heading" and b.headings not in filled
-                     and len(b.text.split()) <= 6 and not _LABELLED_HEADING.search(b.text)}
+                     and len(b.text.split()) <= 6 and not _LABELLED_HEADING.search(b.text)
+                     and (not _CLAUSE_HEADING.search(b.text) or _QUESTION_HEADING.search(b.text))}
             # and a form's label whose value is blank: "| Målgrupp | |" states no group, as "Beslutad av:" with
             # nothing after it names no body (a short label in the first column, every other cell of its row
             # empty, below the header row)
@@ -656,6 +658,12 @@ def _negated_in(entry: object, span: Span) -> bool:
 # "Label: value" in one cell: a form field filled in where it is named ("| Fastställd: 2024-03-11 | |")
 _FILLED_FIELD = re.compile(r":\s*\S")
 _LABELLED_HEADING = re.compile(r":\s*\S+\s+\S")  # a heading's label, a colon and at least two words of value
+# A heading written as a clause, its subject and a finite verb after it, says what it says ("Whānau feel connected and
+# supported", "Alla barn får en tid"), as a label does not ("1. Syfte", "Roles"); a question is a label
+# ("Who is responsible?", "Vem gör vad").
+_CLAUSE_HEADING = re.compile(r"(?i)^\W*(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?\w[\w'’-]*(?:\s+[\w'’-]+)?\s+"
+                             r"(?:are|is|feel|feels|get|gets|can|know|knows|will|är|får|känner|kan|vet|mår|ska)\s+\w")
+_QUESTION_HEADING = re.compile(r"(?i)^\W*(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?(?:who|what|how|when|where|why|which|vem|vad|hur|när|var|varför|vilka|vilken)\b|\?\s*$")
 _NUMBER_SIGN = re.compile(r"\.\s*\d")  # right after "No": "No. 67"
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]")
 _BRACKET_TAIL = re.compile(r"[^()]*\)\W*$")  # the rest of a sentence is a bracket's end: ") ." or ")"
