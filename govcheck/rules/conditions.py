@@ -663,7 +663,8 @@ _LABELLED_HEADING = re.compile(r":\s*\S+\s+\S")  # a heading's label, a colon an
 # ("Who is responsible?", "Vem gör vad").
 _CLAUSE_HEADING = re.compile(r"(?i)^\W*(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?\w[\w'’-]*(?:\s+[\w'’-]+)?\s+"
                              r"(?:are|is|feel|feels|get|gets|can|know|knows|will|är|får|känner|kan|vet|mår|ska)\s+\w")
-_QUESTION_HEADING = re.compile(r"(?i)^\W*(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?(?:who|what|how|when|where|why|which|vem|vad|hur|när|var|varför|vilka|vilken)\b|\?\s*$")
+_QUESTION_HEADING = re.compile(r"(?i)^\W*(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?"
+                               r"(?:who|what|how|when|where|why|which|vem|vad|hur|när|var|varför|vilka|vilken)\b|\?\s*$")
 _NUMBER_SIGN = re.compile(r"\.\s*\d")  # right after "No": "No. 67"
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]")
 _BRACKET_TAIL = re.compile(r"[^()]*\)\W*$")  # the rest of a sentence is a bracket's end: ") ." or ")"
