@@ -25,6 +25,10 @@ from govcheck.model import Block
 _COORDINATORS = frozenset(
     "och eller samt respektive resp liksom som men utan till and or nor to versus vs".split()
 )
+# "samt" is also the neuter of the -sam adjectives: after one of their stems a line-end hyphen broke "gemensamt", not a
+# suspended compound ("gemen- samt ansvar" is "gemensamt ansvar"). The stems are a closed class; "hälso-" is left out,
+# since "hälso- samt sjukvård" is as likely as "hälsosamt".
+_SAM_STEMS = frozenset("gemen lång en verk uppmärk arbet betänk spar var tvek lön mödo lyd frid".split())
 _LIGATURES = {chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0xFB00, 0xFB07)}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b\u200e\u200f\ufeff]")
 # Matched from the hyphen, not from the word before it: a leading \w* would make the search
@@ -50,7 +54,7 @@ def _join_hyphens(text: str) -> str:
 
 
 def _join_hyphen(left: str, right: str) -> str:
-    if right.casefold() in _COORDINATORS:
+    if right.casefold() in _COORDINATORS and not (right.casefold() == "samt" and left.casefold() in _SAM_STEMS):
         return f"{left}- {right}"  # hälso- och sjukvård
     if (left and (left.isupper() or left[-1].isdigit())) or right[:1].isdigit():
         return f"{left}-{right}"  # BUP-mottagning, 0-17

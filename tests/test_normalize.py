@@ -19,6 +19,13 @@ def test_real_coordination_hyphens_are_kept() -> None:
     assert clean_text("barn-\neller ungdomspsykiatrin") == "barn- eller ungdomspsykiatrin"
 
 
+def test_samt_after_a_sam_stem_is_the_adjective_broken_at_the_line_end() -> None:
+    # pdfium marks real and typeset hyphens alike (U+FFFE): "gemen-samt" can only be "gemensamt"
+    assert clean_text("har ett gemen\ufffesamt ansvar") == "har ett gemensamt ansvar"
+    assert clean_text("barn-\nsamt ungdomspsykiatrin") == "barn- samt ungdomspsykiatrin"
+    assert clean_text("hälso-\nsamt sjukvården") == "hälso- samt sjukvården"
+
+
 def test_acronym_compounds_keep_their_hyphen() -> None:
     assert clean_text("BUP-\nmottagningen") == "BUP-mottagningen"
 
