@@ -181,7 +181,8 @@ class Context:
         if self._empty is None:
             filled: set[tuple[str, ...]] = set()
             for b in self.blocks:
-                if b.kind not in LABEL_KINDS and b.headings:
+                # (a dash or dots alone under a heading is a placeholder, not text: "## 9. Avvikelser" over "–")
+                if b.kind not in LABEL_KINDS and b.headings and any(c.isalnum() for c in b.text):
                     for n in range(1, len(b.headings) + 1):
                         filled.add(b.headings[:n])
             # a long "heading" is text set large (a slide's statement), not a label: it says what it says; so does a
