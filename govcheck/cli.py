@@ -670,8 +670,9 @@ def rules_base_rates(
     you may look at: labels of a set kept unseen must not shape the tool.
 
     With --first-contact the file also records the tool's own reliability: for each rule and outcome,
-    in how many first-contact cells auditors agreed. A scan flags an outcome confirmed in fewer than
-    the pack's `agreed_below` share of them. Reports of a set scanned after tuning on it overstate the
+    in how many first-contact cells auditors agreed, also per document type. A scan flags an outcome
+    confirmed in fewer than the pack's `agreed_below` share of them (the document type's record when it
+    has `min_cells` cells, else the rule's). Reports of a set scanned after tuning on it overstate the
     record: pass only reports made before the pack had seen the set."""
     import yaml
 
@@ -685,7 +686,7 @@ def rules_base_rates(
         pairs.append((Path(report), Path(labels)))
     try:
         counts, documents = count_outcomes(expected)
-        tool, cells = count_agreement(pairs) if pairs else ({}, 0)
+        tool, tool_by_type, cells = count_agreement(pairs) if pairs else ({}, {}, 0)
     except (OSError, ValueError, yaml.YAMLError) as exc:
         raise fail(str(exc)) from None
     sources = [str(p) for p in expected]
@@ -698,7 +699,10 @@ def rules_base_rates(
             raise fail(f"--first-contact: rules {', '.join(unknown)} have no labels in the corpora given")
         data["tool"] = {"sources": first_contact, "cells": cells,
                         "rules": {r: {o: per[o] for o in GRADED if o in per}
-                                  for r, per in sorted(tool.items())}}
+                                  for r, per in sorted(tool.items())},
+                        "by_type": {r: {t: {o: per_o[o] for o in GRADED if o in per_o}
+                                        for t, per_o in sorted(per.items())}
+                                    for r, per in sorted(tool_by_type.items())}}
     text = ("# Written by `govcheck rules base-rates`: how often auditors' labels gave each outcome, per rule\n"
             "# and document type ('*': all types); under `tool`, how often they confirmed each outcome the\n"
             "# tool gave on first contact. Regenerate after adding labelled corpora.\n"

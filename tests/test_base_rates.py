@@ -171,3 +171,58 @@ def test_an_outcome_seldom_confirmed_on_first_contact_is_flagged_with_its_record
             "1 of 4 cells") in partial["review_reasons"]
     # met was confirmed in 1 of 1: too few cells to judge, and confirmed anyway
     assert cells["owned.txt"]["outcome"] == "met" and cells["owned.txt"]["review"] is False
+
+
+TYPED_EXPECTED = """\
+as_of: 2026-12-03
+documents:
+  - {file: docs/r1.txt, source: src/r1.md, lang: en, doc_type: routine, expected: {has-owner: {outcome: met}}}
+  - {file: docs/r2.txt, source: src/r2.md, lang: en, doc_type: routine, expected: {has-owner: {outcome: met}}}
+  - {file: docs/r3.txt, source: src/r3.md, lang: en, doc_type: routine, expected: {has-owner: {outcome: met}}}
+  - {file: docs/p1.txt, source: src/p1.md, lang: en, doc_type: policy, expected: {has-owner: {outcome: partial}}}
+  - {file: docs/p2.txt, source: src/p2.md, lang: en, doc_type: policy, expected: {has-owner: {outcome: partial}}}
+  - {file: docs/p3.txt, source: src/p3.md, lang: en, doc_type: policy, expected: {has-owner: {outcome: partial}}}
+"""
+
+
+def test_the_record_of_the_documents_type_decides_whether_an_outcome_is_flagged(tmp_path: Path) -> None:
+    """On first contact the tool said partial in all six documents: wrong in the three routines, right in
+    the three policies (3 of 6 over both types). A routine's partial is flagged with the routines'
+    record; a policy's partial, confirmed every time in policies, is not flagged though the rule's
+    record over all types (3 of 6) is below the pack's bar."""
+    _, pack = _setup(tmp_path)
+    corpus = tmp_path / "typed"
+    corpus.mkdir()
+    expected = corpus / "expected.yaml"
+    expected.write_text(TYPED_EXPECTED, encoding="utf-8")
+    report = tmp_path / "typed-first.json"
+    report.write_text(json.dumps({"documents": [
+        {"path": f"{name}.txt", "results": [{"rule": "has-owner", "outcome": "partial"}]}
+        for name in ("r1", "r2", "r3", "p1", "p2", "p3")]}), encoding="utf-8")
+    rates = tmp_path / "rates.yaml"
+    proc = govcheck("rules", "base-rates", str(expected), "--first-contact", f"{report}={expected}", "-o", str(rates))
+    assert proc.returncode == 0, proc.stderr
+    tool = yaml.safe_load(rates.read_text(encoding="utf-8"))["tool"]
+    assert tool["rules"]["has-owner"] == {"partial": {"cells": 6, "agreed": 3}}
+    assert tool["by_type"]["has-owner"] == {"policy": {"partial": {"cells": 3, "agreed": 3}},
+                                            "routine": {"partial": {"cells": 3, "agreed": 0}}}
+    pack.write_text(pack.read_text(encoding="utf-8").replace(
+        "min_documents: 3}", "min_documents: 3, agreed_below: 0.6, min_cells: 3}").replace(
+        "met:\n      find: owner", "met:\n      find: owner\n    partial:\n      find: head"
+    ).replace("  owner: {sv: [dokumentägare], en: [document owner]}",
+              "  owner: {sv: [dokumentägare], en: [document owner]}\n  head: {sv: [chef], en: [head of service]}"),
+        encoding="utf-8")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "routine.txt").write_text("Routine for referrals\n\nThe head of service decides.\n", encoding="utf-8")
+    (docs / "policy.txt").write_text("Policy on referrals\n\nThe head of service decides.\n", encoding="utf-8")
+    proc = govcheck("scan", str(docs), "--rules", str(pack), "--format", "json", "--as-of", "2026-12-03",
+                    "--no-cache", "--no-config", "--fail-on", "never")
+    assert proc.returncode == 0, proc.stderr
+    cells = {d["path"]: (d["doc_type"], d["results"][0]) for d in json.loads(proc.stdout)["documents"]}
+    assert cells["routine.txt"][0] == "routine" and cells["policy.txt"][0] == "policy"
+    routine, policy = cells["routine.txt"][1], cells["policy.txt"][1]
+    assert routine["outcome"] == "partial" and routine["review"] is True
+    assert ("on documents the pack had not been tuned on, auditors confirmed this criterion's partial in only "
+            "0 of 3 cells") in routine["review_reasons"]
+    assert policy["outcome"] == "partial" and policy["review"] is False, policy["review_reasons"]

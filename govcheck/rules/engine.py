@@ -64,9 +64,10 @@ def context(pack: Pack, doc: Document, index: Index, as_of: dt.date) -> Context:
 
 # "the Hospital Authority (HA)", "Foundation for Social Welfare Services (“FSWS”)", "NHS Rowanbridge
 # Trust (“the Trust”)", "... Services Organization ("BH-ASO")", "... Mental Health Service ("Health NZ")": a
-# name of up to eight words, then its short form in brackets (up to three capitalised words)
+# name of up to eight words, then its short form in brackets (up to three capitalised words); the quote may
+# stand after the article: '... District School Board (the "Board")'
 _SHORT_FORM = (r"\(\s*(?:hereafter\s+|hereinafter\s+|nedan\s+)?[\"“”']?"
-               r"((?:[Tt]he\s+)?[A-ZÅÄÖ][\wÅÄÖåäö&]{1,15}(?:-[\wÅÄÖåäö]{1,7})?(?:\s+[A-ZÅÄÖ][\wÅÄÖåäö&]{1,15}){0,2})"
+               r"((?:[Tt]he\s+[\"“”']?)?[A-ZÅÄÖ][\wÅÄÖåäö&]{1,15}(?:-[\wÅÄÖåäö]{1,7})?(?:\s+[A-ZÅÄÖ][\wÅÄÖåäö&]{1,15}){0,2})"
                r"[\"“”']?\s*\)")
 # (the name may carry one qualifier after a comma: "Department of Education, North-Eastern Victoria Region (the
 # Department)")
@@ -102,7 +103,7 @@ def defined_aliases(index: Index, signals: dict[str, list[Term]], names: list[st
         if "(" not in text or not _BRACKETED.search(text):
             continue
         for m in _DEFINITION.finditer(text):
-            short = m.group(2)
+            short = re.sub(r"[\"“”']", "", m.group(2))
             if not _looks_short(short, m.group(0)[m.start(2) - m.start(0) - 1:]):
                 continue
             for name in names:
@@ -232,7 +233,7 @@ def review_of(rule: Rule, result: RuleResult, readings: Readings, doc: Document)
         key = "rare" if over == "*" else "rare_type"
         reasons.append(_say(key, doc.lang, outcome=result.outcome, n=str(round(share * total)),
                             total=str(total), doc_type=over))
-    record = rule.base_rates.unconfirmed(result.outcome) if rule.base_rates else None
+    record = rule.base_rates.unconfirmed(result.outcome, doc.doc_type) if rule.base_rates else None
     if record is not None:
         reasons.append(_say("unconfirmed", doc.lang, outcome=result.outcome, n=str(record[0]), total=str(record[1])))
     if any(e.low_confidence for e in result.evidence):

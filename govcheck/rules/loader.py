@@ -80,11 +80,18 @@ class BaseRates:
     tool: dict[str, dict[str, int]] = field(default_factory=dict)
     agreed_below: float = 0.0
     min_cells: int = 20
+    # the same record per document type: doc type -> outcome -> {"cells": n, "agreed": n}
+    tool_by_type: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
 
-    def unconfirmed(self, outcome: str) -> tuple[int, int] | None:
+    def unconfirmed(self, outcome: str, doc_type: str | None = None) -> tuple[int, int] | None:
         """(agreed, cells) when auditors confirmed this outcome of the rule in fewer than `agreed_below`
-        of the first-contact cells where the tool gave it; else None."""
-        record = self.tool.get(outcome)
+        of the first-contact cells where the tool gave it; else None. The record of the document's type
+        decides when it has `min_cells` cells: on first contact with twelve sets after those it was
+        counted from, it flagged fewer cells than the rule's record and caught more of the wrong ones
+        ("goals met" is sound in action plans, seldom in guidelines)."""
+        record = (self.tool_by_type.get(doc_type or "") or {}).get(outcome)
+        if not record or record["cells"] < self.min_cells:
+            record = self.tool.get(outcome)
         if not record or record["cells"] < self.min_cells:
             return None
         if record["agreed"] / record["cells"] >= self.agreed_below:
@@ -376,11 +383,12 @@ def _base_rates(pack_path: Path, spec: dict | None, fail) -> dict[str, BaseRates
     assert isinstance(data, dict)
     below, least = float(spec.get("rare_below", 0.1)), int(spec.get("min_documents", 10))
     tool = (data.get("tool") or {}).get("rules") or {}
+    tool_by_type = (data.get("tool") or {}).get("by_type") or {}
     agreed_below, min_cells = float(spec.get("agreed_below", 0.0)), int(spec.get("min_cells", 20))
     for rid in tool:
         if rid not in data["rules"]:
             raise fail("base_rates.file", f"{spec['file']}: tool record for {rid!r}, which has no base rates")
-    return {rid: BaseRates(counts, below, least, tool.get(rid, {}), agreed_below, min_cells)
+    return {rid: BaseRates(counts, below, least, tool.get(rid, {}), agreed_below, min_cells, tool_by_type.get(rid, {}))
             for rid, counts in data["rules"].items()}
 
 

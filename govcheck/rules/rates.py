@@ -57,17 +57,26 @@ def count_outcomes(files: list[Path]) -> tuple[dict[str, dict[str, dict[str, int
     return plain, len(seen)
 
 
-def count_agreement(pairs: list[tuple[Path, Path]]) -> tuple[dict[str, dict[str, dict[str, int]]], int]:
+Agreement = dict[str, dict[str, dict[str, int]]]  # rule -> outcome -> {"cells", "agreed"}
+
+
+def count_agreement(pairs: list[tuple[Path, Path]]) -> tuple[Agreement, dict[str, Agreement], int]:
     """Per rule and per outcome the tool gave, how many cells of first-contact reports there were and
-    in how many the auditors' label agreed; and how many cells were counted. A pair is a JSON report
-    and the expected.yaml of the corpus it scanned; documents are matched by file name. Cells labelled
-    cannot_assess or not_applicable, and tool outcomes other than met/partial/not_met, are left out:
-    they say nothing about the rule's reading of a readable document."""
+    in how many the auditors' label agreed; the same per document type (the labelled type: an outcome
+    can be sound in one kind of document and seldom right in another, as "goals met" in guidelines);
+    and how many cells were counted. A pair is a JSON report and the expected.yaml of the corpus it
+    scanned; documents are matched by file name. Cells labelled cannot_assess or not_applicable, and
+    tool outcomes other than met/partial/not_met, are left out: they say nothing about the rule's
+    reading of a readable document."""
     counts: dict[str, dict[str, dict[str, int]]] = defaultdict(
         lambda: defaultdict(lambda: {"cells": 0, "agreed": 0}))
+    by_type: dict[str, dict[str, dict[str, dict[str, int]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(lambda: {"cells": 0, "agreed": 0})))
     total = 0
     for report_path, expected_path in pairs:
-        want = {Path(str(d.get("file"))).name: d.get("expected") or {} for d in labelled_documents(expected_path)}
+        labelled = labelled_documents(expected_path)
+        want = {Path(str(d.get("file"))).name: d.get("expected") or {} for d in labelled}
+        types = {Path(str(d.get("file"))).name: d.get("doc_type") for d in labelled}
         try:
             report = json.loads(report_path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
@@ -83,9 +92,15 @@ def count_agreement(pairs: list[tuple[Path, Path]]) -> tuple[dict[str, dict[str,
                 got = result.get("outcome")
                 if label not in GRADED or got not in GRADED:
                     continue
-                cell = counts[result["rule"]][got]
-                cell["cells"] += 1
-                cell["agreed"] += label == got
+                doc_type = types.get(Path(str(doc.get("path"))).name)
+                cells = [counts[result["rule"]][got]]
+                if doc_type:
+                    cells.append(by_type[result["rule"]][str(doc_type)][got])
+                for cell in cells:
+                    cell["cells"] += 1
+                    cell["agreed"] += label == got
                 total += 1
     plain = {rule: {o: dict(c) for o, c in per.items()} for rule, per in counts.items()}
-    return plain, total
+    typed = {rule: {t: {o: dict(c) for o, c in per_o.items()} for t, per_o in per.items()}
+             for rule, per in by_type.items()}
+    return plain, typed, total
