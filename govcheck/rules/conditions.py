@@ -190,7 +190,8 @@ class Context:
             # written as a clause ("Tamariki are seen early")
             empty = {b.index for b in self.blocks if b.kind == "heading" and b.headings not in filled
                      and len(b.text.split()) <= 6 and not _LABELLED_HEADING.search(b.text)
-                     and (not _CLAUSE_HEADING.search(b.text) or _QUESTION_HEADING.search(b.text))}
+                     and (not _CLAUSE_HEADING.search(b.text) or _QUESTION_HEADING.search(b.text))
+                     and not _DATED_HEADING.search(b.text)}
             # and a form's label whose value is blank: "| Målgrupp | |" states no group, as "Beslutad av:" with
             # nothing after it names no body (a short label in the first column, every other cell of its row
             # empty, below the header row)
@@ -666,6 +667,10 @@ _CLAUSE_HEADING = re.compile(r"(?i)^\W*(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?\w[\w'’
                              r"(?:are|is|feel|feels|get|gets|can|know|knows|will|är|får|känner|kan|vet|mår|ska)\s+\w")
 _QUESTION_HEADING = re.compile(r"(?i)^\W*(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?"
                                r"(?:who|what|how|when|where|why|which|vem|vad|hur|när|var|varför|vilka|vilken)\b|\?\s*$")
+# A line with a whole date is a dated record, not a label, though a text file's layout makes it a heading: "Endorsed
+# 14 May 2025", "Fastställd 2024-03-12"
+_DATED_HEADING = re.compile(r"(?i)\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+"
+                            r"(?:jan|feb|mar|apr|maj|may|jun|jul|aug|sep|okt|oct|nov|dec)[a-zé]*\.?\s+\d{4}\b")
 _NUMBER_SIGN = re.compile(r"\.\s*\d")  # right after "No": "No. 67"
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]")
 _BRACKET_TAIL = re.compile(r"[^()]*\)\W*$")  # the rest of a sentence is a bracket's end: ") ." or ")"
@@ -1379,6 +1384,7 @@ def _steps(ctx: Context) -> tuple[dict[int, int], list[tuple[int, list[int], boo
         blocks_of = ctx.sentence_block
         first: dict[int, int] = dict(zip(reversed(blocks_of), range(len(blocks_of) - 1, -1, -1), strict=True))
         steps: list[tuple[int, list[int], bool]] = []
+        last_day, day_rank = 0, 0  # the last timeline step's day, and its rank in its timeline
         for b in ctx.blocks:
             if b.index not in first or b.kind in ("header", "footer", "title"):
                 continue
@@ -1389,6 +1395,17 @@ def _steps(ctx: Context) -> tuple[dict[int, int], list[tuple[int, list[int], boo
                 numbers = [b.number]
             else:
                 head = b.text[:8].lstrip()[:1] or b.text.lstrip()[:1]  # (not a copy of every block's text)
+                if head in "DdVvWw":
+                    # a timeline's days or weeks, rising: "Dag 1: Mentor ringer …", "Dag 3: …", "Day 10: …" are
+                    # steps 1, 2, 3 of one run, though the days skip
+                    day = _DAY.match(b.text)
+                    if day is None:
+                        continue
+                    # (a day not after the one before starts a new timeline)
+                    day_rank = day_rank + 1 if int(day.group(1)) > last_day else 1
+                    last_day = int(day.group(1))
+                    steps.append((b.index, [day_rank], False))
+                    continue
                 if not (head.isdigit() or head in "Ss"):  # a step opens its block (cheap test first)
                     continue
                 if head in "Ss" and not _DIGIT.search(b.text):  # "Steg 3": a step has its number
@@ -1404,6 +1421,8 @@ def _steps(ctx: Context) -> tuple[dict[int, int], list[tuple[int, list[int], boo
 
 
 _STEP_HEADING = re.compile(r"\s*(?:[Ss]teg|[Ss]tep)\s+\d")
+# "Dag 3: …", "Day 10 – …", "Vecka 2: …" opening a paragraph: a day or week of a timeline
+_DAY = re.compile(r"\s*(?:[Dd]ag|[Dd]ay|[Vv]ecka|[Ww]eek)\s+(\d{1,3})\s*(?:[:.]|[-–]\s)")
 _DIGIT = re.compile(r"\d")
 # "5.1 ", "5.2. " opening a paragraph: the steps of section 5 (a heading's own number is skipped above)
 _SUBSTEP = re.compile(r"\s*\d{1,2}\.(\d{1,2})\.?\s")
