@@ -383,14 +383,19 @@ class Context:
         stack: list[int] = []  # clauses interrupted by the current subordinate or bracketed one
         current = top = prev_end = 0
         words = self.index.words[si]
-        opener = ""  # the word that opened the innermost subordinate clause
+        opener, opened_at = "", 0  # the word that opened the innermost subordinate clause, and where
         for k, (w, s, e) in enumerate(zip(words, starts, ends, strict=True)):
             gap = text[prev_end:s]
             comma = "," in gap
             # after a comma, or (no comma) inside a clause opened by "before"/"until", which may have been a
             # preposition: "X circulates papers before each meeting and takes the minutes"
             if w in _COORDINATORS and (comma or (stack and opener in _ALSO_PREPOSITIONS)):
-                if _shares_subject(words, k, self.index.lang):
+                phrase = words[opened_at + 1:k]
+                if _shares_subject(words, k, self.index.lang) or (
+                        not comma and phrase and phrase[0] in _DETERMINERS and len(phrase) <= 5
+                        and _AUXILIARIES.isdisjoint(phrase)):
+                    # (and after "before each meeting", a phrase with no verb: "before" was a preposition, and
+                    # "and records decisions" the main clause's subject's second verb)
                     # "..., and records the conversation": a second verb of the main clause's subject
                     current = stack[0] if stack else current
                     stack.clear()
@@ -414,7 +419,7 @@ class Context:
                 stack.append(current)
                 top += 1
                 current = top
-                opener = w
+                opener, opened_at = w, k
             ids.append(current)
             prev_end = e
         self._agent_clauses[si] = ids
@@ -681,7 +686,9 @@ _BRACKET_TAIL = re.compile(r"[^()]*\)\W*$")  # the rest of a sentence is a brack
 _ASIDE = re.compile(r"(?i),\s*(?:if\s+any|if\s+(?:needed|necessary|possible|required)|"
                     r"where\s+(?:applicable|appropriate|relevant|possible|needed|necessary|required)|"
                     r"as\s+(?:appropriate|needed|required|necessary)|"
-                    r"om\s+möjligt|vid\s+behov|i\s+förekommande\s+fall|om\s+sådana\s+finns|där\s+det\s+behövs)\s*,")
+                    r"om\s+möjligt|vid\s+behov|i\s+förekommande\s+fall|om\s+sådana\s+finns|där\s+det\s+behövs|"
+                    # who provides the subject: "The secretariat, provided by the Family Support Service, circulates"
+                    r"(?:provided|hosted|employed|funded|appointed|nominated)\s+by\s+[^,;()]{1,80}?)\s*,")
 # An aside a `within` distance does not count (Context.aside_tokens): a bracket, or an agent's channel
 # between commas.
 _ASIDE_SPAN = re.compile(r"\([^()]{1,80}\)|,\s*(?i:through|via|genom|acting\s+through|represented\s+by|by\s+way\s+of)"
@@ -718,6 +725,11 @@ _DETERMINERS = frozenset({"en", "ett", "den", "det", "de", "någon", "något", "
                           "the", "any", "their", "its", "his", "her"})
 _AUXILIARIES = frozenset({"kan", "kunde", "ska", "skall", "har", "hade", "kunnat", "gått", "går", "att", "be", "been",
                           "is", "are", "was", "were", "can", "could", "has", "have", "had", "will", "would"})
+# the words a noun phrase opens with, and the auxiliaries a clause would have: "before each meeting" has no verb
+_DETERMINERS = frozenset("the a an each every any its their his her this that these those all both "
+                         "den det de en ett varje alla båda sin sitt sina".split())
+_AUXILIARIES = frozenset("is are was were be been being has have had will shall can could may might must should would "
+                         "does do did är var har hade ska skall kan kunde får måste blir bli vill".split())
 # Subordinators that are as often prepositions ("before each meeting", "until the review")
 _ALSO_PREPOSITIONS = frozenset({"before", "until"})
 # "sent through the portal and not by email", "via Linka och inte med e-post", "med säker digital post och
