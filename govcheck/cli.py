@@ -670,9 +670,10 @@ def rules_base_rates(
     you may look at: labels of a set kept unseen must not shape the tool.
 
     With --first-contact the file also records the tool's own reliability: for each rule and outcome,
-    in how many first-contact cells auditors agreed, also per document type. A scan flags an outcome
-    confirmed in fewer than the pack's `agreed_below` share of them (the document type's record when it
-    has `min_cells` cells, else the rule's). Reports of a set scanned after tuning on it overstate the
+    in how many first-contact cells auditors agreed, also per document type and per number of the rule's
+    parts found (reports that list them). A scan flags an outcome confirmed in fewer than the pack's
+    `agreed_below` share of them: the narrowest record with `min_cells` cells decides (type and parts,
+    parts over all types, type, the rule's). Reports of a set scanned after tuning on it overstate the
     record: pass only reports made before the pack had seen the set."""
     import yaml
 
@@ -686,7 +687,7 @@ def rules_base_rates(
         pairs.append((Path(report), Path(labels)))
     try:
         counts, documents = count_outcomes(expected)
-        tool, tool_by_type, cells = count_agreement(pairs) if pairs else ({}, {}, 0)
+        tool, tool_by_type, tool_by_parts, cells = count_agreement(pairs) if pairs else ({}, {}, {}, 0)
     except (OSError, ValueError, yaml.YAMLError) as exc:
         raise fail(str(exc)) from None
     sources = [str(p) for p in expected]
@@ -702,7 +703,10 @@ def rules_base_rates(
                                   for r, per in sorted(tool.items())},
                         "by_type": {r: {t: {o: per_o[o] for o in GRADED if o in per_o}
                                         for t, per_o in sorted(per.items())}
-                                    for r, per in sorted(tool_by_type.items())}}
+                                    for r, per in sorted(tool_by_type.items())},
+                        "by_parts": {r: {t: {o: per_o[o] for o in GRADED if o in per_o}
+                                         for t, per_o in sorted(per.items())}
+                                     for r, per in sorted(tool_by_parts.items())}}
     text = ("# Written by `govcheck rules base-rates`: how often auditors' labels gave each outcome, per rule\n"
             "# and document type ('*': all types); under `tool`, how often they confirmed each outcome the\n"
             "# tool gave on first contact. Regenerate after adding labelled corpora.\n"

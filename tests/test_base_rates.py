@@ -226,3 +226,79 @@ def test_the_record_of_the_documents_type_decides_whether_an_outcome_is_flagged(
     assert ("on documents the pack had not been tuned on, auditors confirmed this criterion's partial in only "
             "0 of 3 cells") in routine["review_reasons"]
     assert policy["outcome"] == "partial" and policy["review"] is False, policy["review_reasons"]
+
+
+PARTS_PACK = """\
+id: parts
+version: "1"
+title: {sv: Delar, en: Parts}
+languages: [sv, en]
+base_rates: {file: rates.yaml, rare_below: 0.01, min_documents: 3, agreed_below: 0.5, min_cells: 3}
+doc_types:
+  routine: {sv: [rutin], en: [routine]}
+signals:
+  owner: {sv: [dokumentägare], en: [document owner]}
+  head: {sv: [chef], en: [head of service]}
+  shared: {sv: [gemensamt ansvar], en: [shared responsibility]}
+rules:
+  - id: owner-and-head
+    title: {sv: Ägare och chef, en: Owner and head}
+    description: {sv: Båda anges., en: Both are named.}
+    facets:
+      owner: {sv: ägare, en: owner}
+      head: {sv: chef, en: head}
+    met:
+      count:
+        - {find: owner, facet: owner}
+        - {find: head, facet: head}
+      at_least: 2
+    partial:
+      any:
+        - find: owner
+        - find: head
+        - find: shared
+"""
+
+PARTS_EXPECTED = "as_of: 2026-12-03\ndocuments:\n" + "".join(
+    f"  - {{file: docs/{name}.txt, source: src/{name}.md, lang: en, doc_type: routine, "
+    f"expected: {{owner-and-head: {{outcome: {label}}}}}}}\n"
+    for name, label in [("a", "met"), ("b", "met"), ("c", "met"), ("d", "met"),
+                        ("e", "partial"), ("f", "partial"), ("g", "partial"), ("h", "partial")])
+
+
+def test_the_number_of_parts_found_narrows_the_record(tmp_path: Path) -> None:
+    """On first contact the tool said partial on one part found in four documents auditors judged met
+    (0 of 4 confirmed), and partial on no part found in four they judged partial (4 of 4). Over both,
+    partial was confirmed in 4 of 8 - at the pack's bar, not below it. A partial on one part is
+    flagged with its own record; a partial on none is not."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    expected = corpus / "expected.yaml"
+    expected.write_text(PARTS_EXPECTED, encoding="utf-8")
+    report = tmp_path / "first.json"
+    report.write_text(json.dumps({"documents": [
+        {"path": f"{name}.txt", "results": [{"rule": "owner-and-head", "outcome": "partial", "found": found}]}
+        for name, found in [("a", ["owner"]), ("b", ["owner"]), ("c", ["head"]), ("d", ["head"]),
+                            ("e", []), ("f", []), ("g", []), ("h", [])]]}), encoding="utf-8")
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(PARTS_PACK, encoding="utf-8")
+    proc = govcheck("rules", "base-rates", str(expected), "--first-contact", f"{report}={expected}",
+                    "-o", str(tmp_path / "rates.yaml"))
+    assert proc.returncode == 0, proc.stderr
+    tool = yaml.safe_load((tmp_path / "rates.yaml").read_text(encoding="utf-8"))["tool"]
+    assert tool["rules"]["owner-and-head"] == {"partial": {"cells": 8, "agreed": 4}}
+    assert tool["by_parts"]["owner-and-head"]["routine"] == {
+        "partial": {"0": {"cells": 4, "agreed": 4}, "1": {"cells": 4, "agreed": 0}}}
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "one.txt").write_text("Routine for referrals\n\nThe head of service decides.\n", encoding="utf-8")
+    (docs / "none.txt").write_text("Routine for referrals\n\nThere is a shared responsibility.\n", encoding="utf-8")
+    proc = govcheck("scan", str(docs), "--rules", str(pack), "--format", "json", "--as-of", "2026-12-03",
+                    "--no-cache", "--no-config", "--fail-on", "never")
+    assert proc.returncode == 0, proc.stderr
+    cells = {d["path"]: d["results"][0] for d in json.loads(proc.stdout)["documents"]}
+    one, none = cells["one.txt"], cells["none.txt"]
+    assert one["outcome"] == "partial" and one["review"] is True
+    assert ("on documents the pack had not been tuned on, auditors confirmed this criterion's partial in only "
+            "0 of 4 cells") in one["review_reasons"]
+    assert none["outcome"] == "partial" and none["review"] is False, none["review_reasons"]

@@ -233,7 +233,8 @@ def review_of(rule: Rule, result: RuleResult, readings: Readings, doc: Document)
         key = "rare" if over == "*" else "rare_type"
         reasons.append(_say(key, doc.lang, outcome=result.outcome, n=str(round(share * total)),
                             total=str(total), doc_type=over))
-    record = rule.base_rates.unconfirmed(result.outcome, doc.doc_type) if rule.base_rates else None
+    parts = sum(f.found for f in result.facets)
+    record = rule.base_rates.unconfirmed(result.outcome, doc.doc_type, parts) if rule.base_rates else None
     if record is not None:
         reasons.append(_say("unconfirmed", doc.lang, outcome=result.outcome, n=str(record[0]), total=str(record[1])))
     if any(e.low_confidence for e in result.evidence):

@@ -60,11 +60,16 @@ def count_outcomes(files: list[Path]) -> tuple[dict[str, dict[str, dict[str, int
 Agreement = dict[str, dict[str, dict[str, int]]]  # rule -> outcome -> {"cells", "agreed"}
 
 
-def count_agreement(pairs: list[tuple[Path, Path]]) -> tuple[Agreement, dict[str, Agreement], int]:
+Parts = dict[str, dict[str, dict[str, dict[str, dict[str, int]]]]]  # rule -> type -> outcome -> parts -> record
+
+
+def count_agreement(pairs: list[tuple[Path, Path]]) -> tuple[Agreement, dict[str, Agreement], Parts, int]:
     """Per rule and per outcome the tool gave, how many cells of first-contact reports there were and
     in how many the auditors' label agreed; the same per document type (the labelled type: an outcome
     can be sound in one kind of document and seldom right in another, as "goals met" in guidelines);
-    and how many cells were counted. A pair is a JSON report and the expected.yaml of the corpus it
+    the same per type (and over all types, "*") and number of the rule's parts (facets) the tool found,
+    where the report says which ("met" on the two parts a rule asks for at least is less sure than on
+    four); and how many cells were counted. A pair is a JSON report and the expected.yaml of the corpus it
     scanned; documents are matched by file name. Cells labelled cannot_assess or not_applicable, and
     tool outcomes other than met/partial/not_met, are left out: they say nothing about the rule's
     reading of a readable document."""
@@ -72,6 +77,8 @@ def count_agreement(pairs: list[tuple[Path, Path]]) -> tuple[Agreement, dict[str
         lambda: defaultdict(lambda: {"cells": 0, "agreed": 0}))
     by_type: dict[str, dict[str, dict[str, dict[str, int]]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(lambda: {"cells": 0, "agreed": 0})))
+    by_parts: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(
+        lambda: defaultdict(lambda: {"cells": 0, "agreed": 0}))))
     total = 0
     for report_path, expected_path in pairs:
         labelled = labelled_documents(expected_path)
@@ -96,6 +103,12 @@ def count_agreement(pairs: list[tuple[Path, Path]]) -> tuple[Agreement, dict[str
                 cells = [counts[result["rule"]][got]]
                 if doc_type:
                     cells.append(by_type[result["rule"]][str(doc_type)][got])
+                found = result.get("found")
+                if isinstance(found, list):
+                    parts = str(len(found))
+                    cells.append(by_parts[result["rule"]]["*"][got][parts])
+                    if doc_type:
+                        cells.append(by_parts[result["rule"]][str(doc_type)][got][parts])
                 for cell in cells:
                     cell["cells"] += 1
                     cell["agreed"] += label == got
@@ -103,4 +116,6 @@ def count_agreement(pairs: list[tuple[Path, Path]]) -> tuple[Agreement, dict[str
     plain = {rule: {o: dict(c) for o, c in per.items()} for rule, per in counts.items()}
     typed = {rule: {t: {o: dict(c) for o, c in per_o.items()} for t, per_o in per.items()}
              for rule, per in by_type.items()}
-    return plain, typed, total
+    parted = {rule: {t: {o: {n: dict(c) for n, c in sorted(per_n.items())} for o, per_n in per_o.items()}
+                     for t, per_o in per.items()} for rule, per in by_parts.items()}
+    return plain, typed, parted, total
