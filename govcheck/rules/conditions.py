@@ -182,7 +182,9 @@ class Context:
             filled: set[tuple[str, ...]] = set()
             for b in self.blocks:
                 # (a dash or dots alone under a heading is a placeholder, not text: "## 9. Avvikelser" over "–")
-                if b.kind not in LABEL_KINDS and b.headings and any(c.isalnum() for c in b.text):
+                # (nor a placeholder: "Avsnittet kompletteras.", "To be completed")
+                if (b.kind not in LABEL_KINDS and b.headings and any(c.isalnum() for c in b.text)
+                        and not _PLACEHOLDER.match(b.text)):
                     for n in range(1, len(b.headings) + 1):
                         filled.add(b.headings[:n])
             # a long "heading" is text set large (a slide's statement), not a label: it says what it says; so does a
@@ -672,6 +674,10 @@ _CLAUSE_HEADING = re.compile(r"(?i)^\W*(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?\w[\w'’
                              r"(?:are|is|feel|feels|get|gets|can|know|knows|will|är|får|känner|kan|vet|mår|ska)\s+\w")
 _QUESTION_HEADING = re.compile(r"(?i)^\W*(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?"
                                r"(?:who|what|how|when|where|why|which|vem|vad|hur|när|var|varför|vilka|vilken)\b|\?\s*$")
+# A section's text that only says the text is still to come leaves its heading empty
+_PLACEHOLDER = re.compile(r"(?i)^\W*(?:(?:avsnittet|texten|detta\s+avsnitt|this\s+section)\s+(?:is\s+)?)?"
+                          r"(?:kompletteras|ska\s+kompletteras|fylls\s+i|skrivs\s+senare|tbc|tbd|to\s+be\s+"
+                          r"(?:completed|confirmed|added|written)|to\s+follow)(?:\s+(?:senare|later))?\W*$")
 # A line with a whole date is a dated record, not a label, though a text file's layout makes it a heading: "Endorsed
 # 14 May 2025", "Fastställd 2024-03-12"
 _DATED_HEADING = re.compile(r"(?i)\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+"
