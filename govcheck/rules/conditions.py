@@ -394,8 +394,8 @@ class Context:
             if w in _COORDINATORS and (comma or (stack and opener in _ALSO_PREPOSITIONS)):
                 phrase = words[opened_at + 1:k]
                 if _shares_subject(words, k, self.index.lang) or (
-                        not comma and phrase and phrase[0] in _DETERMINERS and len(phrase) <= 5
-                        and _AUXILIARIES.isdisjoint(phrase)):
+                        not comma and phrase and phrase[0] in _PHRASE_OPENERS and len(phrase) <= 5
+                        and _CLAUSE_AUXILIARIES.isdisjoint(phrase)):
                     # (and after "before each meeting", a phrase with no verb: "before" was a preposition, and
                     # "and records decisions" the main clause's subject's second verb)
                     # "..., and records the conversation": a second verb of the main clause's subject
@@ -732,10 +732,11 @@ _DETERMINERS = frozenset({"en", "ett", "den", "det", "de", "någon", "något", "
 _AUXILIARIES = frozenset({"kan", "kunde", "ska", "skall", "har", "hade", "kunnat", "gått", "går", "att", "be", "been",
                           "is", "are", "was", "were", "can", "could", "has", "have", "had", "will", "would"})
 # the words a noun phrase opens with, and the auxiliaries a clause would have: "before each meeting" has no verb
-_DETERMINERS = frozenset("the a an each every any its their his her this that these those all both "
-                         "den det de en ett varje alla båda sin sitt sina".split())
-_AUXILIARIES = frozenset("is are was were be been being has have had will shall can could may might must should would "
-                         "does do did är var har hade ska skall kan kunde får måste blir bli vill".split())
+# (for `agent_clause_ids`; the relative-clause test above keeps its own lists)
+_PHRASE_OPENERS = frozenset("the a an each every any its their his her this that these those all both "
+                            "den det de en ett varje alla båda sin sitt sina".split())
+_CLAUSE_AUXILIARIES = frozenset("is are was were be been being has have had will shall can could may might must should "
+                                "would does do did är var har hade ska skall kan kunde får måste blir bli vill".split())
 # Subordinators that are as often prepositions ("before each meeting", "until the review")
 _ALSO_PREPOSITIONS = frozenset({"before", "until"})
 # "sent through the portal and not by email", "via Linka och inte med e-post", "med säker digital post och
