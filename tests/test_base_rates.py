@@ -57,6 +57,24 @@ def _setup(tmp_path: Path) -> tuple[Path, Path]:
     return corpus / "expected.yaml", pack
 
 
+def _scan(docs: Path, pack: Path) -> list[dict]:
+    """The documents of a JSON scan of `docs` with `pack`, through the CLI."""
+    proc = govcheck("scan", str(docs), "--rules", str(pack), "--format", "json", "--as-of", "2026-12-03",
+                    "--no-cache", "--no-config", "--fail-on", "never")
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)["documents"]
+
+
+def _flag_unconfirmed_heads(pack: Path, agreed_below: float, min_cells: int) -> None:
+    """Give the mini pack a `partial` on "head of service" and a first-contact bar to flag it by."""
+    pack.write_text(pack.read_text(encoding="utf-8").replace(
+        "min_documents: 3}", f"min_documents: 3, agreed_below: {agreed_below}, min_cells: {min_cells}}}").replace(
+        "met:\n      find: owner", "met:\n      find: owner\n    partial:\n      find: head"
+    ).replace("  owner: {sv: [dokumentägare], en: [document owner]}",
+              "  owner: {sv: [dokumentägare], en: [document owner]}\n  head: {sv: [chef], en: [head of service]}"),
+        encoding="utf-8")
+
+
 def test_base_rates_counts_each_source_once_and_skips_unreadable(tmp_path: Path) -> None:
     expected, _ = _setup(tmp_path)
     proc = govcheck("rules", "base-rates", str(expected))
@@ -74,10 +92,7 @@ def test_a_rare_outcome_is_flagged_with_its_count(tmp_path: Path) -> None:
     docs.mkdir()
     (docs / "routine.txt").write_text("Routine for referrals\n\nThe school contacts the clinic.\n", encoding="utf-8")
     (docs / "owned.txt").write_text("Routine for referrals\n\nDocument owner: head of service.\n", encoding="utf-8")
-    proc = govcheck("scan", str(docs), "--rules", str(pack), "--format", "json", "--as-of", "2026-12-03",
-                    "--no-cache", "--no-config", "--fail-on", "never")
-    assert proc.returncode == 0, proc.stderr
-    cells = {d["path"]: d["results"][0] for d in json.loads(proc.stdout)["documents"]}
+    cells = {d["path"]: d["results"][0] for d in _scan(docs, pack)}
     gap = cells["routine.txt"]
     assert gap["outcome"] == "not_met" and gap["review"] is True
     # routines: 0 of 4 not met -> rare; over all types it would be 1 of 5
@@ -151,20 +166,12 @@ def test_an_outcome_seldom_confirmed_on_first_contact_is_flagged_with_its_record
     rates = tmp_path / "rates.yaml"
     assert govcheck("rules", "base-rates", str(expected), "--first-contact", f"{report}={expected}",
                     "-o", str(rates)).returncode == 0
-    pack.write_text(pack.read_text(encoding="utf-8").replace(
-        "min_documents: 3}", "min_documents: 3, agreed_below: 0.5, min_cells: 2}").replace(
-        "met:\n      find: owner", "met:\n      find: owner\n    partial:\n      find: head"
-    ).replace("  owner: {sv: [dokumentägare], en: [document owner]}",
-              "  owner: {sv: [dokumentägare], en: [document owner]}\n  head: {sv: [chef], en: [head of service]}"),
-        encoding="utf-8")
+    _flag_unconfirmed_heads(pack, agreed_below=0.5, min_cells=2)
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "headed.txt").write_text("Routine for referrals\n\nThe head of service decides.\n", encoding="utf-8")
     (docs / "owned.txt").write_text("Routine for referrals\n\nDocument owner: head of service.\n", encoding="utf-8")
-    proc = govcheck("scan", str(docs), "--rules", str(pack), "--format", "json", "--as-of", "2026-12-03",
-                    "--no-cache", "--no-config", "--fail-on", "never")
-    assert proc.returncode == 0, proc.stderr
-    cells = {d["path"]: d["results"][0] for d in json.loads(proc.stdout)["documents"]}
+    cells = {d["path"]: d["results"][0] for d in _scan(docs, pack)}
     partial = cells["headed.txt"]
     assert partial["outcome"] == "partial" and partial["review"] is True
     assert ("on documents the pack had not been tuned on, auditors confirmed this criterion's partial in only "
@@ -206,20 +213,12 @@ def test_the_record_of_the_documents_type_decides_whether_an_outcome_is_flagged(
     assert tool["rules"]["has-owner"] == {"partial": {"cells": 6, "agreed": 3}}
     assert tool["by_type"]["has-owner"] == {"policy": {"partial": {"cells": 3, "agreed": 3}},
                                             "routine": {"partial": {"cells": 3, "agreed": 0}}}
-    pack.write_text(pack.read_text(encoding="utf-8").replace(
-        "min_documents: 3}", "min_documents: 3, agreed_below: 0.6, min_cells: 3}").replace(
-        "met:\n      find: owner", "met:\n      find: owner\n    partial:\n      find: head"
-    ).replace("  owner: {sv: [dokumentägare], en: [document owner]}",
-              "  owner: {sv: [dokumentägare], en: [document owner]}\n  head: {sv: [chef], en: [head of service]}"),
-        encoding="utf-8")
+    _flag_unconfirmed_heads(pack, agreed_below=0.6, min_cells=3)
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "routine.txt").write_text("Routine for referrals\n\nThe head of service decides.\n", encoding="utf-8")
     (docs / "policy.txt").write_text("Policy on referrals\n\nThe head of service decides.\n", encoding="utf-8")
-    proc = govcheck("scan", str(docs), "--rules", str(pack), "--format", "json", "--as-of", "2026-12-03",
-                    "--no-cache", "--no-config", "--fail-on", "never")
-    assert proc.returncode == 0, proc.stderr
-    cells = {d["path"]: (d["doc_type"], d["results"][0]) for d in json.loads(proc.stdout)["documents"]}
+    cells = {d["path"]: (d["doc_type"], d["results"][0]) for d in _scan(docs, pack)}
     assert cells["routine.txt"][0] == "routine" and cells["policy.txt"][0] == "policy"
     routine, policy = cells["routine.txt"][1], cells["policy.txt"][1]
     assert routine["outcome"] == "partial" and routine["review"] is True
@@ -293,10 +292,7 @@ def test_the_number_of_parts_found_narrows_the_record(tmp_path: Path) -> None:
     docs.mkdir()
     (docs / "one.txt").write_text("Routine for referrals\n\nThe head of service decides.\n", encoding="utf-8")
     (docs / "none.txt").write_text("Routine for referrals\n\nThere is a shared responsibility.\n", encoding="utf-8")
-    proc = govcheck("scan", str(docs), "--rules", str(pack), "--format", "json", "--as-of", "2026-12-03",
-                    "--no-cache", "--no-config", "--fail-on", "never")
-    assert proc.returncode == 0, proc.stderr
-    cells = {d["path"]: d["results"][0] for d in json.loads(proc.stdout)["documents"]}
+    cells = {d["path"]: d["results"][0] for d in _scan(docs, pack)}
     one, none = cells["one.txt"], cells["none.txt"]
     assert one["outcome"] == "partial" and one["review"] is True
     assert ("on documents the pack had not been tuned on, auditors confirmed this criterion's partial in only "
