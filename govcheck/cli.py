@@ -698,15 +698,15 @@ def rules_base_rates(
         unknown = sorted(set(tool) - set(counts))
         if unknown:
             raise fail(f"--first-contact: rules {', '.join(unknown)} have no labels in the corpora given")
+        def graded(per: dict) -> dict:  # the outcomes in the scale's order
+            return {o: per[o] for o in GRADED if o in per}
+
+        def per_type(record: dict) -> dict:  # rule -> document type -> outcomes
+            return {r: {t: graded(per_o) for t, per_o in sorted(per.items())} for r, per in sorted(record.items())}
+
         data["tool"] = {"sources": first_contact, "cells": cells,
-                        "rules": {r: {o: per[o] for o in GRADED if o in per}
-                                  for r, per in sorted(tool.items())},
-                        "by_type": {r: {t: {o: per_o[o] for o in GRADED if o in per_o}
-                                        for t, per_o in sorted(per.items())}
-                                    for r, per in sorted(tool_by_type.items())},
-                        "by_parts": {r: {t: {o: per_o[o] for o in GRADED if o in per_o}
-                                         for t, per_o in sorted(per.items())}
-                                     for r, per in sorted(tool_by_parts.items())}}
+                        "rules": {r: graded(per) for r, per in sorted(tool.items())},
+                        "by_type": per_type(tool_by_type), "by_parts": per_type(tool_by_parts)}
     text = ("# Written by `govcheck rules base-rates`: how often auditors' labels gave each outcome, per rule\n"
             "# and document type ('*': all types); under `tool`, how often they confirmed each outcome the\n"
             "# tool gave on first contact. Regenerate after adding labelled corpora.\n"
