@@ -173,18 +173,49 @@ class Context:
             found = self._sections[signal] = {r for hits in idx.find_many(self.signals.get(signal, [])) for r in hits}
         return found
 
+    def _blank_labels(self) -> tuple[set[int], set[int]]:
+        """A form's labels whose value is blank - "| Målgrupp | |" states no group, as "Beslutad av:" with nothing
+        after it names no body (a short label in the first column, every other cell of its row empty) - and, as a
+        second set, the label cells with the header cells of a table that is nothing but such a form: its
+        "| Fält | Innehåll |" says nothing either. Both fill no heading above them."""
+        labels: set[int] = set()
+        quiet: set[int] = set()
+        for cells in self.table_cells().values():
+            if max(c for _, c, _ in cells) == 0:
+                continue  # one column: no value cell to be blank
+            rows: dict[int, list[tuple[int, int]]] = defaultdict(list)
+            for r, c, bi in cells:
+                rows[r].append((c, bi))
+            blank_rows = set()
+            for r, row in rows.items():
+                label = self.blocks[row[0][1]]
+                # (a label that carries its value after a colon is filled: "| Fastställd: 2024-03-11 | |")
+                # (the first row too: a form drawn as a table has no header row - "| Beslutad av | |" on top)
+                if len(row) == 1 and row[0][0] == 0 and len(label.text.split()) <= 3 \
+                        and not label.text.rstrip().endswith((".", "!", "?")) \
+                        and not _FILLED_FIELD.search(label.text):
+                    labels.add(label.index)
+                    blank_rows.add(r)
+            first = min(rows)
+            if blank_rows and all(r in blank_rows for r in rows if r != first):
+                quiet |= {bi for r, row in rows.items() for _, bi in row}
+        return labels, quiet | labels
+
     def empty_headings(self) -> frozenset[int]:
         """Blocks of headings with no text under them: "1. Syfte" followed straight by the next
         section states no aim. A heading over subsections that have text is not empty."""
         if self._base is not None:
             return self._base.empty_headings()
         if self._empty is None:
+            blank = self._blank_labels()
             filled: set[tuple[str, ...]] = set()
             for b in self.blocks:
                 # (a dash or dots alone under a heading is a placeholder, not text: "## 9. Avvikelser" over "–")
                 # (nor a placeholder: "Avsnittet kompletteras.", "To be completed")
+                # (nor a form left blank: "## 7. Informationsutbyte" over "| Fält | Innehåll |" and
+                # "| Informationsutbyte | |")
                 if (b.kind not in LABEL_KINDS and b.headings and any(c.isalnum() for c in b.text)
-                        and not _PLACEHOLDER.match(b.text)):
+                        and not _PLACEHOLDER.match(b.text) and b.index not in blank[1]):
                     for n in range(1, len(b.headings) + 1):
                         filled.add(b.headings[:n])
             # a long "heading" is text set large (a slide's statement), not a label: it says what it says; so does a
@@ -194,23 +225,7 @@ class Context:
                      and len(b.text.split()) <= 6 and not _LABELLED_HEADING.search(b.text)
                      and (not _CLAUSE_HEADING.search(b.text) or _QUESTION_HEADING.search(b.text))
                      and not _DATED_HEADING.search(b.text)}
-            # and a form's label whose value is blank: "| Målgrupp | |" states no group, as "Beslutad av:" with
-            # nothing after it names no body (a short label in the first column, every other cell of its row
-            # empty, below the header row)
-            for cells in self.table_cells().values():
-                if max(c for _, c, _ in cells) == 0:
-                    continue  # one column: no value cell to be blank
-                rows: dict[int, list[tuple[int, int]]] = defaultdict(list)
-                for r, c, bi in cells:
-                    rows[r].append((c, bi))
-                for row in rows.values():
-                    label = self.blocks[row[0][1]]
-                    # (a label that carries its value after a colon is filled: "| Fastställd: 2024-03-11 | |")
-                    # (the first row too: a form drawn as a table has no header row - "| Beslutad av | |" on top)
-                    if len(row) == 1 and row[0][0] == 0 and len(label.text.split()) <= 3 \
-                            and not label.text.rstrip().endswith((".", "!", "?")) \
-                            and not _FILLED_FIELD.search(label.text):
-                        empty.add(label.index)
+            empty |= blank[0]
             self._empty = frozenset(empty)
         return self._empty
 
