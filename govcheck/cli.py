@@ -22,8 +22,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -154,6 +156,21 @@ class Terminated(BaseException):
 
 def _on_sigterm(signum: int, frame: object) -> None:
     raise Terminated
+
+
+def _redeliver_terminated(hook):  # type: ignore[no-untyped-def]
+    """sys.unraisablehook for a scan: a SIGTERM that lands where Python ignores exceptions (a callback run by C
+    code, such as logging's fork handler `_releaseLock`) would print "Exception ignored … Terminated" with a
+    traceback and be lost, the scan going on; send it again instead, a moment later from another thread, so that
+    it lands in the scan's own code and not in this hook."""
+
+    def handle(unraisable) -> None:  # type: ignore[no-untyped-def]
+        if isinstance(unraisable.exc_value, Terminated):
+            threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGTERM)).start()
+            return
+        hook(unraisable)
+
+    return handle
 
 
 def _parse_date(value: str | None) -> dt.date:
@@ -325,6 +342,8 @@ def scan_cmd(
     outputs = [Output(f, Target(t)) for f, t in zip(formats, targets, strict=True)]
     scan_stats = ScanStats()
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = _redeliver_terminated(previous_hook)
     started = time.monotonic()
     # What start-up built lives until the scan ends (the packs alone are ~10^5 objects): out of the
     # collector's generations while it runs, so that no full collection walks it again (~0.1 CPU s of this
@@ -369,6 +388,7 @@ def scan_cmd(
         for out in outputs:
             out.target.discard()
         signal.signal(signal.SIGTERM, previous)
+        sys.unraisablehook = previous_hook
     elapsed = time.monotonic() - started
     _warn_unapplied(applier.run, quiet)  # even with -q: a verdict that stopped applying changes an outcome
 

@@ -356,3 +356,31 @@ def test_an_interrupted_cold_scan_leaves_a_whole_report_or_none(interrupt_corpus
     rescan = cli(*SCAN, str(folder), "--cache-dir", str(cache), "--format", "json")
     assert rescan.returncode == 0, rescan.stderr
     assert rescan.stdout.encode() == expected
+
+
+def test_a_sigterm_that_lands_where_python_ignores_exceptions_still_stops_the_scan() -> None:
+    """Seen once in a full test run (the interrupted-scan test above): SIGTERM arrived inside logging's fork
+    handler, a callback whose
+    exceptions Python prints as "Exception ignored ..." and drops, and the scan went on with a traceback on
+    stderr. The scan's hook sends such a signal again, to land in the scan's own code."""
+    code = (
+        "import os, signal, sys, time\n"
+        "import govcheck.cli as cli\n"
+        "signal.signal(signal.SIGTERM, cli._on_sigterm)\n"
+        "sys.unraisablehook = cli._redeliver_terminated(sys.unraisablehook)\n"
+        "class Finaliser:\n"
+        "    def __del__(self):\n"
+        "        os.kill(os.getpid(), signal.SIGTERM)  # delivered inside __del__: its exception is ignored\n"
+        "        time.sleep(0.01)\n"
+        "try:\n"
+        "    f = Finaliser()\n"
+        "    del f\n"
+        "    for _ in range(200):\n"
+        "        time.sleep(0.01)\n"
+        "    print('went on')\n"
+        "except cli.Terminated:\n"
+        "    print('stopped')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "stopped"
+    assert "Traceback" not in done.stderr, done.stderr
