@@ -360,9 +360,8 @@ def test_an_interrupted_cold_scan_leaves_a_whole_report_or_none(interrupt_corpus
 
 def test_a_sigterm_that_lands_where_python_ignores_exceptions_still_stops_the_scan() -> None:
     """Seen once in a full test run (the interrupted-scan test above): SIGTERM arrived inside logging's fork
-    handler, a callback whose
-    exceptions Python prints as "Exception ignored ..." and drops, and the scan went on with a traceback on
-    stderr. The scan's hook sends such a signal again, to land in the scan's own code."""
+    handler, a callback whose exceptions Python prints as "Exception ignored ..." and drops, and the scan went
+    on with a traceback on stderr. The scan's hook sends such a signal again, to land in the scan's own code."""
     code = (
         "import os, signal, sys, time\n"
         "import govcheck.cli as cli\n"
