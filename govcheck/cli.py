@@ -27,7 +27,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -158,13 +158,13 @@ def _on_sigterm(signum: int, frame: object) -> None:
     raise Terminated
 
 
-def _redeliver_terminated(hook):  # type: ignore[no-untyped-def]
+def _redeliver_terminated(hook: Callable[[Any], object]) -> Callable[[Any], None]:
     """sys.unraisablehook for a scan: a SIGTERM that lands where Python ignores exceptions (a callback run by C
     code, such as logging's fork handler `_releaseLock`) would print "Exception ignored … Terminated" with a
     traceback and be lost, the scan going on; send it again instead, a moment later from another thread, so that
     it lands in the scan's own code and not in this hook."""
 
-    def handle(unraisable) -> None:  # type: ignore[no-untyped-def]
+    def handle(unraisable: Any) -> None:  # sys.UnraisableHookArgs
         if isinstance(unraisable.exc_value, Terminated):
             threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGTERM)).start()
             return
