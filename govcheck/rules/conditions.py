@@ -186,7 +186,7 @@ class Context:
             rows: dict[int, list[tuple[int, int]]] = defaultdict(list)
             for r, c, bi in cells:
                 rows[r].append((c, bi))
-            blank_rows = set()
+            blank_rows: set[int] = set()
             for r, row in rows.items():
                 label = self.blocks[row[0][1]]
                 # (a label that carries its value after a colon is filled: "| Fastställd: 2024-03-11 | |")
@@ -207,7 +207,7 @@ class Context:
         if self._base is not None:
             return self._base.empty_headings()
         if self._empty is None:
-            blank = self._blank_labels()
+            blank_labels, quiet = self._blank_labels()
             filled: set[tuple[str, ...]] = set()
             for b in self.blocks:
                 # (a dash or dots alone under a heading is a placeholder, not text: "## 9. Avvikelser" over "–")
@@ -215,7 +215,7 @@ class Context:
                 # (nor a form left blank: "## 7. Informationsutbyte" over "| Fält | Innehåll |" and
                 # "| Informationsutbyte | |")
                 if (b.kind not in LABEL_KINDS and b.headings and any(c.isalnum() for c in b.text)
-                        and not _PLACEHOLDER.match(b.text) and b.index not in blank[1]):
+                        and not _PLACEHOLDER.match(b.text) and b.index not in quiet):
                     for n in range(1, len(b.headings) + 1):
                         filled.add(b.headings[:n])
             # a long "heading" is text set large (a slide's statement), not a label: it says what it says; so does a
@@ -225,7 +225,7 @@ class Context:
                      and len(b.text.split()) <= 6 and not _LABELLED_HEADING.search(b.text)
                      and (not _CLAUSE_HEADING.search(b.text) or _QUESTION_HEADING.search(b.text))
                      and not _DATED_HEADING.search(b.text)}
-            empty |= blank[0]
+            empty |= blank_labels
             self._empty = frozenset(empty)
         return self._empty
 
