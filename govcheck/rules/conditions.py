@@ -1473,15 +1473,18 @@ class Statute(Condition):
     status: str = "any"  # repealed | in_force | any
     unless: str | None = None
     path: str = ""
-    # (as_of, the table's rows, the terms of the rows of this status), kept so that the list is the
-    # same object from one document to the next and the lexicon's plan of it is memoised
-    _chosen: tuple[dt.date, list[dict], list[Term]] | None = field(default=None, repr=False, compare=False)
+    # (as_of, the table's rows, the terms of the rows of this status that apply everywhere, and the rows
+    # that apply only where the document shows their jurisdiction: (markers, terms)), kept so that the
+    # lists are the same objects from one document to the next and the lexicon's plans of them are memoised
+    _chosen: tuple[dt.date, list[dict], list[Term], list[tuple[list[Term], list[Term]]]] | None = field(
+        default=None, repr=False, compare=False)
 
     def _terms(self, ctx: Context) -> list[Term]:
         rows = ctx.tables.get(self.table, [])
         chosen = self._chosen
         if chosen is None or chosen[0] != ctx.as_of or chosen[1] is not rows:
-            terms = []
+            terms: list[Term] = []
+            scoped: list[tuple[list[Term], list[Term]]] = []
             for row in rows:
                 repealed = row.get("repealed")
                 is_repealed = repealed is not None and _as_date(repealed) <= ctx.as_of
@@ -1489,9 +1492,19 @@ class Statute(Condition):
                     continue
                 if self.status == "in_force" and is_repealed:
                     continue
-                terms.extend(row["_terms"])
-            chosen = self._chosen = (ctx.as_of, rows, terms)
-        return chosen[2]
+                if "_where" in row:
+                    scoped.append((row["_where"], row["_terms"]))
+                else:
+                    terms.extend(row["_terms"])
+            chosen = self._chosen = (ctx.as_of, rows, terms, scoped)
+        # a name two jurisdictions gave their acts (the Residential Tenancies Act 1987 of New South Wales,
+        # replaced, and of Western Australia, in force) is the repealed one only in a document that shows
+        # the jurisdiction that repealed it
+        found = chosen[2]
+        for markers, row_terms in chosen[3]:
+            if any(ctx.index.find_many(markers)):
+                found = [*found, *row_terms]
+        return found
 
     def eval(self, ctx: Context) -> Hits:
         # `find_many`, not a `find` per term: a statute table has hundreds of citations, and the ones the

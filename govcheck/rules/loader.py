@@ -152,7 +152,7 @@ class Pack:
         else:
             out = [t for doc_type in (None, *self.type_signals) for terms in self.signals_for(lang, doc_type).values()
                    for t in terms]
-        out += [t for rows in self.tables.values() for row in rows for t in row["_terms"]]
+        out += [t for rows in self.tables.values() for row in rows for t in (*row["_terms"], *row.get("_where", ()))]
         for rule in self.rules:
             for cond in (rule.met, rule.partial, rule.forbid, rule.evidence, *(h[1] for h in rule.review)):
                 if cond is not None:
@@ -319,6 +319,8 @@ def load_pack(path: Path) -> Pack:
         for i, row in enumerate(rows):
             try:
                 row["_terms"] = compile_terms(row["cite"], f"tables.{tname}[{i}].cite", ["*"])["*"]
+                if "only_where" in row:
+                    row["_where"] = compile_terms(row["only_where"], f"tables.{tname}[{i}].only_where", ["*"])["*"]
             except RuleError as exc:
                 where, _, message = str(exc).partition(": ")
                 raise fail(where.replace(".*", ""), message) from None
