@@ -689,10 +689,12 @@ _CLAUSE_HEADING = re.compile(r"(?i)^\W*(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?\w[\w'’
                              r"(?:are|is|feel|feels|get|gets|can|know|knows|will|är|får|känner|kan|vet|mår|ska)\s+\w")
 _QUESTION_HEADING = re.compile(r"(?i)^\W*(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?"
                                r"(?:who|what|how|when|where|why|which|vem|vad|hur|när|var|varför|vilka|vilken)\b|\?\s*$")
-# A section's text that only says the text is still to come leaves its heading empty
+# A section's text that only says the text is still to come leaves its heading empty, also when it says when ("To be
+# added after the first review", "Kompletteras efter första uppföljningen")
 _PLACEHOLDER = re.compile(r"(?i)^\W*(?:(?:avsnittet|texten|detta\s+avsnitt|this\s+section)\s+(?:is\s+)?)?"
                           r"(?:kompletteras|ska\s+kompletteras|fylls\s+i|skrivs\s+senare|tbc|tbd|to\s+be\s+"
-                          r"(?:completed|confirmed|added|written)|to\s+follow)(?:\s+(?:senare|later))?\W*$")
+                          r"(?:completed|confirmed|added|written)|to\s+follow)"
+                          r"(?:\s+(?:senare|later|(?:after|when|once|by|at|efter|när|vid|till)\s+[^.;:]{1,40}))?\W*$")
 # A line with a whole date is a dated record, not a label, though a text file's layout makes it a heading: "Endorsed
 # 14 May 2025", "Fastställd 2024-03-12"
 _DATED_HEADING = re.compile(r"(?i)\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+"
