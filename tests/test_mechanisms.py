@@ -106,20 +106,23 @@ def test_who_does_a_task_stands_in_the_tasks_clause(tmp_path: Path) -> None:
     assert {f["id"] for f in result["facets"] if f["found"]} == {"inform"}
 
 
-def test_a_not_met_where_the_criterion_may_be_met_in_other_words_is_flagged(tmp_path: Path) -> None:
-    """An aim in words the pack does not know ("strävar efter att …") leaves goals not_met; the cell
-    asks a person to read it. A document with no aim at all is not given that reason."""
+def test_a_not_met_where_parts_of_the_criterion_stand_is_flagged_in_the_documents_language(tmp_path: Path) -> None:
+    """A telephone number given to the families is no contact route between the services, so the working procedure
+    is not_met; but a contact route is mentioned, and the cell asks a person to read it, in Swedish. A document that
+    mentions nothing of the kind is not given that reason. (The hint for a not_met goal whose aim may be worded
+    otherwise was dropped in the 27th session: on 18 first contacts it flagged 49 cells, 3 of them wrong.)"""
     folder = tmp_path / "docs"
     folder.mkdir()
-    (folder / "vill.md").write_text(
-        "# Överenskommelse\n\nParterna strävar efter att barn som mår dåligt får hjälp tidigt.\n", encoding="utf-8")
+    (folder / "nummer.md").write_text(
+        "# Överenskommelse\n\nBarnens föräldrar får ett telefonnummer till skolan.\n", encoding="utf-8")
     (folder / "tom.md").write_text("# Överenskommelse\n\nBlanketten finns på webbplatsen.\n", encoding="utf-8")
     found = cells(scan(folder))
-    flagged = found["vill.md", "goals"]
+    flagged = found["nummer.md", "collaboration-procedure"]
     assert flagged["outcome"] == "not_met" and flagged["review"] is True
-    assert any("andra ord" in why for why in flagged["review_reasons"])  # in the document's language
-    # (it may still be flagged for the tool's first-contact record of goals not_met, not for this hint)
-    assert not any("andra ord" in why for why in found["tom.md", "goals"]["review_reasons"])
+    assert any("kontaktvägar" in why for why in flagged["review_reasons"])  # in the document's language
+    # (it may still be flagged for the tool's first-contact record of a not_met, not for this hint)
+    assert not any("kontaktvägar" in why for why in found["tom.md", "collaboration-procedure"]["review_reasons"])
+    assert not any("andra ord" in why for why in found["nummer.md", "goals"]["review_reasons"])
 
 
 def test_a_pdf_numbered_list_whose_lines_hang_under_their_text(tmp_path: Path) -> None:
