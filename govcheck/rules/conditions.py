@@ -1480,6 +1480,8 @@ class Statute(Condition):
     # lists are the same objects from one document to the next and the lexicon's plans of them are memoised
     _chosen: tuple[dt.date, list[dict], list[Term], list[tuple[list[Term], list[Term]]]] | None = field(
         default=None, repr=False, compare=False)
+    # the lists of this status with the scoped rows a document shows added, by which rows (indexes into the last part)
+    _scoped: dict[tuple[int, ...], list[Term]] = field(default_factory=dict, repr=False, compare=False)
 
     def _terms(self, ctx: Context) -> list[Term]:
         rows = ctx.tables.get(self.table, [])
@@ -1499,13 +1501,19 @@ class Statute(Condition):
                 else:
                     terms.extend(row["_terms"])
             chosen = self._chosen = (ctx.as_of, rows, terms, scoped)
+            self._scoped = {}
         # a name two jurisdictions gave their acts (the Residential Tenancies Act 1987 of New South Wales,
         # replaced, and of Western Australia, in force) is the repealed one only in a document that shows
         # the jurisdiction that repealed it
-        found = chosen[2]
-        for markers, row_terms in chosen[3]:
-            if any(ctx.index.find_many(markers)):
-                found = [*found, *row_terms]
+        if not chosen[3]:
+            return chosen[2]
+        shown = tuple(i for i, (markers, _) in enumerate(chosen[3]) if any(ctx.index.find_many(markers)))
+        if not shown:
+            return chosen[2]
+        # one list per combination of rows shown, kept like the rest, so that its lexicon plan is memoised too
+        found = self._scoped.get(shown)
+        if found is None:
+            found = self._scoped[shown] = [*chosen[2], *(t for i in shown for t in chosen[3][i][1])]
         return found
 
     def eval(self, ctx: Context) -> Hits:
