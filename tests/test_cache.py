@@ -378,11 +378,16 @@ def test_the_cache_probe_does_not_open_a_fifo(docs: Path, tmp_path: Path) -> Non
 
     os.mkfifo(docs / "m.txt")
     cache_dir = tmp_path / "cache"
-    for _ in range(2):
+    timed_out: set[str] = set()
+    for round_ in range(2):
         results, stats = scan_in_process(docs, cache_dir, jobs=2, timeout=2)
         found = {d["path"]: d for d in results}
         assert found["m.txt"]["reason"] == "timed out after 2 s"
-    assert stats.result_hits == 5 and stats.timeouts == 1  # the timeout is not cached
+        if round_ == 0:
+            timed_out = {p for p, d in found.items() if (d.get("reason") or "").startswith("timed out")}
+    # the timeout is not cached: every other document of the first scan is a result hit. (On a loaded machine a
+    # real document can also pass the 2 s deadline in the first scan; it is then, rightly, not cached either.)
+    assert stats.result_hits == len(found) - len(timed_out) >= 1 and stats.timeouts >= 1
 
 
 def test_cache_info_and_clear_keep_what_scans_still_use(docs: Path, tmp_path: Path) -> None:
