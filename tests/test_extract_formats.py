@@ -845,3 +845,29 @@ def test_text_tab_separated_table_is_read_as_table(tmp_path):
                   if r["rule"] == "responsibility-principals")
     assert result["outcome"] == "met", result
     assert {e.get("kind") for e in result["evidence"]} == {"table-cell"}
+
+
+FORM_AS_TEXT = (
+    "Uppdragsbeskrivning – arbetsgrupp\n\n"
+    "Fält\tUppgift\n"
+    "Uppdragsgivare\tSocialchef\n"
+    "Beslutad av\t\n"
+    "Datum\t\n\n"
+    "Arbetsgruppen ska ta fram skriftliga råd till familjehem.\n"
+)
+
+
+def test_text_form_with_blank_fields_stays_a_table(tmp_path):
+    """A form saved as text ends a blank field's line with its tab ("Beslutad av<TAB>"): the row keeps its empty
+    cell, so the form stays a table and the blank decision field is read as blank, not as "Beslutad av Datum"."""
+    path = tmp_path / "uppdrag.txt"
+    path.write_text(FORM_AS_TEXT, encoding="utf-8")
+    ex = text_ext.extract(path, OPTS)
+    assert_well_formed(ex)
+    cells = [(b.table, b.text) for b in kinds(ex, "table-cell")]
+    assert ((0, 2, 0), "Beslutad av") in cells and ((0, 3, 0), "Datum") in cells
+    assert not any(text.startswith("Beslutad av Datum") for _, text in cells)
+
+    proc = govcheck("scan", str(path), "--format", "json", "--no-config", "--no-cache", "--lang", "sv", timeout=120)
+    result = next(r for r in json.loads(proc.stdout)["documents"][0]["results"] if r["rule"] == "decision-body")
+    assert result["outcome"] != "met", result

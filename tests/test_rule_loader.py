@@ -61,11 +61,14 @@ def test_minimal_pack_loads(tmp_path: Path) -> None:
         (("      find: owner\n", "      find: owner\n      outside_column: nobody\n"), 13, "signal 'nobody'"),
         (("signals:\n", "negation: [{signal: owner, not_inside: nobody}]\nsignals:\n"), 5,
          "negation[0].not_inside: undefined signal 'nobody'"),
+        (("      find: owner\n", "      count: [{find: owner}]\n      at_least: 1\n      at_least_for: {routine: 2}\n"),
+         14, "at_least_for: document type -> a number from 1 to 1"),
     ],
     ids=["unknown-key", "undefined-signal", "bad-regex", "lookahead-not-linear", "bad-scope", "unknown-operator",
          "undefined-unless-in-list", "undefined-not-inside", "undefined-outside-section-in-list",
          "bad-in-table", "bad-stated", "bad-sequence",
-         "undefined-alias", "undefined-planned", "undefined-outside-column", "undefined-negation-exemption"],
+         "undefined-alias", "undefined-planned", "undefined-outside-column", "undefined-negation-exemption",
+         "count-per-type-beyond-its-parts"],
 )
 def test_errors_name_file_line_and_path(tmp_path: Path, edit: tuple[str, str], line: int, needle: str) -> None:
     path = write(tmp_path, MINIMAL.replace(*edit, 1))

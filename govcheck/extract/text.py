@@ -160,17 +160,19 @@ def parse_plain(text: str) -> list[Block]:
                           for r, row in enumerate(rows) for c, cell in enumerate(row) if cell)
             tables += 1
         else:
-            blocks.extend(_classify(para))
+            blocks.extend(_classify([line.rstrip() for line in para]))
     for i, block in enumerate(blocks):
         block.index = i
     return blocks
 
 
 def _paragraphs(text: str) -> list[list[str]]:
+    """Lines between blank lines. A line keeps its trailing tabs: in a table saved as text they are the
+    row's empty last cells ("Beslutad av<TAB>" in a form whose field is blank)."""
     paras: list[list[str]] = []
     current: list[str] = []
     for raw in text.split("\n"):
-        line = raw.rstrip()
+        line = raw.rstrip(" \r\v")
         if line.strip():
             current.append(line)
         elif current:

@@ -28,6 +28,8 @@ holds when it has hits; the hits are the evidence. Conditions (one operator key 
                            an agent in "innan skolsköterskan ombeds …" does not do the main verb)
     all: [cond, ...]       every part holds somewhere;  any: [...] at least one;  not: cond
     count: [cond, ...]  at_least: N     N distinct facets hold (who / when / what)
+        at_least_for: {DOC_TYPE: N}    another number in documents of that type (a routine is itself the
+                                       working procedure: one concrete part of the "how" shows it)
     date: on_or_after_as_of | before_as_of | any      sentences carrying such a date
     sequence: N            N or more numbered steps in a row ("1. …", "2) …", "Steg 3 …", or items of a
                            numbered list whose format draws the number: Block.number): an ordered procedure
@@ -104,6 +106,7 @@ class Context:
     # if a scope were widened. Review flags come from it.
     reading: frozenset[str] = frozenset()
     planned: str | None = None  # the pack's signal of what is still to be made (Pack.planned), for review
+    doc_type: str | None = None  # the document's type, for a `count` whose number differs by type
     _empty: frozenset[int] | None = None
     _tables: dict[int, list[tuple[int, int, int]]] | None = None
     _lead_ins: dict[int, int] | None = None  # block of a list item -> block of the sentence that leads into it
@@ -121,7 +124,7 @@ class Context:
         terms and their matches do not change); only the conditions' own results are recomputed."""
         other = Context(index=self.index, blocks=self.blocks, sentence_block=self.sentence_block,
                         as_of=self.as_of, signals=self.signals, tables=self.tables, negation=self.negation,
-                        reading=reading)
+                        reading=reading, doc_type=self.doc_type)
         for name in ("_clauses", "_agent_clauses", "_sections", "_merged", "_cue_clauses", "_polarity",
                      "_finds", "_fixed", "_unit_maps", "_asides"):
             setattr(other, name, getattr(self, name))
@@ -1000,16 +1003,21 @@ class Count(Condition):
     parts: list[Condition]
     at_least: int
     path: str = ""
+    at_least_for: dict[str, int] = field(default_factory=dict)  # doc type -> its own number
+
+    def needed(self, doc_type: str | None) -> int:
+        return self.at_least_for.get(doc_type or "", self.at_least)
 
     def eval(self, ctx: Context) -> Hits:
         results = []
+        needed = self.needed(ctx.doc_type)
         for i, p in enumerate(self.parts):
-            if len(results) + len(self.parts) - i < self.at_least:
+            if len(results) + len(self.parts) - i < needed:
                 return {}  # too few parts left to reach at_least
             hits = p(ctx)
             if hits:
                 results.append(hits)
-        return merge(results) if len(results) >= self.at_least else {}
+        return merge(results) if len(results) >= needed else {}
 
 
 @dataclass
@@ -1561,7 +1569,7 @@ def _compile_op(spec: dict, op: str, path: str, signals: set[str], tables: set[s
                  "outside_column"},
         "together": {"together", "scope", "within"},
         "all": {"all"}, "any": {"any"}, "not": {"not"},
-        "count": {"count", "at_least"},
+        "count": {"count", "at_least", "at_least_for"},
         "date": {"date"},
         "sequence": {"sequence", "in_section"},
         "statute": {"statute", "status", "unless"},
@@ -1621,7 +1629,12 @@ def _compile_op(spec: dict, op: str, path: str, signals: set[str], tables: set[s
         parts = sub(spec["count"], "count")
         if not isinstance(n, int) or not 1 <= n <= len(parts):
             raise RuleError(f"{path}.at_least: a number from 1 to {len(parts)}")
-        return Count(parts, n, path)
+        per_type = spec.get("at_least_for") or {}
+        if not isinstance(per_type, dict) or not all(
+                isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= len(parts)
+                for k, v in per_type.items()):
+            raise RuleError(f"{path}.at_least_for: document type -> a number from 1 to {len(parts)}")
+        return Count(parts, n, path, dict(per_type))
     if op == "sequence":
         n = spec["sequence"]
         if not isinstance(n, int) or isinstance(n, bool) or n < 2:

@@ -58,7 +58,7 @@ def context(pack: Pack, doc: Document, index: Index, as_of: dt.date) -> Context:
                 for cue in pack.negation]
     return Context(
         index=index, blocks=doc.blocks, sentence_block=[s.block for s in doc.sentences], as_of=as_of,
-        signals=signals, tables=pack.tables, negation=negation, planned=pack.planned,
+        signals=signals, tables=pack.tables, negation=negation, planned=pack.planned, doc_type=doc.doc_type,
     )
 
 
@@ -293,9 +293,10 @@ def _pack_hints(rule: Rule, result: RuleResult, ctx: Context, lang: str) -> list
             holds = not any(f.found for f in result.facets if f.id == when)
         elif when is None:
             found = sum(f.found for f in result.facets)
+            needed = rule.met.needed(ctx.doc_type) if isinstance(rule.met, Count) else 0
             holds = isinstance(rule.met, Count) and (
-                found <= rule.met.at_least if result.outcome == "met"
-                else result.outcome == "partial" and found == rule.met.at_least - 1)
+                found <= needed if result.outcome == "met"
+                else result.outcome == "partial" and found == needed - 1)
         else:
             holds = bool(when(ctx))
         if holds:
