@@ -716,9 +716,10 @@ _ASIDE = re.compile(r"(?i),\s*(?:if\s+any|if\s+(?:needed|necessary|possible|requ
                     # who provides the subject: "The secretariat, provided by the Family Support Service, circulates"
                     r"(?:provided|hosted|employed|funded|appointed|nominated)\s+by\s+[^,;()]{1,80}?)\s*,")
 # An aside a `within` distance does not count (Context.aside_tokens): a bracket, or an agent's channel
-# between commas.
+# between commas, which may carry its own short form in brackets (", through Family and Community Support
+# Services (FCSS),").
 _ASIDE_SPAN = re.compile(r"\([^()]{1,80}\)|,\s*(?i:through|via|genom|acting\s+through|represented\s+by|by\s+way\s+of)"
-                         r"\b[^,;()]{1,120},")
+                         r"\b(?:[^,;()]|\([^(),;]{1,40}\)){1,120},")
 _APPOSITIVE = frozenset({"framför", "särskilt", "exempelvis", "especially", "particularly", "notably", "including",
                          "inklusive"})
 # Words that open a condition: its own negation ("om ... inte fungerar") negates only the condition
