@@ -424,9 +424,10 @@ def _routine(path: Path, heading: str, style: str) -> None:
 def test_cli_word_numbered_steps_meet_collaboration_procedure(tmp_path: Path) -> None:
     """A routine whose procedure is three Word-numbered steps and a contact route meets 'how the
     collaboration is carried out' (two facets: steps and contact), quoting a step; the same steps as
-    bullets leave only the contact route (which in a routine is enough, but quotes no step). Under 'Arbetsgång' the heading itself names the steps (the
-    pack's `steps` signal has arbetsgång*), so there the bulleted routine is met by its heading, not by
-    a quoted step; 'Tillvägagångssätt' names the procedure without naming steps."""
+    bullets leave only the contact route (which in a routine is enough, but quotes no step). Under
+    'Arbetsgång' the heading itself names the steps (the pack's `steps` signal has arbetsgång*), so there
+    the bulleted routine is met by its heading, not by a quoted step; 'Tillvägagångssätt' names the
+    procedure without naming steps."""
     folder = tmp_path / "docs"
     folder.mkdir()
     for heading in ("Arbetsgång", "Tillvägagångssätt"):
