@@ -292,11 +292,11 @@ def _pack_hints(rule: Rule, result: RuleResult, ctx: Context, lang: str) -> list
         if isinstance(when, str):
             holds = not any(f.found for f in result.facets if f.id == when)
         elif when is None:
-            found = sum(f.found for f in result.facets)
-            needed = rule.met.needed(ctx.doc_type) if isinstance(rule.met, Count) else 0
-            holds = isinstance(rule.met, Count) and (
-                found <= needed if result.outcome == "met"
-                else result.outcome == "partial" and found == needed - 1)
+            holds = False
+            if isinstance(rule.met, Count):
+                found, needed = sum(f.found for f in result.facets), rule.met.needed(ctx.doc_type)
+                holds = (found <= needed if result.outcome == "met"
+                         else result.outcome == "partial" and found == needed - 1)
         else:
             holds = bool(when(ctx))
         if holds:
