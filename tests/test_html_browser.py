@@ -264,16 +264,18 @@ def test_review_mode_keeps_verdicts_across_a_reload_until_cleared(driver: webdri
     def settle(report: Path, want: int) -> None:
         """Chromium hands a page's localStorage writes to its storage process asynchronously; under load a
         reload that raced them read the storage as it was before the save (seen twice: once in CI, once on a
-        busy machine). Wait until another tab of the origin sees `want` drafts for `report`, as a reload will."""
+        busy machine). Wait until another tab of the origin sees `want` drafts for `report`, as a reload will.
+        It only waits: in one CI run (28th session) another tab still read the old storage after 10 s while the
+        key was there a moment later, so what a user notices (the reloaded page shows the drafts) is asserted
+        by `reload_until`, which reloads until it does."""
         here = driver.current_window_handle
         driver.switch_to.new_window("tab")
         try:
-            deadline = time.monotonic() + 10
+            deadline = time.monotonic() + 20
             driver.get(blank.as_uri())
             while stored(report) != want and time.monotonic() < deadline:
                 time.sleep(0.2)
                 driver.get(blank.as_uri())
-            assert stored(report) == want, driver.execute_script("return Object.keys(localStorage)")
         finally:
             driver.close()
             driver.switch_to.window(here)
@@ -287,7 +289,7 @@ def test_review_mode_keeps_verdicts_across_a_reload_until_cleared(driver: webdri
         run (2 of 3 runs in the 27th session, never alone) now and then read the storage as it was before the save;
         the drafts were still stored (restore() returns on an empty read and deletes nothing) and the next reload
         showed them. The page must show them within a few reloads, or the test fails with what storage held."""
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 20
         driver.refresh()
         while not shown() and time.monotonic() < deadline:
             time.sleep(0.5)
