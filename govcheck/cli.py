@@ -693,8 +693,8 @@ def rules_base_rates(
     in how many first-contact cells auditors agreed, also per document type and per number of the rule's
     parts found (reports that list them). A scan flags an outcome confirmed in fewer than the pack's
     `agreed_below` share of them: the narrowest record with `min_cells` cells decides (type and parts,
-    parts over all types, type, the rule's). Reports of a set scanned after tuning on it overstate the
-    record: pass only reports made before the pack had seen the set."""
+    parts over all types, type, the rule's), or with `prior_cells` all of them pooled. Reports of a set
+    scanned after tuning on it overstate the record: pass only reports made before the pack had seen the set."""
     import yaml
 
     from govcheck.rules.rates import GRADED, count_agreement, count_outcomes

