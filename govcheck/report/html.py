@@ -195,6 +195,11 @@ REVIEW_JS = """
     }
     if (!yes && m) m.remove();
   }
+  function showDrafts() {
+    banner.hidden = changes.size === 0;
+    draftCount.textContent = String(changes.size);
+    setCount();
+  }
   function persist() {
     try {
       if (changes.size) {
@@ -203,9 +208,7 @@ REVIEW_JS = """
         localStorage.removeItem(storeKey);
       }
     } catch (e) { /* storage off or full: the verdicts stay until the page is closed; export keeps them */ }
-    banner.hidden = changes.size === 0;
-    draftCount.textContent = String(changes.size);
-    setCount();
+    showDrafts();
   }
   function restore() {
     let saved = null;
@@ -220,7 +223,10 @@ REVIEW_JS = """
       changes.set(k, v);
       if (v) { verdicts.set(k, v); mark(cell, true); } else { verdicts.delete(k); }
     });
-    persist();  // what is in force by now (exported, saved and scanned again) needs keeping no longer
+    // What is in force by now (exported, saved and scanned again) needs keeping no longer; a load that drops nothing
+    // writes nothing (each reload once wrote the same drafts back, and under load Chromium could apply such a write
+    // from a page already gone after a newer one, bringing back drafts chosen since)
+    if (changes.size !== saved.changes.length) persist(); else showDrafts();
   }
   function open(cell) {
     if (!on()) return;
