@@ -239,27 +239,12 @@ def test_the_record_of_the_documents_type_decides_whether_an_outcome_is_flagged(
     the three policies (3 of 6 over both types). A routine's partial is flagged with the routines'
     record; a policy's partial, confirmed every time in policies, is not flagged though the rule's
     record over all types (3 of 6) is below the pack's bar."""
-    _, pack = _setup(tmp_path)
-    corpus = tmp_path / "typed"
-    corpus.mkdir()
-    expected = corpus / "expected.yaml"
-    expected.write_text(TYPED_EXPECTED, encoding="utf-8")
-    report = tmp_path / "typed-first.json"
-    report.write_text(json.dumps({"documents": [
-        {"path": f"{name}.txt", "results": [{"rule": "has-owner", "outcome": "partial"}]}
-        for name in ("r1", "r2", "r3", "p1", "p2", "p3")]}), encoding="utf-8")
-    rates = tmp_path / "rates.yaml"
-    proc = govcheck("rules", "base-rates", str(expected), "--first-contact", f"{report}={expected}", "-o", str(rates))
-    assert proc.returncode == 0, proc.stderr
-    tool = yaml.safe_load(rates.read_text(encoding="utf-8"))["tool"]
+    pack, docs = _typed_first_contact(tmp_path)
+    tool = yaml.safe_load((tmp_path / "rates.yaml").read_text(encoding="utf-8"))["tool"]
     assert tool["rules"]["has-owner"] == {"partial": {"cells": 6, "agreed": 3}}
     assert tool["by_type"]["has-owner"] == {"policy": {"partial": {"cells": 3, "agreed": 3}},
                                             "routine": {"partial": {"cells": 3, "agreed": 0}}}
     _flag_unconfirmed_heads(pack, agreed_below=0.6, min_cells=3)
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "routine.txt").write_text("Routine for referrals\n\nThe head of service decides.\n", encoding="utf-8")
-    (docs / "policy.txt").write_text("Policy on referrals\n\nThe head of service decides.\n", encoding="utf-8")
     cells = {d["path"]: (d["doc_type"], d["results"][0]) for d in _scan(docs, pack)}
     assert cells["routine.txt"][0] == "routine" and cells["policy.txt"][0] == "policy"
     routine, policy = cells["routine.txt"][1], cells["policy.txt"][1]
