@@ -138,9 +138,17 @@ _TYPE_HEAD_WORDS = 4
 def classify_type(
     title: str | None, blocks: list[Block], vocab: dict[str, dict[str, list[str]]], lang: str
 ) -> str | None:
-    """The document type from the title, else from the first page's opening blocks."""
-    by_type = {t: list(langs.get(lang, [])) + [p for k, v in langs.items() if k != lang for p in v]
-               for t, langs in vocab.items()}
+    """The document type from the title, else from the first page's opening blocks.
+
+    The document's own language is read first, the others only when it names no type: the Swedish "program"
+    is inside the English "Distance Programmes", where an English "Guidance" earlier in the title decides."""
+    own = {t: list(langs.get(lang, [])) for t, langs in vocab.items()}
+    every = {t: list(langs.get(lang, [])) + [p for k, v in langs.items() if k != lang for p in v]
+             for t, langs in vocab.items()}
+    return _type_in(title, blocks, own) or _type_in(title, blocks, every)
+
+
+def _type_in(title: str | None, blocks: list[Block], by_type: dict[str, list[str]]) -> str | None:
     if title:
         text = title[:_TITLE_CHARS]
         # "School Mental Health Programme: Action Plan 2026-27": what follows the colon says what the

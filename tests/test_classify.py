@@ -43,6 +43,11 @@ def test_language_swedish_and_english() -> None:
         ("Procedure: Students with a Nasogastric Feeding Tube at School", "en", "routine"),
         # a programme's name before the colon is not: the document is what follows
         ("School Mental Health Programme: Action Plan 2026-27", "en", "action-plan"),
+        # the document's own language first: the Swedish "program" inside "Programmes" is no type of an English title
+        ("Guidance for Gore District Schools and Health Services: Gifted Rural Learners in Withdrawal and Distance "
+         "Programmes", "en", "guideline"),
+        # a guide for families is guidance
+        ("Stuttering in young children – a guide for whānau in Pongaroa", "en", "guideline"),
     ],
 )
 def test_type_from_title(title: str, lang: str, expected: str, vocab: dict) -> None:

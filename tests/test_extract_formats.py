@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import govcheck
+from conftest import govcheck, scan_report
 
 from govcheck.extract import ExtractOptions, detect_format
 from govcheck.extract import docx as docx_ext
@@ -709,6 +709,30 @@ def test_text_structure_from_layout(tmp_path):
         "Barnet ska komma till tals.",
     ]
     assert texts(ex)[-1] == "Uppföljning sker årligen."
+
+
+def test_text_title_wrapped_over_two_lines_is_one_title_and_types_the_document(tmp_path):
+    """A plain-text title broken over two lines keeps its type word: the scan reads it as an action plan."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "minutes.txt").write_text(
+        "Souris Interagency Committee: Extract from Minutes, Item 5, Children's Bladder\n"
+        "and Bowel Action Plan 2026-2027\n\n"
+        "The Committee adopted the plan. The public health nurse reports to the Committee each quarter.\n",
+        encoding="utf-8",
+    )
+    ex = text_ext.extract(folder / "minutes.txt", OPTS)
+    assert ex.title == (
+        "Souris Interagency Committee: Extract from Minutes, Item 5, Children's Bladder and Bowel Action Plan 2026-2027"
+    )
+    (doc,) = scan_report(folder)["documents"]
+    assert doc["doc_type"] == "action-plan"
+
+
+def test_text_first_paragraph_of_body_text_is_no_title(tmp_path):
+    path = tmp_path / "body.txt"
+    path.write_text("Denna rutin gäller elever. Den beskriver\nhur skolan samverkar med BUP.\n", encoding="utf-8")
+    assert text_ext.extract(path, OPTS).title == "Denna rutin gäller elever. Den beskriver"
 
 
 @pytest.mark.parametrize(

@@ -136,6 +136,22 @@ _LABEL_FIELD = re.compile(r"^[^\W\d][\w ]{0,29}:\s+\S")
 TITLE_MAX = 300
 
 
+# A title wrapped over two or three lines ("... Children's Bladder" / "and Bowel Action Plan 2026-2027") is one
+# title: its type word may stand on the last line. Longer, or with a sentence ending inside, it is body text.
+WRAPPED_TITLE_LINES = 3
+WRAPPED_TITLE_MAX = 200
+
+
+def _wrapped_title(first_block: str, first_line: str) -> str:
+    lines = [line.strip() for line in first_block.split("\n")]
+    if (
+        first_block.strip().startswith(first_line) and 1 < len(lines) <= WRAPPED_TITLE_LINES
+        and len(first_block) <= WRAPPED_TITLE_MAX and not re.search(r"[.!?]\s", first_block)
+    ):
+        return " ".join(lines)
+    return first_line
+
+
 def extract(path: Path, options: ExtractOptions) -> Extracted:
     text, enc = read_text(path)
     blocks = parse_plain(text)
@@ -144,6 +160,8 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
     title = next((line.strip() for line in text.split("\n") if line.strip()), None)
     if title and len(title) > TITLE_MAX:
         title = None  # a first line this long is body text that lost its line breaks
+    elif title:
+        title = _wrapped_title(blocks[0].text, title)
     if blocks[0].kind == "heading" and blocks[0].text.strip() == title:
         blocks[0].kind, blocks[0].level = "title", None
     return Extracted(format=FORMAT, blocks=blocks, title=title, engine=f"text ({enc})")
