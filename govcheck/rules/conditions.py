@@ -31,6 +31,7 @@ holds when it has hits; the hits are the evidence. Conditions (one operator key 
         at_least_for: {DOC_TYPE: N}    another number in documents of that type (a routine is itself the
                                        working procedure: one concrete part of the "how" shows it)
     date: on_or_after_as_of | before_as_of | any      sentences carrying such a date
+      in_section: SIGNAL   only dates under a heading the signal matches
     sequence: N            N or more numbered steps in a row ("1. …", "2) …", "Steg 3 …", or items of a
                            numbered list whose format draws the number: Block.number): an ordered procedure
       in_section: SIGNAL   only steps under a heading the signal matches - and there also paragraphs
@@ -1361,10 +1362,16 @@ def _period_ends(text: str, found: list[tuple[dt.date, bool]]) -> list[tuple[dt.
 class DateCond(Condition):
     relation: str  # on_or_after_as_of | before_as_of | any | exact (any date with a day)
     path: str = ""
+    # only dates under a heading the signal matches: "12. Uppdragstid" over "2026-01-01 – 2027-12-31" says what the
+    # dates are, where a date elsewhere may be a deadline or a goal
+    in_section: str | None = None
 
     def eval(self, ctx: Context) -> Hits:
         out: Hits = {}
+        rows = ctx.section_rows(self.in_section) if self.in_section else None
         for si, latest in ctx.latest_dates(self.relation == "exact").items():
+            if rows is not None and ctx.heading_row(si) not in rows:
+                continue
             if (
                 self.relation in ("any", "exact")
                 or (self.relation == "on_or_after_as_of" and latest >= ctx.as_of)
@@ -1571,7 +1578,7 @@ def _compile_op(spec: dict, op: str, path: str, signals: set[str], tables: set[s
         "together": {"together", "scope", "within"},
         "all": {"all"}, "any": {"any"}, "not": {"not"},
         "count": {"count", "at_least", "at_least_for"},
-        "date": {"date"},
+        "date": {"date", "in_section"},
         "sequence": {"sequence", "in_section"},
         "statute": {"statute", "status", "unless"},
     }[op] | {"facet"}
@@ -1645,7 +1652,7 @@ def _compile_op(spec: dict, op: str, path: str, signals: set[str], tables: set[s
         rel = spec["date"]
         if rel not in ("on_or_after_as_of", "before_as_of", "any", "exact"):
             raise RuleError(f"{path}.date: must be on_or_after_as_of, before_as_of, any or exact")
-        return DateCond(rel, path)
+        return DateCond(rel, path, signal_ref(spec.get("in_section"), "in_section"))
     table = spec["statute"]
     if table not in tables:
         raise RuleError(f"{path}.statute: undefined table {table!r}")

@@ -69,12 +69,12 @@ def context(pack: Pack, doc: Document, index: Index, as_of: dt.date) -> Context:
 _SHORT_FORM = (r"\(\s*(?:hereafter\s+|hereinafter\s+|nedan\s+)?[\"“”']?"
                r"((?:[Tt]he\s+[\"“”']?)?[A-ZÅÄÖ][\wÅÄÖåäö&]{1,15}(?:-[\wÅÄÖåäö]{1,7})?(?:\s+[A-ZÅÄÖ][\wÅÄÖåäö&]{1,15}){0,2})"
                r"[\"“”']?\s*\)")
-# (the name may carry one qualifier after a comma: "Department of Education, North-Eastern Victoria Region (the
-# Department)")
+# (the name may carry one qualifier after a comma or a colon: "Department of Education, North-Eastern Victoria Region
+# (the Department)", "Resource Teacher: Vision (RTV)")
 _NAME_WORD = r"(?:[A-ZÅÄÖ][\w'’&.-]*|of|for|and|the|och|för|i|&)"
 _DEFINITION = re.compile(
     r"(" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){0,8}"
-    r"(?:,\s+[A-ZÅÄÖ][\w'’&.-]*(?:\s+" + _NAME_WORD + r"){0,5})?)"
+    r"(?:[,:]\s+[A-ZÅÄÖ][\w'’&.-]*(?:\s+" + _NAME_WORD + r"){0,5})?)"
     r"\s*" + _SHORT_FORM)
 # the bracket a definition ends in: a sentence without one is not searched from every word for a name
 _BRACKETED = re.compile(_SHORT_FORM)
