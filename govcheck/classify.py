@@ -141,11 +141,15 @@ def classify_type(
     """The document type from the title, else from the first page's opening blocks.
 
     The document's own language is read first, the others only when it names no type: the Swedish "program"
-    is inside the English "Distance Programmes", where an English "Guidance" earlier in the title decides."""
+    is inside the English "Distance Programmes", where an English "Guidance" earlier in the title decides.
+    (The second reading needs only the other languages' words: the first found none of its own where either
+    reading looks, in the title or among an opening block's first words.)"""
     own = {t: list(langs.get(lang, [])) for t, langs in vocab.items()}
-    every = {t: list(langs.get(lang, [])) + [p for k, v in langs.items() if k != lang for p in v]
-             for t, langs in vocab.items()}
-    return _type_in(title, blocks, own) or _type_in(title, blocks, every)
+    found = _type_in(title, blocks, own)
+    if found:
+        return found
+    others = {t: [p for k, v in langs.items() if k != lang for p in v] for t, langs in vocab.items()}
+    return _type_in(title, blocks, others)
 
 
 def _type_in(title: str | None, blocks: list[Block], by_type: dict[str, list[str]]) -> str | None:
