@@ -729,6 +729,24 @@ def test_text_title_wrapped_over_two_lines_is_one_title_and_types_the_document(t
     assert doc["doc_type"] == "action-plan"
 
 
+def test_text_scope_label_heads_the_group_it_applies_to(tmp_path):
+    """"Gäller för" alone on its line is the routine's scope heading (as the HTML page marks it), not a sentence
+    left open: the ages under it delimit the target group, in .txt as in .html."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    body = "All personal som arbetar med barn 1–5 år i kommunens förskolor."
+    (folder / "rutin.txt").write_text(
+        f"Rutin – barn som bränt sig i solen\n\nGäller för\n\n{body}\n\nSamordnaren ska\n\nkalla till möte.\n",
+        encoding="utf-8",
+    )
+    ex = text_ext.extract(folder / "rutin.txt", OPTS)
+    assert [b.text for b in kinds(ex, "heading")] == ["Gäller för"]  # "Samordnaren ska" still opens a sentence
+    (doc,) = scan_report(folder)["documents"]
+    (target,) = [r for r in doc["results"] if r["rule"] == "target-group"]
+    assert target["outcome"] == "met"
+    assert any("1–5 år" in e["text"] for e in target["evidence"])
+
+
 def test_text_first_paragraph_of_body_text_is_no_title(tmp_path):
     path = tmp_path / "body.txt"
     path.write_text("Denna rutin gäller elever. Den beskriver\nhur skolan samverkar med BUP.\n", encoding="utf-8")
@@ -747,6 +765,9 @@ def test_text_first_paragraph_of_body_text_is_no_title(tmp_path):
         ("Reviderad 2025-03-01", None),
         ("Bakgrund", 1),
         ("Beslutad av:", None),
+        ("Gäller för", 1),
+        ("Applies to", 1),
+        ("Samordnaren ska", None),
         ("Parterna ska följa upp överenskommelsen.", None),
         ("2025-01-01", None),
         ("- punkt", None),

@@ -128,6 +128,9 @@ _OPEN_ENDINGS = frozenset(
     "shall will must should may can to and or of for with by the a an that which".split()
 )
 _DATE_OR_NUMBER = re.compile(r"^[\d\s./:\-–§]+$")
+# ... except the scope label of an intranet routine, which heads the group it applies to: "Gäller för" over "All
+# personal som arbetar med barn 1–5 år ...", as the HTML version of the same page marks it
+_SCOPE_LABEL = re.compile(r"^(?:gäller\s+för|applies\s+to)$", re.IGNORECASE)
 # a full numeric date makes a line a stamp ("Version 1.2 – approved 12/09/2024", "Reviderad 2025-03-01"), not
 # a heading: a heading that is empty above the next one would hide it from the rules
 _NUMERIC_DATE = re.compile(r"\b(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d|(?:19|20)\d\d-\d{1,2}-\d{1,2})\b")
@@ -292,7 +295,7 @@ def heading_level(line: str) -> int | None:
         return None
     if _LABEL_FIELD.match(s):
         return None  # "Owner: Head of Inclusion Services" is a field of the document, not a heading
-    if s.split()[-1].lower() in _OPEN_ENDINGS:
+    if s.split()[-1].lower() in _OPEN_ENDINGS and not _SCOPE_LABEL.match(s):
         return None  # "Samordnaren ska" leads into the list below it
     return 1
 
