@@ -229,6 +229,27 @@ def test_a_field_list_with_a_wrapped_value_is_read_field_by_field(tmp_path: Path
     assert report["plan.txt", "decision-body"]["outcome"] == "not_met", report["plan.txt", "decision-body"]
 
 
+def test_a_template_field_left_blank_counts_as_nothing(tmp_path: Path) -> None:
+    """A mandate written on a template, its fields not filled in: "Sammankallande:" alone on its line read as the
+    convening assigned (joint work partial), and the writer's instruction "(Beskriv vilken huvudman ... som
+    ansvarar för vad.)" as the division of responsibility it asks for (partial). Left blank, both are nothing;
+    filled in, the same field assigns the task."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    head = "Uppdragsbeskrivning: arbetsgrupp för barn som anhöriga\n\n"
+    (folder / "mall.txt").write_text(
+        head + "Ansvar\n\n(Beskriv vilken huvudman eller verksamhet som ansvarar för vad.)\n\n"
+        "Sammankallande\n\nSammankallande:\n\nDeltagare\n\nkurator, logoped och sjuksköterska\n", encoding="utf-8")
+    (folder / "ifylld.txt").write_text(
+        head + "Sammankallande\n\nSammankallande: kuratorn vid vårdcentralen\n", encoding="utf-8")
+    report = cells(scan(folder))
+    for rule in ("responsibility-principals", "responsibility-joint-work"):
+        assert report["mall.txt", rule]["outcome"] == "not_met", report["mall.txt", rule]
+    filled = report["ifylld.txt", "responsibility-joint-work"]
+    assert filled["outcome"] == "partial", filled
+    assert "kuratorn vid vårdcentralen" in quotes(filled)
+
+
 def test_a_record_of_approval_over_an_owner_field_stands_apart(tmp_path: Path) -> None:
     """"Version 2.0, approved March 2025" with "Document owner: Head of Children ..." on the next line (a
     markdown hard break): read as one sentence the owner became the body that approved the pathway

@@ -218,8 +218,9 @@ class Context:
                 # (nor a placeholder: "Avsnittet kompletteras.", "To be completed")
                 # (nor a form left blank: "## 7. Informationsutbyte" over "| Fält | Innehåll |" and
                 # "| Informationsutbyte | |")
+                # (nor a template field left blank: "Sammankallande:" under "9. Sammankallande")
                 if (b.kind not in LABEL_KINDS and b.headings and any(c.isalnum() for c in b.text)
-                        and not _PLACEHOLDER.match(b.text) and b.index not in quiet):
+                        and not _PLACEHOLDER.match(b.text) and not blank_field(b.text) and b.index not in quiet):
                     for n in range(1, len(b.headings) + 1):
                         filled.add(b.headings[:n])
             # a long "heading" is text set large (a slide's statement), not a label: it says what it says; so does a
@@ -695,6 +696,23 @@ _QUESTION_HEADING = re.compile(r"(?i)^\W*(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?"
                                r"(?:who|what|how|when|where|why|which|vem|vad|hur|när|var|varför|vilka|vilken)\b|\?\s*$")
 # A section's text that only says the text is still to come leaves its heading empty, also when it says when ("To be
 # added after the first review", "Kompletteras efter första uppföljningen")
+# A template field left blank counts as nothing (criteria.md): a paragraph that is only a short label and its colon
+# ("Sammankallande:", "Beslutad av:") or only a bracketed instruction to the writer ("(Beskriv vilken huvudman som
+# ansvarar för vad.)", "[Insert the name of the lead agency]"). Its words are not read (engine.build_index):
+# "Sammankallande:" would otherwise assign the convening, and the instruction would name the division of
+# responsibility it asks for; nor is it text under its heading. (Not a table cell: there the value stands in the
+# next cell of the row.)
+_BLANK_LABEL = re.compile(r"^\W*(?:\d+(?:\.\d+)*[.)]?\s+)?[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*)?\s*:\s*$")
+_INSTRUCTION = re.compile(
+    r"^\s*[(\[]\s*(?:beskriv|ange|fyll\s+i|skriv|lägg\s+till|describe|state|enter|insert|add|list|specify)\b"
+    r"[^)\]]*[)\]]\s*\.?\s*$", re.IGNORECASE)
+
+
+def blank_field(text: str) -> bool:
+    """Whether a paragraph is a template field left blank (see above)."""
+    return bool(_BLANK_LABEL.match(text) or _INSTRUCTION.match(text))
+
+
 _PLACEHOLDER = re.compile(r"(?i)^\W*(?:(?:avsnittet|texten|detta\s+avsnitt|this\s+section)\s+(?:is\s+)?)?"
                           r"(?:kompletteras|ska\s+kompletteras|fylls\s+i|skrivs\s+senare|tbc|tbd|to\s+be\s+"
                           r"(?:completed|confirmed|added|written)|to\s+follow)"

@@ -18,6 +18,7 @@ from govcheck.rules.conditions import (
     Context,
     Count,
     Hits,
+    blank_field,
     facet_conditions,
     merge,
     readings_that_matter,
@@ -47,7 +48,9 @@ def lexicon(packs: list[Pack], lang: str) -> Lexicon:
 
 
 def build_index(doc: Document, packs: list[Pack] | None = None) -> Index:
-    return Index([s.text for s in doc.sentences], doc.lang, lexicon(packs, doc.lang) if packs else None)
+    texts = [("" if doc.blocks[s.block].kind in ("paragraph", "list-item") and blank_field(s.text) else s.text)
+             for s in doc.sentences]
+    return Index(texts, doc.lang, lexicon(packs, doc.lang) if packs else None)
 
 
 def context(pack: Pack, doc: Document, index: Index, as_of: dt.date) -> Context:
