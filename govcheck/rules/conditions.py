@@ -694,8 +694,6 @@ _CLAUSE_HEADING = re.compile(r"(?i)^\W*(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?\w[\w'’
                              r"(?:are|is|feel|feels|get|gets|can|know|knows|will|är|får|känner|kan|vet|mår|ska)\s+\w")
 _QUESTION_HEADING = re.compile(r"(?i)^\W*(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?"
                                r"(?:who|what|how|when|where|why|which|vem|vad|hur|när|var|varför|vilka|vilken)\b|\?\s*$")
-# A section's text that only says the text is still to come leaves its heading empty, also when it says when ("To be
-# added after the first review", "Kompletteras efter första uppföljningen")
 # A template field left blank counts as nothing (criteria.md): a paragraph that is only a short label and its colon
 # ("Sammankallande:", "Beslutad av:") or only a bracketed instruction to the writer ("(Beskriv vilken huvudman som
 # ansvarar för vad.)", "[Insert the name of the lead agency]"). Its words are not read (engine.build_index):
@@ -713,6 +711,8 @@ def blank_field(text: str) -> bool:
     return bool(_BLANK_LABEL.match(text) or _INSTRUCTION.match(text))
 
 
+# A section's text that only says the text is still to come leaves its heading empty, also when it says when ("To be
+# added after the first review", "Kompletteras efter första uppföljningen")
 _PLACEHOLDER = re.compile(r"(?i)^\W*(?:(?:avsnittet|texten|detta\s+avsnitt|this\s+section)\s+(?:is\s+)?)?"
                           r"(?:kompletteras|ska\s+kompletteras|fylls\s+i|skrivs\s+senare|tbc|tbd|to\s+be\s+"
                           r"(?:completed|confirmed|added|written)|to\s+follow)"
