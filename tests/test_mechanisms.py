@@ -231,7 +231,8 @@ def test_a_field_list_with_a_wrapped_value_is_read_field_by_field(tmp_path: Path
 
 def test_a_template_field_left_blank_counts_as_nothing(tmp_path: Path) -> None:
     """A mandate written on a template, its fields not filled in: "Sammankallande:" alone on its line read as the
-    convening assigned (joint work partial), and the writer's instruction "(Beskriv vilken huvudman ... som
+    convening assigned (joint work partial; also two labels joined by a slash, "Uppdragstagare/sammankallande:"), and
+    the writer's instruction "(Beskriv vilken huvudman ... som
     ansvarar för vad.)" as the division of responsibility it asks for (partial). Left blank, both are nothing;
     filled in, the same field assigns the task."""
     folder = tmp_path / "docs"
@@ -239,7 +240,8 @@ def test_a_template_field_left_blank_counts_as_nothing(tmp_path: Path) -> None:
     head = "Uppdragsbeskrivning: arbetsgrupp för barn som anhöriga\n\n"
     (folder / "mall.txt").write_text(
         head + "Ansvar\n\n(Beskriv vilken huvudman eller verksamhet som ansvarar för vad.)\n\n"
-        "Sammankallande\n\nSammankallande:\n\nDeltagare\n\nkurator, logoped och sjuksköterska\n", encoding="utf-8")
+        "Sammankallande\n\nSammankallande:\n\nUppdragstagare/sammankallande:\n\n"
+        "Deltagare\n\nkurator, logoped och sjuksköterska\n", encoding="utf-8")
     (folder / "ifylld.txt").write_text(
         head + "Sammankallande\n\nSammankallande: kuratorn vid vårdcentralen\n", encoding="utf-8")
     report = cells(scan(folder))

@@ -700,7 +700,8 @@ _QUESTION_HEADING = re.compile(r"(?i)^\W*(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?"
 # "Sammankallande:" would otherwise assign the convening, and the instruction would name the division of
 # responsibility it asks for; nor is it text under its heading. (Not a table cell: there the value stands in the
 # next cell of the row.)
-_BLANK_LABEL = re.compile(r"^\W*(?:\d+(?:\.\d+)*[.)]?\s+)?[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*)?\s*:\s*$")
+_LABEL_WORD = r"[^\W\d_][\w-]*(?:/[^\W\d_][\w-]*)?"  # (and two joined by a slash: "Uppdragstagare/sammankallande:")
+_BLANK_LABEL = re.compile(rf"^\W*(?:\d+(?:\.\d+)*[.)]?\s+)?{_LABEL_WORD}(?:\s+{_LABEL_WORD})?\s*:\s*$")
 _INSTRUCTION = re.compile(
     r"^\s*[(\[]\s*(?:beskriv|ange|fyll\s+i|skriv|lägg\s+till|describe|state|enter|insert|add|list|specify)\b"
     r"[^)\]]*[)\]]\s*\.?\s*$", re.IGNORECASE)
