@@ -242,11 +242,17 @@ def test_a_template_field_left_blank_counts_as_nothing(tmp_path: Path) -> None:
         head + "Ansvar\n\n(Beskriv vilken huvudman eller verksamhet som ansvarar för vad.)\n\n"
         "Sammankallande\n\nSammankallande:\n\nUppdragstagare/sammankallande:\n\n"
         "Deltagare\n\nkurator, logoped och sjuksköterska\n", encoding="utf-8")
+    (folder / "mall2.txt").write_text(
+        head + "Ansvarsfördelning mellan huvudmännen\n\n(Fylls i av uppdragsgivaren.)\n\n"
+        "Deltagare\n\nkurator, logoped och sjuksköterska\n", encoding="utf-8")
     (folder / "ifylld.txt").write_text(
         head + "Sammankallande\n\nSammankallande: kuratorn vid vårdcentralen\n", encoding="utf-8")
     report = cells(scan(folder))
     for rule in ("responsibility-principals", "responsibility-joint-work"):
         assert report["mall.txt", rule]["outcome"] == "not_met", report["mall.txt", rule]
+    # (a section whose only text is "to be filled in" is a heading with nothing under it)
+    blank = report["mall2.txt", "responsibility-principals"]
+    assert blank["outcome"] == "not_met", blank
     filled = report["ifylld.txt", "responsibility-joint-work"]
     assert filled["outcome"] == "partial", filled
     assert "kuratorn vid vårdcentralen" in quotes(filled)

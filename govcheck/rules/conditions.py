@@ -696,14 +696,16 @@ _QUESTION_HEADING = re.compile(r"(?i)^\W*(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?"
                                r"(?:who|what|how|when|where|why|which|vem|vad|hur|när|var|varför|vilka|vilken)\b|\?\s*$")
 # A template field left blank counts as nothing (criteria.md): a paragraph that is only a short label and its colon
 # ("Sammankallande:", "Beslutad av:") or only a bracketed instruction to the writer ("(Beskriv vilken huvudman som
-# ansvarar för vad.)", "[Insert the name of the lead agency]"). Its words are not read (engine.build_index):
+# ansvarar för vad.)", "[Insert the name of the lead agency]", "(Fylls i av uppdragsgivaren.)", "[To be confirmed]").
+# Its words are not read (engine.build_index):
 # "Sammankallande:" would otherwise assign the convening, and the instruction would name the division of
 # responsibility it asks for; nor is it text under its heading. (Not a table cell: there the value stands in the
 # next cell of the row.)
 _LABEL_WORD = r"[^\W\d_][\w-]*(?:/[^\W\d_][\w-]*)?"  # (and two joined by a slash: "Uppdragstagare/sammankallande:")
 _BLANK_LABEL = re.compile(rf"^\W*(?:\d+(?:\.\d+)*[.)]?\s+)?{_LABEL_WORD}(?:\s+{_LABEL_WORD})?\s*:\s*$")
 _INSTRUCTION = re.compile(
-    r"^\s*[(\[]\s*(?:beskriv|ange|fyll\s+i|skriv|lägg\s+till|describe|state|enter|insert|add|list|specify)\b"
+    r"^\s*[(\[]\s*(?:beskriv|ange|fyll\s+i|fylls\s+i|skriv|lägg\s+till|kompletteras|describe|state|enter|insert|add|list|"
+    r"specify|to\s+be\s+(?:completed|filled\s+in|added|confirmed)|tbc|tbd)\b"
     r"[^)\]]*[)\]]\s*\.?\s*$", re.IGNORECASE)
 
 
