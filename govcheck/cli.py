@@ -683,6 +683,10 @@ def rules_base_rates(
         "--first-contact", metavar="REPORT=EXPECTED",
         help="A JSON report of a labelled set scanned before the pack was tuned on it, and that set's "
              "expected.yaml: counts how often auditors confirmed each outcome the tool gave. Repeatable.")] = [],  # noqa: B006
+    recent: Annotated[int | None, typer.Option(
+        "--recent", metavar="N", min=1,
+        help="Count only the last N --first-contact reports given (oldest first): older ones record a pack "
+             "that no longer exists.")] = None,
 ) -> None:
     """Count how often the auditors' labels give each outcome, per rule and document type, for a
     pack's `base_rates:` file. A scan then flags a cell whose outcome auditors rarely gave to such
@@ -694,7 +698,10 @@ def rules_base_rates(
     parts found (reports that list them). A scan flags an outcome confirmed in fewer than the pack's
     `agreed_below` share of them: the narrowest record with `min_cells` cells decides (type and parts,
     parts over all types, type, the rule's), or with `prior_cells` all of them pooled. Reports of a set
-    scanned after tuning on it overstate the record: pass only reports made before the pack had seen the set."""
+    scanned after tuning on it overstate the record: pass only reports made before the pack had seen the set.
+    The record is also kept per language, and with --recent only the newest reports count: replayed on the
+    first-contact reports of holdout246-278 (each round's record from the sets before it), the language
+    and the last 80 reports caught 0.67 of the wrong cells at 0.20 flagged, against 0.63 before."""
     import yaml
 
     from govcheck.rules.rates import GRADED, count_agreement, count_outcomes
@@ -705,17 +712,19 @@ def rules_base_rates(
         if not sep or not report or not labels:
             raise fail(f"--first-contact {item!r}: expected REPORT.json=EXPECTED.yaml")
         pairs.append((Path(report), Path(labels)))
+    if recent is not None:
+        first_contact, pairs = first_contact[-recent:], pairs[-recent:]
     try:
         counts, documents = count_outcomes(expected)
-        tool, tool_by_type, tool_by_parts, cells = count_agreement(pairs) if pairs else ({}, {}, {}, 0)
+        tool = count_agreement(pairs) if pairs else None
     except (OSError, ValueError, yaml.YAMLError) as exc:
         raise fail(str(exc)) from None
     sources = [str(p) for p in expected]
     data: dict = {"sources": sources, "documents": documents,
                   "rules": {r: {t: dict(sorted(c.items())) for t, c in sorted(per.items())}
                             for r, per in sorted(counts.items())}}
-    if pairs:
-        unknown = sorted(set(tool) - set(counts))
+    if tool is not None:
+        unknown = sorted(set(tool.rules) - set(counts))
         if unknown:
             raise fail(f"--first-contact: rules {', '.join(unknown)} have no labels in the corpora given")
         def graded(per: dict) -> dict:  # the outcomes in the scale's order
@@ -724,9 +733,10 @@ def rules_base_rates(
         def per_type(record: dict) -> dict:  # rule -> document type -> outcomes
             return {r: {t: graded(per_o) for t, per_o in sorted(per.items())} for r, per in sorted(record.items())}
 
-        data["tool"] = {"sources": first_contact, "cells": cells,
-                        "rules": {r: graded(per) for r, per in sorted(tool.items())},
-                        "by_type": per_type(tool_by_type), "by_parts": per_type(tool_by_parts)}
+        data["tool"] = {"sources": first_contact, "cells": tool.cells,
+                        "rules": {r: graded(per) for r, per in sorted(tool.rules.items())},
+                        "by_type": per_type(tool.by_type), "by_parts": per_type(tool.by_parts),
+                        "by_lang": {r: per_type(per) for r, per in sorted(tool.by_lang.items())}}
     text = ("# Written by `govcheck rules base-rates`: how often auditors' labels gave each outcome, per rule\n"
             "# and document type ('*': all types); under `tool`, how often they confirmed each outcome the\n"
             "# tool gave on first contact. Regenerate after adding labelled corpora.\n"

@@ -325,3 +325,57 @@ def test_the_number_of_parts_found_narrows_the_record(tmp_path: Path) -> None:
     assert ("on documents the pack had not been tuned on, auditors confirmed this criterion's partial in only "
             "0 of 4 cells") in one["review_reasons"]
     assert none["outcome"] == "partial" and none["review"] is False, none["review_reasons"]
+
+
+LANG_EXPECTED = """\
+as_of: 2026-12-03
+documents:
+  - {file: docs/e1.txt, source: src/e1.md, lang: en, doc_type: routine, expected: {has-owner: {outcome: met}}}
+  - {file: docs/e2.txt, source: src/e2.md, lang: en, doc_type: routine, expected: {has-owner: {outcome: met}}}
+  - {file: docs/e3.txt, source: src/e3.md, lang: en, doc_type: routine, expected: {has-owner: {outcome: met}}}
+  - {file: docs/s1.txt, source: src/s1.md, lang: sv, doc_type: routine, expected: {has-owner: {outcome: partial}}}
+  - {file: docs/s2.txt, source: src/s2.md, lang: sv, doc_type: routine, expected: {has-owner: {outcome: partial}}}
+  - {file: docs/s3.txt, source: src/s3.md, lang: sv, doc_type: routine, expected: {has-owner: {outcome: partial}}}
+"""
+
+
+def test_the_record_of_the_documents_language_decides_and_only_recent_reports_count(tmp_path: Path) -> None:
+    """On first contact the tool said partial in six routines: wrong in the three English ones, right in
+    the three Swedish ones (3 of 6, below the bar of 0.6 over both languages). An English routine's partial
+    is flagged with the English record; a Swedish one's is not. With --recent 1 only the newer of two
+    reports is counted."""
+    _, pack = _setup(tmp_path)
+    corpus = tmp_path / "langs"
+    corpus.mkdir()
+    expected = corpus / "expected.yaml"
+    expected.write_text(LANG_EXPECTED, encoding="utf-8")
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(json.dumps({"documents": [{"path": "e1.txt", "results": [{"rule": "has-owner", "outcome": "met"}]}]}),
+                   encoding="utf-8")
+    new.write_text(json.dumps({"documents": [
+        {"path": f"{name}.txt", "results": [{"rule": "has-owner", "outcome": "partial"}]}
+        for name in ("e1", "e2", "e3", "s1", "s2", "s3")]}), encoding="utf-8")
+    rates = tmp_path / "rates.yaml"
+    proc = govcheck("rules", "base-rates", str(expected), "--first-contact", f"{old}={expected}",
+                    "--first-contact", f"{new}={expected}", "--recent", "1", "-o", str(rates))
+    assert proc.returncode == 0, proc.stderr
+    tool = yaml.safe_load(rates.read_text(encoding="utf-8"))["tool"]
+    assert tool["sources"] == [f"{new}={expected}"] and tool["cells"] == 6
+    assert tool["rules"]["has-owner"] == {"partial": {"cells": 6, "agreed": 3}}
+    assert tool["by_lang"]["has-owner"]["en"] == {"*": {"partial": {"cells": 3, "agreed": 0}},
+                                                  "routine": {"partial": {"cells": 3, "agreed": 0}}}
+    assert tool["by_lang"]["has-owner"]["sv"]["*"] == {"partial": {"cells": 3, "agreed": 3}}
+    _flag_unconfirmed_heads(pack, agreed_below=0.6, min_cells=3)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "english.txt").write_text("Routine for referrals\n\nThe head of service decides who is asked and when "
+                                      "the routine is read again by the staff.\n", encoding="utf-8")
+    (docs / "svenska.txt").write_text("Rutin för remisser\n\nChef beslutar vem som tillfrågas och när rutinen "
+                                      "läses igen av personalen på enheten.\n", encoding="utf-8")
+    cells = {d["path"]: (d["lang"], d["results"][0]) for d in _scan(docs, pack)}
+    assert cells["english.txt"][0] == "en" and cells["svenska.txt"][0] == "sv"
+    english, svenska = cells["english.txt"][1], cells["svenska.txt"][1]
+    assert english["outcome"] == "partial" and english["review"] is True
+    assert ("on documents the pack had not been tuned on, auditors confirmed this criterion's partial in only "
+            "0 of 3 cells") in english["review_reasons"]
+    assert svenska["outcome"] == "partial" and svenska["review"] is False, svenska["review_reasons"]

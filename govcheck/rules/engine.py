@@ -237,7 +237,7 @@ def review_of(rule: Rule, result: RuleResult, readings: Readings, doc: Document)
         reasons.append(_say(key, doc.lang, outcome=result.outcome, n=str(round(share * total)),
                             total=str(total), doc_type=over))
     parts = sum(f.found for f in result.facets)
-    record = rule.base_rates.unconfirmed(result.outcome, doc.doc_type, parts) if rule.base_rates else None
+    record = rule.base_rates.unconfirmed(result.outcome, doc.doc_type, parts, doc.lang) if rule.base_rates else None
     if record is not None:
         reasons.append(_say("unconfirmed", doc.lang, outcome=result.outcome, n=str(record[0]), total=str(record[1])))
     if any(e.low_confidence for e in result.evidence):

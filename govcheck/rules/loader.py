@@ -87,22 +87,28 @@ class BaseRates:
     # > 0: the records are pooled from the rule's down to the narrowest, each narrower one weighed
     # against the estimate so far as if that estimate were `prior_cells` more cells (see `unconfirmed`)
     prior_cells: int = 0
+    # ... and per language and type ("*": all types): language -> type -> outcome -> record
+    tool_by_lang: dict[str, dict[str, dict[str, dict[str, int]]]] = field(default_factory=dict)
 
-    def unconfirmed(self, outcome: str, doc_type: str | None = None, parts: int | None = None
-                    ) -> tuple[int, int] | None:
+    def unconfirmed(self, outcome: str, doc_type: str | None = None, parts: int | None = None,
+                    lang: str | None = None) -> tuple[int, int] | None:
         """(agreed, cells) when auditors confirmed this outcome of the rule in fewer than `agreed_below`
         of the first-contact cells where the tool gave it; else None. The narrowest record with
         `min_cells` cells decides: of the document's type and the number of parts (facets) found, of
-        that number over all types, of the type, of the rule. Replayed on the first-contact reports of
-        holdout141-182 with records from the sets before each round, type and parts at 90 % flagged
-        0.19-0.20 of the cells and caught 0.61-0.79 of the wrong ones, the type alone at 85 % 0.15-0.18
-        and 0.56-0.77 ("met" on a rule's minimum two parts is less sure than on four; "goals met" is
-        sound in action plans, seldom in guidelines)."""
+        that number over all types, of the language and type, of the type, of the language, of the rule.
+        Replayed on the first-contact reports of holdout141-182 with records from the sets before each
+        round, type and parts at 90 % flagged 0.19-0.20 of the cells and caught 0.61-0.79 of the wrong ones,
+        the type alone at 85 % 0.15-0.18 and 0.56-0.77 ("met" on a rule's minimum two parts is less sure
+        than on four; "goals met" is sound in action plans, seldom in guidelines). The language came in
+        the 33rd session (see `count_agreement`)."""
         chain = []
         if parts is not None:
             chain += [((self.tool_by_parts.get(doc_type or "") or {}).get(outcome) or {}).get(str(parts)),
                       ((self.tool_by_parts.get("*") or {}).get(outcome) or {}).get(str(parts))]
-        chain += [(self.tool_by_type.get(doc_type or "") or {}).get(outcome), self.tool.get(outcome)]
+        by_lang = self.tool_by_lang.get(lang or "") or {}
+        chain += [(by_lang.get(doc_type or "") or {}).get(outcome),
+                  (self.tool_by_type.get(doc_type or "") or {}).get(outcome),
+                  (by_lang.get("*") or {}).get(outcome), self.tool.get(outcome)]
         record = next((r for r in chain if r and r["cells"] >= self.min_cells), None)
         if record is None:
             return None
@@ -418,13 +424,14 @@ def _base_rates(pack_path: Path, spec: dict | None, fail) -> dict[str, BaseRates
     tool = (data.get("tool") or {}).get("rules") or {}
     tool_by_type = (data.get("tool") or {}).get("by_type") or {}
     tool_by_parts = (data.get("tool") or {}).get("by_parts") or {}
+    tool_by_lang = (data.get("tool") or {}).get("by_lang") or {}
     agreed_below, min_cells = float(spec.get("agreed_below", 0.0)), int(spec.get("min_cells", 20))
     prior_cells = int(spec.get("prior_cells", 0))
     for rid in tool:
         if rid not in data["rules"]:
             raise fail("base_rates.file", f"{spec['file']}: tool record for {rid!r}, which has no base rates")
     return {rid: BaseRates(counts, below, least, tool.get(rid, {}), agreed_below, min_cells, tool_by_type.get(rid, {}),
-                           tool_by_parts.get(rid, {}), prior_cells)
+                           tool_by_parts.get(rid, {}), prior_cells, tool_by_lang.get(rid, {}))
             for rid, counts in data["rules"].items()}
 
 
