@@ -350,8 +350,8 @@ def test_the_record_of_the_documents_language_decides_and_only_recent_reports_co
     expected = corpus / "expected.yaml"
     expected.write_text(LANG_EXPECTED, encoding="utf-8")
     old, new = tmp_path / "old.json", tmp_path / "new.json"
-    old.write_text(json.dumps({"documents": [{"path": "e1.txt", "results": [{"rule": "has-owner", "outcome": "met"}]}]}),
-                   encoding="utf-8")
+    old.write_text(json.dumps({"documents": [
+        {"path": "e1.txt", "results": [{"rule": "has-owner", "outcome": "met"}]}]}), encoding="utf-8")
     new.write_text(json.dumps({"documents": [
         {"path": f"{name}.txt", "results": [{"rule": "has-owner", "outcome": "partial"}]}
         for name in ("e1", "e2", "e3", "s1", "s2", "s3")]}), encoding="utf-8")

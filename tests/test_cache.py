@@ -384,7 +384,7 @@ def test_the_cache_probe_does_not_open_a_fifo(docs: Path, tmp_path: Path) -> Non
     shutil.copy(docs / "rutin.txt", folder / "rutin.txt")
     os.mkfifo(folder / "m.txt")
     cache_dir = tmp_path / "cache"
-    for round_ in range(2):
+    for _ in range(2):
         results, stats = scan_in_process(folder, cache_dir, jobs=2, timeout=4)
         found = {d["path"]: d for d in results}
         assert found["m.txt"]["reason"] == "timed out after 4 s"
