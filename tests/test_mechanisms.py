@@ -231,7 +231,8 @@ def test_a_field_list_with_a_wrapped_value_is_read_field_by_field(tmp_path: Path
 
 def test_a_template_field_left_blank_counts_as_nothing(tmp_path: Path) -> None:
     """A mandate written on a template, its fields not filled in: "Sammankallande:" alone on its line read as the
-    convening assigned (joint work partial; also two labels joined by a slash, "Uppdragstagare/sammankallande:"), and
+    convening assigned (joint work partial; also two labels joined by a slash, "Uppdragstagare/sammankallande:", and a
+    label of three words, "Tidpunkt för återrapportering:", read as follow-up), and
     the writer's instruction "(Beskriv vilken huvudman ... som
     ansvarar för vad.)" as the division of responsibility it asks for (partial). Left blank, both are nothing;
     filled in, the same field assigns the task."""
@@ -244,7 +245,7 @@ def test_a_template_field_left_blank_counts_as_nothing(tmp_path: Path) -> None:
         "Deltagare\n\nkurator, logoped och sjuksköterska\n", encoding="utf-8")
     (folder / "mall2.txt").write_text(
         head + "Ansvarsfördelning mellan huvudmännen\n\n(Fylls i av uppdragsgivaren.)\n\n"
-        "Deltagare\n\nkurator, logoped och sjuksköterska\n", encoding="utf-8")
+        "Deltagare\n\nkurator, logoped och sjuksköterska\n\nTidpunkt för återrapportering:\n", encoding="utf-8")
     (folder / "ifylld.txt").write_text(
         head + "Sammankallande\n\nSammankallande: kuratorn vid vårdcentralen\n", encoding="utf-8")
     report = cells(scan(folder))
@@ -253,6 +254,8 @@ def test_a_template_field_left_blank_counts_as_nothing(tmp_path: Path) -> None:
     # (a section whose only text is "to be filled in" is a heading with nothing under it)
     blank = report["mall2.txt", "responsibility-principals"]
     assert blank["outcome"] == "not_met", blank
+    # (and a label of three words: "Tidpunkt för återrapportering:" names no follow-up)
+    assert report["mall2.txt", "follow-up"]["outcome"] == "not_met", report["mall2.txt", "follow-up"]
     filled = report["ifylld.txt", "responsibility-joint-work"]
     assert filled["outcome"] == "partial", filled
     assert "kuratorn vid vårdcentralen" in quotes(filled)
