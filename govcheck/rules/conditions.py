@@ -702,7 +702,7 @@ _QUESTION_HEADING = re.compile(r"(?i)^\W*(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?"
 # responsibility it asks for; nor is it text under its heading. (Not a table cell: there the value stands in the
 # next cell of the row.)
 _LABEL_WORD = r"[^\W\d_][\w-]*(?:/[^\W\d_][\w-]*)?"  # (and two joined by a slash: "Uppdragstagare/sammankallande:")
-# (up to three words: "Tidpunkt för återrapportering:", "Date of next review:")
+# (up to three words: "Tidpunkt för återrapportering:", "Date of review:")
 _BLANK_LABEL = re.compile(rf"^\W*(?:\d+(?:\.\d+)*[.)]?\s+)?{_LABEL_WORD}(?:\s+{_LABEL_WORD}){{0,2}}\s*:\s*$")
 _INSTRUCTION = re.compile(
     r"^\s*[(\[]\s*(?:beskriv|ange|fyll\s+i|fylls\s+i|skriv|lägg\s+till|kompletteras|describe|state|enter|insert|add|list|"
