@@ -87,7 +87,7 @@ class BaseRates:
     # > 0: the records are pooled from the rule's down to the narrowest, each narrower one weighed
     # against the estimate so far as if that estimate were `prior_cells` more cells (see `unconfirmed`)
     prior_cells: int = 0
-    # ... and per language and type ("*": all types): language -> type -> outcome -> record
+    # the same record per language (the labelled one) and type ("*": all types): language -> type -> outcome -> record
     tool_by_lang: dict[str, dict[str, dict[str, dict[str, int]]]] = field(default_factory=dict)
 
     def unconfirmed(self, outcome: str, doc_type: str | None = None, parts: int | None = None,
