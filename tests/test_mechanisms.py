@@ -232,7 +232,8 @@ def test_a_field_list_with_a_wrapped_value_is_read_field_by_field(tmp_path: Path
 def test_a_template_field_left_blank_counts_as_nothing(tmp_path: Path) -> None:
     """A mandate written on a template, its fields not filled in: "Sammankallande:" alone on its line read as the
     convening assigned (joint work partial; also two labels joined by a slash, "Uppdragstagare/sammankallande:", and a
-    label of three words, "Tidpunkt för återrapportering:", read as follow-up), and
+    label of three words, "Tidpunkt för återrapportering:", read as follow-up, and two such labels run together in one
+    paragraph), and
     the writer's instruction "(Beskriv vilken huvudman ... som
     ansvarar för vad.)" as the division of responsibility it asks for (partial). Left blank, both are nothing;
     filled in, the same field assigns the task."""
@@ -246,6 +247,12 @@ def test_a_template_field_left_blank_counts_as_nothing(tmp_path: Path) -> None:
     (folder / "mall2.txt").write_text(
         head + "Ansvarsfördelning mellan huvudmännen\n\n(Fylls i av uppdragsgivaren.)\n\n"
         "Deltagare\n\nkurator, logoped och sjuksköterska\n\nTidpunkt för återrapportering:\n", encoding="utf-8")
+    # (two labels run together in one paragraph, as a line break inside a DOCX paragraph leaves them:
+    # "Återrapportering sker till: Datum för återrapportering:")
+    (folder / "mall3.md").write_text(
+        "# Uppdragsbeskrivning\n\n## Uppföljning och återrapportering\n\n"
+        "Återrapportering sker till: Datum för återrapportering:\n",
+        encoding="utf-8")
     (folder / "ifylld.txt").write_text(
         head + "Sammankallande\n\nSammankallande: kuratorn vid vårdcentralen\n", encoding="utf-8")
     report = cells(scan(folder))
@@ -256,6 +263,7 @@ def test_a_template_field_left_blank_counts_as_nothing(tmp_path: Path) -> None:
     assert blank["outcome"] == "not_met", blank
     # (and a label of three words: "Tidpunkt för återrapportering:" names no follow-up)
     assert report["mall2.txt", "follow-up"]["outcome"] == "not_met", report["mall2.txt", "follow-up"]
+    assert report["mall3.md", "follow-up"]["outcome"] == "not_met", report["mall3.md", "follow-up"]
     filled = report["ifylld.txt", "responsibility-joint-work"]
     assert filled["outcome"] == "partial", filled
     assert "kuratorn vid vårdcentralen" in quotes(filled)

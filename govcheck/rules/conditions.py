@@ -203,6 +203,17 @@ class Context:
             first = min(rows)
             if blank_rows and all(r in blank_rows for r in rows if r != first):
                 quiet |= {bi for r, row in rows.items() for _, bi in row}
+        # a table of one row whose only text is a short label in its first cell: a form's field drawn as a table of its
+        # own, its value cell left empty ("## 4. Målgrupp" over "| Målgrupp | |" and nothing else)
+        alone: dict[int, list[Block]] = defaultdict(list)
+        for b in self.blocks:
+            if b.table:
+                alone[b.table[0]].append(b)
+        for cells in alone.values():
+            cell = cells[0]
+            if len(cells) == 1 and cell.table[2] == 0 and len(cell.text.split()) <= 3 \
+                    and not cell.text.rstrip().endswith((".", "!", "?")) and not _FILLED_FIELD.search(cell.text):
+                labels.add(cell.index)
         return labels, quiet | labels
 
     def empty_headings(self) -> frozenset[int]:
@@ -704,6 +715,9 @@ _QUESTION_HEADING = re.compile(r"(?i)^\W*(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?"
 _LABEL_WORD = r"[^\W\d_][\w-]*(?:/[^\W\d_][\w-]*)?"  # (and two joined by a slash: "Uppdragstagare/sammankallande:")
 # (up to three words: "Tidpunkt för återrapportering:", "Date of review:")
 _BLANK_LABEL = re.compile(rf"^\W*(?:\d+(?:\.\d+)*[.)]?\s+)?{_LABEL_WORD}(?:\s+{_LABEL_WORD}){{0,2}}\s*:\s*$")
+# (and several such labels run together in one paragraph, each of two or three words: "Återrapportering sker till:
+# Datum för återrapportering:"; one-word labels are left alone there, since "Ansvarig: Rektor Datum:" holds a value)
+_BLANK_LABELS = re.compile(rf"^\W*(?:\d+(?:\.\d+)*[.)]?\s+)?(?:{_LABEL_WORD}(?:\s+{_LABEL_WORD}){{1,2}}\s*:\s*){{2,}}$")
 _INSTRUCTION = re.compile(
     r"^\s*[(\[]\s*(?:beskriv|ange|fyll\s+i|fylls\s+i|skriv|lägg\s+till|kompletteras|describe|state|enter|insert|add|list|"
     r"specify|to\s+be\s+(?:completed|filled\s+in|added|confirmed)|tbc|tbd)\b"
@@ -712,7 +726,7 @@ _INSTRUCTION = re.compile(
 
 def blank_field(text: str) -> bool:
     """Whether a paragraph is a template field left blank (see above)."""
-    return bool(_BLANK_LABEL.match(text) or _INSTRUCTION.match(text))
+    return bool(_BLANK_LABEL.match(text) or _BLANK_LABELS.match(text) or _INSTRUCTION.match(text))
 
 
 # A section's text that only says the text is still to come leaves its heading empty, also when it says when ("To be
