@@ -736,9 +736,10 @@ _PLACEHOLDER = re.compile(r"(?i)^\W*(?:(?:avsnittet|texten|detta\s+avsnitt|this\
                           r"(?:completed|confirmed|added|written)|to\s+follow)"
                           r"(?:\s+(?:senare|later|(?:after|when|once|by|at|efter|när|vid|till)\s+[^.;:]{1,40}))?\W*$")
 # A line with a whole date is a dated record, not a label, though a text file's layout makes it a heading: "Endorsed
-# 14 May 2025", "Fastställd 2024-03-12"
+# 14 May 2025", "Fastställd 2024-03-12"; so is a version with its year ("Version 1.2 – March 2025")
 _DATED_HEADING = re.compile(r"(?i)\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+"
-                            r"(?:jan|feb|mar|apr|maj|may|jun|jul|aug|sep|okt|oct|nov|dec)[a-zé]*\.?\s+\d{4}\b")
+                            r"(?:jan|feb|mar|apr|maj|may|jun|jul|aug|sep|okt|oct|nov|dec)[a-zé]*\.?\s+\d{4}\b"
+                            r"|\b(?:version|utgåva|revision)\s+\d+(?:\.\d+)*\b[^/]{0,30}?\b(?:19|20)\d\d\b")
 _NUMBER_SIGN = re.compile(r"\.\s*\d")  # right after "No": "No. 67"
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]")
 _BRACKET_TAIL = re.compile(r"[^()]*\)\W*$")  # the rest of a sentence is a bracket's end: ") ." or ")"
