@@ -110,6 +110,7 @@ class Context:
     doc_type: str | None = None  # the document's type, for a `count` whose number differs by type
     _empty: frozenset[int] | None = None
     _tables: dict[int, list[tuple[int, int, int]]] | None = None
+    _all_tables: dict[int, list[tuple[int, int, int]]] | None = None
     _lead_ins: dict[int, int] | None = None  # block of a list item -> block of the sentence that leads into it
     _lead_items: dict[int, list[object]] | None = None  # lead-in block -> the units it shares with its items
     _unit_maps: dict[str, _Units] = field(default_factory=dict)  # scope -> sentence -> its units
@@ -195,9 +196,7 @@ class Context:
                 label = self.blocks[row[0][1]]
                 # (a label that carries its value after a colon is filled: "| Fastställd: 2024-03-11 | |")
                 # (the first row too: a form drawn as a table has no header row - "| Beslutad av | |" on top)
-                if len(row) == 1 and row[0][0] == 0 and len(label.text.split()) <= 3 \
-                        and not label.text.rstrip().endswith((".", "!", "?")) \
-                        and not _FILLED_FIELD.search(label.text):
+                if len(row) == 1 and row[0][0] == 0 and _blank_label_cell(label.text):
                     labels.add(label.index)
                     blank_rows.add(r)
             first = min(rows)
@@ -205,15 +204,9 @@ class Context:
                 quiet |= {bi for r, row in rows.items() for _, bi in row}
         # a table of one row whose only text is a short label in its first cell: a form's field drawn as a table of its
         # own, its value cell left empty ("## 4. Målgrupp" over "| Målgrupp | |" and nothing else)
-        alone: dict[int, list[Block]] = defaultdict(list)
-        for b in self.blocks:
-            if b.table:
-                alone[b.table[0]].append(b)
-        for cells in alone.values():
-            cell = cells[0]
-            if len(cells) == 1 and cell.table[2] == 0 and len(cell.text.split()) <= 3 \
-                    and not cell.text.rstrip().endswith((".", "!", "?")) and not _FILLED_FIELD.search(cell.text):
-                labels.add(cell.index)
+        for cells in self._table_groups().values():
+            if len(cells) == 1 and cells[0][1] == 0 and _blank_label_cell(self.blocks[cells[0][2]].text):
+                labels.add(cells[0][2])
         return labels, quiet | labels
 
     def empty_headings(self) -> frozenset[int]:
@@ -331,16 +324,21 @@ class Context:
             self._lead_ins = found
         return self._lead_ins
 
+    def _table_groups(self) -> dict[int, list[tuple[int, int, int]]]:
+        """Table number -> (row, column, block index) of its cells, every table, once per document."""
+        if self._all_tables is None:
+            self._all_tables = {}
+            for b in self.blocks:
+                if b.table:
+                    self._all_tables.setdefault(b.table[0], []).append((b.table[1], b.table[2], b.index))
+        return self._all_tables
+
     def table_cells(self) -> dict[int, list[tuple[int, int, int]]]:
-        """Table number -> (row, column, block index) of its cells, once per document."""
+        """The tables of more than one row (`_table_groups`), once per document."""
         if self._base is not None:
             return self._base.table_cells()
         if self._tables is None:
-            self._tables = {}
-            for b in self.blocks:
-                if b.table:
-                    self._tables.setdefault(b.table[0], []).append((b.table[1], b.table[2], b.index))
-            self._tables = {t: cells for t, cells in self._tables.items() if len({r for r, _, _ in cells}) > 1}
+            self._tables = {t: cells for t, cells in self._table_groups().items() if len({r for r, _, _ in cells}) > 1}
         return self._tables
 
     def unit(self, si: int, scope: str) -> object:
@@ -722,6 +720,12 @@ _INSTRUCTION = re.compile(
     r"^\s*[(\[]\s*(?:beskriv|ange|fyll\s+i|fylls\s+i|skriv|lägg\s+till|kompletteras|describe|state|enter|insert|add|list|"
     r"specify|to\s+be\s+(?:completed|filled\s+in|added|confirmed)|tbc|tbd)\b"
     r"[^)\]]*[)\]]\s*\.?\s*$", re.IGNORECASE)
+
+
+def _blank_label_cell(text: str) -> bool:
+    """A table cell that is only a short label (its value, if any, in another cell of the row); a label that carries
+    its value after a colon is filled ("| Fastställd: 2024-03-11 | |")."""
+    return len(text.split()) <= 3 and not text.rstrip().endswith((".", "!", "?")) and not _FILLED_FIELD.search(text)
 
 
 def blank_field(text: str) -> bool:
