@@ -117,7 +117,7 @@ def _conditions(rule: object) -> list:
     from govcheck.rules.conditions import All, Any, Count, Not, Together
 
     out, todo = [], [c for c in (rule.met, rule.partial, rule.forbid, rule.evidence) if c is not None]
-    todo += [when for _, when, _ in rule.review if when is not None]
+    todo += [when for _, when, _ in rule.review if when is not None and not isinstance(when, str)]  # (not a facet id)
     while todo:
         c = todo.pop()
         out.append(c)
