@@ -786,9 +786,10 @@ _SUBORDINATORS = frozenset({"innan", "när", "eftersom", "medan", "tills", "för
                             "before", "when", "whenever", "while", "until", "unless", "because", "although",
                             "though", "whereas"})
 _COORDINATORS = frozenset({"och", "men", "samt", "and", "but"})
-# A relative clause negated ("som gruppen inte kan lösa", "that cannot be resolved") ends with its verb:
+# A relative clause negated ("som gruppen inte kan lösa", "that cannot be resolved", "a child who may not be enrolled
+# sends ...") ends with its verb:
 # up to two auxiliaries after the negation, then the verb, then the main clause goes on
-_RELATIVES = frozenset({"som", "that", "which"})
+_RELATIVES = frozenset({"som", "that", "which", "who"})
 _REL_NEGATIONS = frozenset({"inte", "ej", "not", "cannot", "can't"})
 _DETERMINERS = frozenset({"en", "ett", "den", "det", "de", "någon", "något", "några", "sin", "sitt", "sina", "a", "an",
                           "the", "any", "their", "its", "his", "her"})
