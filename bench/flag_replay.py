@@ -3,8 +3,9 @@
 A round's flags are only honest when the record behind them was counted before the round was scored. This
 replays that: for each round (a directory of full JSON reports of labelled sets scanned on first contact, as
 `bench/judgement.py scan` writes them), the record is counted from the first-contact records in
-tests/first-contact/ of the sets numbered below the round's first (the last `--recent` of them), the
-`unconfirmed` reason is worked out again for every cell at `--threshold`, and the cell is flagged when that
+tests/first-contact/ of the sets numbered below the round's first (the last `--recent` of them) by the code
+`govcheck rules base-rates` runs (`rates.count_agreement`), the `unconfirmed` reason is worked out again for every
+cell at `--threshold` by the engine's own `BaseRates.unconfirmed`, and the cell is flagged when that
 reason or any other reason the report gave (less those `--drop` names) holds. Prints flagged / caught /
 unflagged right per round and pooled, as `../shared/tools/evaluate.py` counts them (cells labelled or judged
 cannot_assess left out).
@@ -17,10 +18,12 @@ from __future__ import annotations
 import argparse
 import json
 import re
-from collections import defaultdict
 from pathlib import Path
 
 import yaml
+
+from govcheck.rules.loader import BaseRates
+from govcheck.rules.rates import count_agreement
 
 ROOT = Path(__file__).resolve().parent.parent
 GRADED = ("met", "partial", "not_met")
@@ -37,62 +40,24 @@ def _labels(n: int) -> dict[str, dict]:
     return {Path(d["file"]).name: d for d in data["documents"]}
 
 
-def _keys(rule: str, got: str, doc_type: str | None, lang: str | None, found: list | None) -> list[tuple]:
-    """The record's keys, narrowest first, as `BaseRates.unconfirmed` walks them."""
-    keys: list[tuple] = []
-    if found is not None:
-        keys += [(rule, "tp", doc_type, got, len(found)), (rule, "p", "*", got, len(found))]
-    return [*keys, (rule, "lt", lang, doc_type, got), (rule, "t", doc_type, got), (rule, "l", lang, got),
-            (rule, "r", got)]
-
-
-def _estimate(chain: list[list[int] | None], prior: int, min_cells: int) -> float | None:
-    """`BaseRates._pooled`: from the rule's record inwards, each narrower record weighed against `prior` cells."""
-    if not any(r and r[1] >= min_cells for r in chain):
-        return None
-    estimate = None
-    for record in reversed(chain):
-        if not record or not record[1]:
-            continue
-        estimate = record[0] / record[1] if estimate is None else (record[0] + prior * estimate) / (record[1] + prior)
-    return estimate
-
-
-def first_contact_cells() -> list[tuple[int, tuple, bool]]:
-    """(set number, record key list, agreed) of every graded cell of tests/first-contact/."""
-    cells = []
-    for path in sorted((ROOT / "tests/first-contact").glob("holdout*.json")):
-        n = _number(path)
-        if not (ROOT / f"tests/holdout{n}/expected.yaml").exists():
-            continue
-        labels = _labels(n)
-        for doc in json.loads(path.read_text(encoding="utf-8"))["documents"]:
-            label = labels.get(Path(doc["path"]).name)
-            if not label:
-                continue
-            for r in doc["results"]:
-                want = (label["expected"].get(r["rule"]) or {}).get("outcome")
-                if want in GRADED and r["outcome"] in GRADED:
-                    keys = _keys(r["rule"], r["outcome"], label.get("doc_type"), label.get("lang"), r.get("found"))
-                    cells.append((n, tuple(keys), want == r["outcome"]))
-    return cells
+def _rates(pairs: list[tuple[Path, Path]], threshold: float, prior: int, min_cells: int) -> dict[str, BaseRates]:
+    """Per rule, the record the engine would read, counted by the same code `govcheck rules base-rates` runs."""
+    record = count_agreement(pairs)
+    return {rule: BaseRates({}, 0.0, 0, per, threshold, min_cells, record.by_type.get(rule, {}),
+                            record.by_parts.get(rule, {}), prior, record.by_lang.get(rule, {}))
+            for rule, per in record.rules.items()}
 
 
 def replay(rounds: list[Path], threshold: float, drop: tuple[str, ...], recent: int, prior: int,
            min_cells: int) -> None:
-    record_cells = first_contact_cells()
-    numbers = sorted({n for n, _, _ in record_cells})
+    records = sorted((ROOT / "tests/first-contact").glob("holdout*.json"), key=_number)
+    records = [p for p in records if (ROOT / f"tests/holdout{_number(p)}/expected.yaml").exists()]
     total = {"cells": 0, "flagged": 0, "wrong": 0, "caught": 0, "unflagged_right": 0}
     for folder in rounds:
         reports = sorted(folder.glob("holdout*.json"), key=_number)
-        first = _number(reports[0])
-        counted = set([n for n in numbers if n < first][-recent:])
-        table: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-        for n, keys, agreed in record_cells:
-            if n in counted:
-                for key in keys:
-                    table[key][0] += agreed
-                    table[key][1] += 1
+        before = [p for p in records if _number(p) < _number(reports[0])][-recent:]
+        rates = _rates([(p, ROOT / f"tests/holdout{_number(p)}/expected.yaml") for p in before],
+                       threshold, prior, min_cells)
         tally = dict.fromkeys(total, 0)
         for path in reports:
             labels = _labels(_number(path))
@@ -106,11 +71,11 @@ def replay(rounds: list[Path], threshold: float, drop: tuple[str, ...], recent: 
                         continue
                     others = [x for x in r.get("review_reasons", []) if not x.startswith(UNCONFIRMED + drop)]
                     flagged = bool(others)
-                    if r["outcome"] in GRADED:
-                        found = [f["id"] for f in r["facets"] if f["found"]] if r.get("facets") else None
-                        keys = _keys(r["rule"], r["outcome"], doc.get("doc_type") or "", doc.get("lang"), found)
-                        share = _estimate([table.get(k) for k in keys], prior, min_cells)
-                        flagged = flagged or (share is not None and share < threshold)
+                    rule_rates = rates.get(r["rule"])
+                    if r["outcome"] in GRADED and rule_rates is not None:
+                        parts = sum(f["found"] for f in r["facets"]) if r.get("facets") else None
+                        flagged = flagged or rule_rates.unconfirmed(r["outcome"], doc.get("doc_type"), parts,
+                                                                    doc.get("lang")) is not None
                     wrong = r["outcome"] != want
                     tally["cells"] += 1
                     tally["flagged"] += flagged
