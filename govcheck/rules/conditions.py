@@ -733,6 +733,29 @@ def blank_field(text: str) -> bool:
     return bool(_BLANK_LABEL.match(text) or _BLANK_LABELS.match(text) or _INSTRUCTION.match(text))
 
 
+# (and a longer label, four to six words, when nothing follows it as its value: the next block is a heading, another
+# blank label, or none. "Ansvarsfördelning mellan region och kommun:" over "Mötesfrekvens:" asks for the division it
+# names; over a list or a table, the same words lead into their value and are read.)
+_LONG_LABEL = re.compile(rf"^\W*(?:\d+(?:\.\d+)*[.)]?\s+)?{_LABEL_WORD}(?:\s+{_LABEL_WORD}){{3,5}}\s*:\s*$")
+
+
+def blank_blocks(blocks: list[Block]) -> set[int]:
+    """The positions of paragraphs and list items that are template fields left blank: `blank_field`, or a longer
+    label with no value after it."""
+    out: set[int] = set()
+    for i, b in enumerate(blocks):
+        if b.kind not in ("paragraph", "list-item"):
+            continue
+        if blank_field(b.text):
+            out.add(i)
+        elif _LONG_LABEL.match(b.text):
+            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            if nxt is None or nxt.kind == "heading" or (nxt.kind == "paragraph" and
+                                                        (blank_field(nxt.text) or _LONG_LABEL.match(nxt.text))):
+                out.add(i)
+    return out
+
+
 # A section's text that only says the text is still to come leaves its heading empty, also when it says when ("To be
 # added after the first review", "Kompletteras efter första uppföljningen")
 _PLACEHOLDER = re.compile(r"(?i)^\W*(?:(?:avsnittet|texten|detta\s+avsnitt|this\s+section)\s+(?:is\s+)?)?"

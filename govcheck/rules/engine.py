@@ -18,7 +18,7 @@ from govcheck.rules.conditions import (
     Context,
     Count,
     Hits,
-    blank_field,
+    blank_blocks,
     facet_conditions,
     merge,
     readings_that_matter,
@@ -48,8 +48,8 @@ def lexicon(packs: list[Pack], lang: str) -> Lexicon:
 
 
 def build_index(doc: Document, packs: list[Pack] | None = None) -> Index:
-    texts = [("" if doc.blocks[s.block].kind in ("paragraph", "list-item") and blank_field(s.text) else s.text)
-             for s in doc.sentences]
+    blank = blank_blocks(doc.blocks)
+    texts = [("" if s.block in blank else s.text) for s in doc.sentences]
     return Index(texts, doc.lang, lexicon(packs, doc.lang) if packs else None)
 
 
