@@ -740,15 +740,13 @@ _LONG_LABEL = re.compile(rf"^\W*(?:\d+(?:\.\d+)*[.)]?\s+)?{_LABEL_WORD}(?:\s+{_L
 
 
 def blank_blocks(blocks: list[Block]) -> set[int]:
-    """The positions of paragraphs and list items that are template fields left blank: `blank_field`, or a longer
-    label with no value after it."""
+    """The positions of paragraphs and list items that are a longer label with no value after it (the shorter blank
+    fields are told sentence by sentence, `blank_field`)."""
     out: set[int] = set()
     for i, b in enumerate(blocks):
         if b.kind not in ("paragraph", "list-item"):
             continue
-        if blank_field(b.text):
-            out.add(i)
-        elif _LONG_LABEL.match(b.text):
+        if _LONG_LABEL.match(b.text):
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
             if nxt is None or nxt.kind == "heading" or (nxt.kind == "paragraph" and
                                                         (blank_field(nxt.text) or _LONG_LABEL.match(nxt.text))):

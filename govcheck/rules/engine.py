@@ -19,6 +19,7 @@ from govcheck.rules.conditions import (
     Count,
     Hits,
     blank_blocks,
+    blank_field,
     facet_conditions,
     merge,
     readings_that_matter,
@@ -48,8 +49,10 @@ def lexicon(packs: list[Pack], lang: str) -> Lexicon:
 
 
 def build_index(doc: Document, packs: list[Pack] | None = None) -> Index:
-    blank = blank_blocks(doc.blocks)
-    texts = [("" if s.block in blank else s.text) for s in doc.sentences]
+    unanswered = blank_blocks(doc.blocks)
+    texts = [("" if s.block in unanswered or (doc.blocks[s.block].kind in ("paragraph", "list-item")
+                                               and blank_field(s.text)) else s.text)
+             for s in doc.sentences]
     return Index(texts, doc.lang, lexicon(packs, doc.lang) if packs else None)
 
 
