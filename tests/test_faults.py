@@ -383,3 +383,19 @@ def test_a_sigterm_that_lands_where_python_ignores_exceptions_still_stops_the_sc
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "stopped"
     assert "Traceback" not in done.stderr, done.stderr
+
+
+def test_a_pipe_error_while_a_scan_stops_for_ctrl_c_ends_as_the_interrupt() -> None:
+    """Seen once under load (the interrupted-scan test above, exit 2): Ctrl-C landed as the scan ended, and closing a
+    worker's pipe while unwinding raised "handle is closed"; the CLI took that OSError for a failed write to standard
+    output. An error raised while the interrupt (or SIGTERM's stop) is handled ends as the signal does. (A write to a
+    full standard output, with no signal behind it, stays exit 2: test_scan_cli's /dev/full case.)"""
+    from govcheck.cli import Terminated, _quiet_when_reader_leaves
+
+    for stop in (KeyboardInterrupt(), Terminated()):
+        with pytest.raises(type(stop)) as caught, _quiet_when_reader_leaves():
+            try:
+                raise stop
+            finally:
+                raise OSError("handle is closed")  # the error a closed pipe raises while unwinding
+        assert caught.value is stop
