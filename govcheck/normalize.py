@@ -169,6 +169,35 @@ def assign_headings(blocks: list[Block]) -> None:
             b.headings = path
 
 
+# a run-in label alone in its paragraph: one to three words, the first capitalised, and a full stop (with a colon
+# it stays a lead-in read with each item: "Regionen ansvarar för:" over what the region does)
+_RUN_IN_LABEL = re.compile(r"[A-ZÅÄÖ][\w'’-]*(?: [\w'’-]+){0,2}\.\Z")
+
+
+def label_list_headings(blocks: list[Block]) -> None:
+    """A run-in label alone in its paragraph over a list ("**Aims.**" then "- By March 2027, agree ...") heads
+    that list as a heading would: the label becomes a heading one level under its section, and only the list
+    items that follow take it into their path; the paragraph after the list is back in the section it was in
+    (a bold run-in label gives no heading level, and its scope is the list it introduces)."""
+    for i, b in enumerate(blocks):
+        if b.kind != "paragraph" or b.table or not _RUN_IN_LABEL.match(b.text):
+            continue
+        items = []
+        for nxt in blocks[i + 1:]:
+            if nxt.kind in ("header", "footer"):
+                continue
+            if nxt.kind != "list-item" or nxt.table or nxt.headings != b.headings:
+                break
+            items.append(nxt)
+        if not items:
+            continue
+        parent = b.headings
+        b.kind, b.level = "heading", len(parent) + 1
+        b.headings = (*parent, b.text)
+        for item in items:
+            item.headings = b.headings
+
+
 _OPEN_END = re.compile(r"(?:\w-|[\w,])$")  # "circulate pa-" / "... the Board," : the sentence goes on
 
 
@@ -245,4 +274,5 @@ def normalise_blocks(blocks: list[Block]) -> list[Block]:
         b.index = i
     promote_numbered_headings(blocks)
     assign_headings(blocks)
+    label_list_headings(blocks)
     return blocks

@@ -90,3 +90,28 @@ def test_numbered_lines_that_go_on_with_the_section_numbers_are_headings() -> No
         Block("3. The clinic assesses the child and writes to the school.", kind="list-item"),
     ])
     assert [b.kind for b in blocks] == ["heading", "list-item", "list-item"]
+
+
+def test_a_run_in_label_over_a_list_heads_that_list_only() -> None:
+    # a bold "**Aims.**" alone in its paragraph over the list of aims: the items sit under it as under a heading, and the
+    # paragraph after the list is back in the section it was in
+    blocks = normalise_blocks([
+        Block("Terms of reference", kind="heading", level=2),
+        Block("Aims.", kind="paragraph"),
+        Block("By the end of March 2027, agree a written approach with each shop.", kind="list-item"),
+        Block("Replace the sign with a bilingual sign.", kind="list-item"),
+        Block("Rights. The group works in line with the UNCRC.", kind="paragraph"),
+    ])
+    assert [b.kind for b in blocks] == ["heading", "heading", "list-item", "list-item", "paragraph"]
+    assert blocks[2].headings == blocks[3].headings == ("Terms of reference", "Aims.")
+    assert blocks[4].headings == ("Terms of reference",)
+    # a label with a colon stays a lead-in read with each item ("Regionen ansvarar för:"), and a sentence of more words
+    # over a list is no label
+    blocks = normalise_blocks([
+        Block("Roles", kind="heading", level=2),
+        Block("Regionen ansvarar för:", kind="paragraph"),
+        Block("hälsobesök", kind="list-item"),
+        Block("The steps are set out below in order.", kind="paragraph"),
+        Block("Call the school.", kind="list-item"),
+    ])
+    assert [b.kind for b in blocks] == ["heading", "paragraph", "list-item", "paragraph", "list-item"]

@@ -1085,6 +1085,17 @@ class Count(Condition):
         return merge(results) if len(results) >= needed else {}
 
 
+def met_count(cond: Condition | None) -> Count | None:
+    """The count a `met` is decided by: the condition itself, or the one count among an `all`'s parts (a met that is a
+    count of facets behind a guard, "all: [not: deferred, count: ...]"). None when there is none, or more than one."""
+    if isinstance(cond, Count):
+        return cond
+    if isinstance(cond, All):
+        counts = [c for p in cond.parts if (c := met_count(p)) is not None]
+        return counts[0] if len(counts) == 1 else None
+    return None
+
+
 @dataclass
 class Together(Condition):
     parts: list[Condition]

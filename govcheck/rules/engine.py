@@ -16,12 +16,12 @@ from govcheck.rules.conditions import (
     READINGS,
     Condition,
     Context,
-    Count,
     Hits,
     blank_blocks,
     blank_field,
     facet_conditions,
     merge,
+    met_count,
     readings_that_matter,
 )
 from govcheck.rules.loader import Pack, Rule
@@ -299,8 +299,9 @@ def _pack_hints(rule: Rule, result: RuleResult, ctx: Context, lang: str) -> list
             holds = not any(f.found for f in result.facets if f.id == when)
         elif when is None:
             holds = False
-            if isinstance(rule.met, Count):
-                found, needed = sum(f.found for f in result.facets), rule.met.needed(ctx.doc_type)
+            count = met_count(rule.met)
+            if count is not None:
+                found, needed = sum(f.found for f in result.facets), count.needed(ctx.doc_type)
                 holds = (found <= needed if result.outcome == "met"
                          else result.outcome == "partial" and found == needed - 1)
         else:

@@ -20,11 +20,11 @@ from govcheck import gcpause
 from govcheck.model import RuleInfo
 from govcheck.rules.conditions import (
     Condition,
-    Count,
     RuleError,
     compile_condition,
     compile_terms,
     facet_conditions,
+    met_count,
     written_terms,
 )
 from govcheck.rules.terms import Term
@@ -475,7 +475,7 @@ def _compile_rule(spec: dict, path: str, pack: Pack) -> Rule:
             continue
         if hint.get("at_minimum"):
             # no condition: the engine checks the met count's facets (engine.review_of)
-            if not isinstance(cond_of["met"], Count):
+            if met_count(cond_of["met"]) is None:
                 raise RuleError(f"{path}.review[{i}].at_minimum: the rule's met is not a count")
             hints.append((frozenset(hint["outcome"]), None, hint["reason"]))
             continue
