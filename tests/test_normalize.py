@@ -93,8 +93,8 @@ def test_numbered_lines_that_go_on_with_the_section_numbers_are_headings() -> No
 
 
 def test_a_run_in_label_over_a_list_heads_that_list_only() -> None:
-    # a bold "**Aims.**" alone in its paragraph over the list of aims: the items sit under it as under a heading, and the
-    # paragraph after the list is back in the section it was in
+    # a bold "**Aims.**" alone in its paragraph over the list of aims: the items sit under it as under a heading, and
+    # the paragraph after the list is back in the section it was in
     blocks = normalise_blocks([
         Block("Terms of reference", kind="heading", level=2),
         Block("Aims.", kind="paragraph"),
