@@ -916,3 +916,24 @@ def test_text_form_with_blank_fields_stays_a_table(tmp_path):
     proc = govcheck("scan", str(path), "--format", "json", "--no-config", "--no-cache", "--lang", "sv", timeout=120)
     result = next(r for r in json.loads(proc.stdout)["documents"][0]["results"] if r["rule"] == "decision-body")
     assert result["outcome"] != "met", result
+
+
+def test_a_year_that_wraps_the_last_body_line_is_no_page_number(tmp_path):
+    # "... handled under the Privacy Act" / "1993." at the foot of the page: the year stands where page numbers stand
+    # and looks like one, but it wraps the line above it (line spacing, same left edge, a sentence not ended) - read as
+    # a page number, the act lost its year and a repealed act went unseen. A page number set apart stays apart.
+    from fuzz.builders import make_pdf
+
+    from govcheck.extract import extract
+
+    filler = [f"Line {n} of the guidance on driving on the beach, with more words to make it a full line." for n in
+              range(48)]
+    first = [*filler, "Any personal information you give us is handled under the Privacy Act", "1993."]
+    second = [*filler[:40], *[""] * 9, "2"]  # the same height, with a gap above it
+    path = tmp_path / "guidance.pdf"
+    path.write_bytes(make_pdf([first, second]))
+    blocks = extract(path, "pdf", ExtractOptions()).blocks
+    texts = [b.text.replace("\n", " ") for b in blocks]
+    assert any(t.endswith("handled under the Privacy Act 1993.") for t in texts), texts[-6:]
+    assert "1993." not in texts
+    assert "2" in texts  # the page number, set apart, is not read into the body

@@ -41,26 +41,40 @@ def _furniture(page: _Page, stats: _Stats, repeats: dict[str, list[tuple[int, fl
         return set(), set()
     order = sorted(range(len(lines)), key=lambda k: -lines[k].top)
 
-    def furniture_like(ln: _Line, sep: float) -> bool:
-        if _PAGE_NO.match(ln.text) or sep >= 2.0 * ln.size:
+    def furniture_like(ln: _Line, sep: float, above: _Line | None) -> bool:
+        if _PAGE_NO.match(ln.text) and not (above is not None and _wraps(above, ln, sep)):
+            return True
+        if sep >= 2.0 * ln.size:
             return True
         return any(n != page.number and abs(top - ln.top) <= 4 for n, top in repeats.get(_mask(ln.text), ()))
 
-    def zone(seq: list[int], inside, gap_of) -> set[int]:
+    def zone(seq: list[int], inside, gap_of, bottom: bool) -> set[int]:
         keep: set[int] = set()
         for pos, k in enumerate(seq):
             ln = lines[k]
             if not inside(ln) or ln.size > stats.body + 0.4 or len(ln.text) > 200 or pos == len(seq) - 1:
                 break
-            if not furniture_like(ln, gap_of(ln, lines[seq[pos + 1]])):
+            nxt = lines[seq[pos + 1]]
+            if not furniture_like(ln, gap_of(ln, nxt), nxt if bottom else None):
                 break
             keep.add(k)
         return keep
 
-    top = zone(order, lambda ln: (ln.bottom + ln.top) / 2 >= height * (1 - _ZONE), lambda e, n: e.bottom - n.top)
+    top = zone(order, lambda ln: (ln.bottom + ln.top) / 2 >= height * (1 - _ZONE), lambda e, n: e.bottom - n.top,
+               False)
     bottom = zone(
         [k for k in reversed(order) if k not in top],
         lambda ln: (ln.bottom + ln.top) / 2 <= height * _ZONE,
         lambda e, n: n.bottom - e.top,
+        True,
     )
     return top, bottom
+
+
+def _wraps(above: _Line, ln: _Line, sep: float) -> bool:
+    """Is `ln` the wrapped end of the body line above it, not a page number: a year or a number that closes a
+    sentence ("... handled under the Privacy Act" / "1993.") stands at line spacing under a line that has not ended,
+    at its left edge and in its size. A page number stands apart, centred or to the right."""
+    aligned = abs(above.x0 - ln.x0) <= max(2.0, 0.35 * ln.size)
+    return (sep < 0.8 * ln.size and abs(above.size - ln.size) <= 0.5 and aligned
+            and above.text.rstrip()[-1:] not in ".!?:;")
