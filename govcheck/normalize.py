@@ -9,7 +9,8 @@ bullets). Here we repair it once, for every format alike:
   case wrong (they join "offentlighets-\\noch" to "offentlighetsoch"), so we do it ourselves;
 - ligatures undone, soft hyphens and control characters dropped, whitespace collapsed;
 - running headers/footers repeated across pages are kept once, marked header/footer;
-- every block gets its heading path.
+- every block gets its heading path; a numbered line that goes on with the sections' numbers is a heading,
+  and a run-in label alone over a list ("Aims.") heads that list only.
 """
 
 from __future__ import annotations
