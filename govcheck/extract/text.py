@@ -134,6 +134,12 @@ _SCOPE_LABEL = re.compile(r"^(?:gäller\s+för|applies\s+to)$", re.IGNORECASE)
 # a full numeric date makes a line a stamp ("Version 1.2 – approved 12/09/2024", "Reviderad 2025-03-01"), not
 # a heading: a heading that is empty above the next one would hide it from the rules
 _NUMERIC_DATE = re.compile(r"\b(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d|(?:19|20)\d\d-\d{1,2}-\d{1,2})\b")
+# ... and so does a date written out with its day ("Approved February 10, 2026", "Fastställd 10 februari 2026"); a month
+# and year alone ("Action plan March 2026") can head a section
+_MONTHS = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
+           r"januari|februari|mars|maj|juni|juli|augusti|oktober)")
+_WRITTEN_DATE = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}\s+(?:19|20)\d\d"
+                           rf"|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d)\b", re.IGNORECASE)
 HEADING_MAX = 80
 _LABEL_FIELD = re.compile(r"^[^\W\d][\w ]{0,29}:\s+\S")
 TITLE_MAX = 300
@@ -291,7 +297,7 @@ def heading_level(line: str) -> int | None:
         return 1 if s[m.end() :][:1].isalpha() else None
     if not s[0].isalpha() or not s[0].isupper() or len(s.split()) > 12:
         return None
-    if _NUMERIC_DATE.search(s):
+    if _NUMERIC_DATE.search(s) or _WRITTEN_DATE.search(s):
         return None
     if _LABEL_FIELD.match(s):
         return None  # "Owner: Head of Inclusion Services" is a field of the document, not a heading

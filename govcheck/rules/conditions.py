@@ -724,8 +724,9 @@ _INSTRUCTION = re.compile(
 
 def _blank_label_cell(text: str) -> bool:
     """A table cell that is only a short label (its value, if any, in another cell of the row); a label that carries
-    its value after a colon is filled ("| Fastställd: 2024-03-11 | |")."""
-    return len(text.split()) <= 3 and not text.rstrip().endswith((".", "!", "?")) and not _FILLED_FIELD.search(text)
+    its value after a colon is filled ("| Fastställd: 2024-03-11 | |"). Up to six words, as a paragraph's label
+    (`_LONG_LABEL`): "| Ansvarsfördelning mellan deltagande verksamheter | |" asks for the division it names."""
+    return len(text.split()) <= 6 and not text.rstrip().endswith((".", "!", "?")) and not _FILLED_FIELD.search(text)
 
 
 def blank_field(text: str) -> bool:
